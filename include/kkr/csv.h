@@ -1,0 +1,57 @@
+/* csv.h — reading CSV files the way Swedish Excel and ERP systems write them (on libcsv) */
+#ifndef KKR_CSV_H
+#define KKR_CSV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kkr/status.h"
+
+/* One wanted column: names are '|'-separated aliases compared case-insensitively
+ * (including å, ä, ö), e.g. "verksamhet|unit|vht". */
+struct kkr_csv_column {
+    const char *names;
+    bool required;
+};
+
+/* A field of a row: NUL-terminated UTF-8 text (surrounding quotes removed, "" undone). */
+struct kkr_csv_field {
+    const char *text;
+    size_t len;
+};
+
+/* A data row, with fields in schema order. A column that the file lacks (optional) reads as
+ * "" with column number 0. Pointers are valid only during the callback. */
+struct kkr_csv_row {
+    const struct kkr_csv_field *fields; /* one per schema column */
+    const long *columns;                /* 1-based column in the file, 0 if absent */
+    size_t field_count;                 /* = schema column count */
+    long line;                          /* 1-based line where the row starts */
+    const char *path;                   /* the file name as given, for messages */
+};
+
+/* Called for each non-empty data row. Returning non-OK stops reading; that status is
+ * returned by kkr_csv_read_*. */
+typedef enum kkr_status (*kkr_csv_row_fn)(void *userdata, const struct kkr_csv_row *row,
+                                          struct kkr_diag *diag);
+
+/* Reads a CSV file: UTF-8 with or without BOM, or Windows-1252 (converted to UTF-8, one
+ * warning); delimiter ';', ',' or tab detected from the header line; RFC 4180 quotes; header
+ * required; empty lines and rows of only empty fields skipped. columns ends with {NULL}.
+ * Errors (file:line:column in diag): missing file, empty file, missing required column,
+ * duplicate column, a row with more fields than the header, quote errors, NUL bytes. */
+enum kkr_status kkr_csv_read_file(const char *path, const struct kkr_csv_column *columns,
+                                  kkr_csv_row_fn fn, void *userdata, struct kkr_diag *diag,
+                                  struct kkr_warnings *warn);
+
+/* The same on a buffer in memory; name is used in messages. */
+enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t len,
+                                    const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
+                                    void *userdata, struct kkr_diag *diag,
+                                    struct kkr_warnings *warn);
+
+/* Reads a whole file into a malloc'd buffer (NUL-terminated, *len without the NUL). */
+enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
+                                  struct kkr_diag *diag);
+
+#endif

@@ -1,0 +1,31 @@
+/* output.h — files written whole or not at all: temporary name, fsync, rename */
+#ifndef KKR_OUTPUT_H
+#define KKR_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kkr/status.h"
+
+/* Caller-storage: kkr_output_open() ... write to fp ... kkr_output_commit() or
+ * kkr_output_abort(). With path "-" fp is stdout and commit only flushes. */
+struct kkr_output {
+    FILE *fp;
+    char *path;
+    char *tmp_path;
+    bool no_replace;   /* commit fails with KKR_ERR_EXISTS if path exists */
+};
+
+/* Opens a temporary file next to path. no_replace: refuse to replace an existing file
+ * (checked again atomically at commit with link(2)). */
+enum kkr_status kkr_output_open(struct kkr_output *o, const char *path, bool no_replace,
+                                struct kkr_diag *diag);
+
+/* Flushes, fsyncs, closes and renames into place. On failure the temporary file is removed
+ * and the old file (if any) is untouched. */
+enum kkr_status kkr_output_commit(struct kkr_output *o, struct kkr_diag *diag);
+
+/* Closes and removes the temporary file; the target is untouched. Safe after commit. */
+void kkr_output_abort(struct kkr_output *o);
+
+#endif

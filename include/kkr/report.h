@@ -1,0 +1,65 @@
+/* report.h — the nämnd's follow-up tables (DESIGN §5) as text, CSV, Markdown and JSON */
+#ifndef KKR_REPORT_H
+#define KKR_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kkr/money.h"
+#include "kkr/rollup.h"
+#include "kkr/status.h"
+#include "kkr/workbook.h"
+
+enum kkr_format { KKR_FORMAT_TEXT, KKR_FORMAT_CSV, KKR_FORMAT_MD, KKR_FORMAT_JSON };
+
+/* Parses "text", "csv", "md" (or "markdown"), "json". */
+bool kkr_format_parse(const char *s, enum kkr_format *out);
+
+enum kkr_report_tables {
+    KKR_TABLES_BOTH,        /* text, md, json default: the slag table, then the unit table */
+    KKR_TABLES_UNITS,       /* --table verksamhet (the csv default) */
+    KKR_TABLES_KINDS,       /* --table slag */
+};
+
+/* Optional columns (--columns +utfall-procent,+riktpunkt). */
+enum {
+    KKR_COL_ACTUAL_PERCENT = 1 << 0, /* utfall as % of helårsbudget */
+    KKR_COL_BENCHMARK      = 1 << 1, /* riktpunkt: k/12 in %, or the periodised budget share */
+};
+
+struct kkr_report_options {
+    enum kkr_format format;
+    enum kkr_display_unit unit;
+    enum kkr_report_tables tables;
+    unsigned columns;       /* KKR_COL_* */
+    bool excel;             /* CSV for Swedish Excel: BOM, ';', decimal comma */
+    /* Optional: a comparison forecast (e.g. a snapshot) per unit and kind; adds the column
+     * "förändring" = prognos now - prognos then on the helår side. NULL for none. */
+    const struct kkr_rollup *compare;
+    const char *compare_label; /* e.g. "202004" */
+};
+
+void kkr_report_options_init(struct kkr_report_options *opt);
+
+/* The display name of a row as in the protocol: "Varav särskilt boende" for children,
+ * "Verksamhetens nettokostnad" for the total. Writes at most size bytes (NUL-terminated). */
+void kkr_report_row_name(const struct kkr_workbook *wb, const struct kkr_rollup_row *row,
+                         char *buf, size_t size);
+
+/* Writes the tables to out. Fails only on a write error (KKR_ERR_IO). */
+enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
+                                 const struct kkr_rollup *rollup,
+                                 const struct kkr_report_options *opt, struct kkr_diag *diag);
+
+/* Neutralises a text cell for spreadsheets: a cell starting with = + - @ tab or CR gets a
+ * leading apostrophe. Writes into buf (NUL-terminated); returns buf. */
+const char *kkr_csv_safe_text(const char *s, char *buf, size_t size);
+
+/* Writes s as one CSV field with delimiter delim: quoted when it contains the delimiter, a
+ * quote, CR or LF; formula-like text neutralised. */
+void kkr_csv_write_text(FILE *out, const char *s, char delim);
+
+/* Writes s as a JSON string literal (with quotes). */
+void kkr_json_write_string(FILE *out, const char *s);
+
+#endif

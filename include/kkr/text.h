@@ -1,0 +1,31 @@
+/* text.h — small UTF-8 helpers: validation, width, Swedish case folding, Windows-1252 */
+#ifndef KKR_TEXT_H
+#define KKR_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* True if s[0..len) is valid UTF-8. *bad_offset (may be NULL) gets the first bad byte. */
+bool kkr_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+
+/* Number of code points (the display width in a monospaced terminal for Swedish text). */
+size_t kkr_utf8_width(const char *s, size_t len);
+
+/* Byte length of the longest prefix of s that is at most width code points. */
+size_t kkr_utf8_prefix(const char *s, size_t len, size_t width);
+
+/* Converts Windows-1252 to UTF-8 (malloc'd, NUL-terminated). NULL on out of memory. */
+char *kkr_cp1252_to_utf8(const char *s, size_t len, size_t *out_len);
+
+/* Compares ASCII and Å Ä Ö É Ü case-insensitively after trimming spaces. */
+bool kkr_text_equal_fold(const char *a, size_t alen, const char *b, size_t blen);
+
+/* Writes s into dst lowercasing its first letter (Å->å, Ä->ä, Ö->ö too) unless the second
+ * letter is upper case too (an abbreviation like "HSL"). Returns the bytes written. dst must
+ * hold len + 1 bytes. */
+size_t kkr_text_lower_first(char *dst, const char *s, size_t len);
+
+/* Trims ASCII spaces and tabs at both ends: adjusts *s and *len. */
+void kkr_text_trim(const char **s, size_t *len);
+
+#endif

@@ -1,0 +1,122 @@
+/* workbook.h — one nämnd's fiscal year loaded from a folder of CSV files (DESIGN §3) */
+#ifndef KKR_WORKBOOK_H
+#define KKR_WORKBOOK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kkr/status.h"
+
+/* slag: revenue (intäkt) or cost (kostnad). Used as an array index. */
+enum kkr_kind { KKR_REVENUE = 0, KKR_COST = 1 };
+#define KKR_KINDS 2
+
+/* "intäkt" / "kostnad" */
+const char *kkr_kind_name(enum kkr_kind kind);
+/* Accepts intäkt, intäkter, intakt, revenue, kostnad, kostnader, cost (any case). */
+bool kkr_kind_parse(const char *s, size_t len, enum kkr_kind *out);
+
+/* Parses a period "YYYYMM" or "YYYY-MM" (*month 1..12) or a bare "YYYY" (*month = 0).
+ * Returns false on anything else, including month 0 or 13 and years outside 1900..2199. */
+bool kkr_period_parse(const char *s, size_t len, int *year, int *month);
+
+/* Swedish month names: kkr_month_name(1) = "januari". */
+const char *kkr_month_name(int month);
+
+/* A verksamhet: a node of the organisation tree. */
+struct kkr_unit {
+    char *code;
+    char *name;
+    int parent;       /* index into units, -1 at top level */
+    int depth;        /* 0 at top level */
+    long line;        /* line in verksamheter.csv */
+    bool is_leaf;     /* has no children */
+};
+
+struct kkr_code_index;
+
+/* The loaded workbook. All fields are read-only for callers; the arrays are owned by the
+ * workbook. Amounts are the unit's own (not rolled up), in öre, indexed by
+ * kkr_workbook_cell(): [(unit * KKR_KINDS + kind) * month_count + month_index] where
+ * month_index = (year - first_year) * 12 + (month - 1). */
+struct kkr_workbook {
+    char *dir;              /* the folder as given */
+
+    /* bok.conf (NULL when not given) */
+    char *organisation;
+    char *committee;        /* nämnd */
+    char *title;            /* titel */
+    int year;               /* the fiscal year: år in bok.conf, else the latest budget year */
+
+    size_t unit_count;
+    struct kkr_unit *units; /* in file order */
+    int *order;             /* report order: top-level units in file order, each followed by
+                             * its subtree (depth first, file order); unit_count entries */
+
+    int first_year;         /* the earliest year with budget or utfall (<= year) */
+    int month_count;        /* 12 * number of years from first_year to year */
+
+    int64_t *budget_ore;    /* monthly budget */
+    int64_t *actual_ore;    /* monthly utfall */
+    uint8_t *actual_has;    /* 1 where utfall.csv had at least one row for the cell */
+
+    /* prognos.csv: per unit and kind, index unit * KKR_KINDS + kind */
+    int64_t *forecast_ore;
+    uint8_t *forecast_has;
+    char **forecast_comment; /* NULL or the kommentar */
+
+    int last_actual_month;  /* the latest month (1..12) of year with any utfall, 0 if none */
+    size_t row_count;       /* data rows read from all files (for benchmarks and check) */
+
+    struct kkr_code_index *index_; /* private: the unit code lookup */
+};
+
+/* Loads DIR/verksamheter.csv, budget.csv, utfall.csv and the optional prognos.csv,
+ * periodisering.csv and bok.conf. On error returns non-OK with diag set and *out NULL.
+ * Warnings (Windows-1252 files, leaves with budget but no utfall, ...) go to warn. */
+enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
+                                  struct kkr_diag *diag, struct kkr_warnings *warn);
+
+void kkr_workbook_free(struct kkr_workbook *wb);
+
+/* Index of the unit with this code, or -1. */
+int kkr_workbook_find_unit(const struct kkr_workbook *wb, const char *code, size_t len);
+
+/* Index of a month in the amount arrays, or -1 when outside first_year..year. */
+int kkr_workbook_month_index(const struct kkr_workbook *wb, int year, int month);
+
+/* Start of the monthly series of one unit and kind in budget_ore / actual_ore. */
+static inline size_t kkr_workbook_cell(const struct kkr_workbook *wb, int unit, int kind)
+{
+    return ((size_t)unit * KKR_KINDS + (size_t)kind) * (size_t)wb->month_count;
+}
+
+/* True if unit a is b or lies below b in the tree. */
+bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b);
+
+/* ---- snapshots (snapshots/YYYYMM.csv, DESIGN §3) ---- */
+
+/* A locked forecast: per unit and kind, index unit * KKR_KINDS + kind. */
+struct kkr_snapshot {
+    int year, month;
+    int64_t *forecast_ore;
+    uint8_t *forecast_has;
+    char **method;          /* NULL or the metod column */
+    char **comment;         /* NULL or the kommentar */
+    size_t unit_count_;     /* private: the size of the arrays / KKR_KINDS */
+};
+
+/* Loads DIR/snapshots/YYYYMM.csv against the workbook's units. KKR_ERR_NOT_FOUND when the
+ * file does not exist. */
+enum kkr_status kkr_snapshot_load(const struct kkr_workbook *wb, int year, int month,
+                                  struct kkr_snapshot **out, struct kkr_diag *diag,
+                                  struct kkr_warnings *warn);
+void kkr_snapshot_free(struct kkr_snapshot *snap);
+
+/* The periods (year * 100 + month) of all snapshots in DIR/snapshots, sorted ascending;
+ * *periods is malloc'd (free it), may be NULL when *count is 0. */
+enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, size_t *count,
+                                  struct kkr_diag *diag);
+
+#endif

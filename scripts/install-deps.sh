@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what kkr needs to build and test, from Debian's packages (skips what is there).
+set -eu
+packages="build-essential meson ninja-build pkg-config python3 libgsl-dev libcairo2-dev
+  libpango1.0-dev libcsv-dev fonts-dejavu-core poppler-utils valgrind clang"
+missing=""
+for p in $packages; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "installing:$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,1446 @@
+/* chart.c — charts as PNG, PDF and SVG with cairo and pango (DESIGN §9) */
+#include "kkr/chart.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <pango/pangocairo.h>
+
+#include "kkr/output.h"
+
+/* ---- names ---- */
+
+static const char *const kind_names[KKR_CHART_KINDS] = {
+    "avvikelse", "budget-prognos", "ackumulerat", "brygga", "prognoshistorik",
+};
+
+const char *kkr_chart_kind_name(enum kkr_chart_kind kind)
+{
+    return (unsigned)kind < KKR_CHART_KINDS ? kind_names[kind] : "?";
+}
+
+bool kkr_chart_kind_parse(const char *s, enum kkr_chart_kind *out)
+{
+    for (int i = 0; i < KKR_CHART_KINDS; i++) {
+        if (strcmp(s, kind_names[i]) == 0) {
+            *out = (enum kkr_chart_kind)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool kkr_chart_format_from_path(const char *path, enum kkr_chart_format *out)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot || strchr(dot, '/'))
+        return false;
+    if (strcasecmp(dot, ".png") == 0)
+        *out = KKR_CHART_PNG;
+    else if (strcasecmp(dot, ".pdf") == 0)
+        *out = KKR_CHART_PDF;
+    else if (strcasecmp(dot, ".svg") == 0)
+        *out = KKR_CHART_SVG;
+    else
+        return false;
+    return true;
+}
+
+void kkr_chart_init(struct kkr_chart *chart, enum kkr_chart_kind kind)
+{
+    memset(chart, 0, sizeof *chart);
+    chart->kind = kind;
+    chart->unit = KKR_UNIT_KKR;
+}
+
+void kkr_chart_size_slide(struct kkr_chart_size *size)
+{
+    size->width_pt = 576.0;
+    size->height_pt = 0;
+    size->dpi = 200.0;
+}
+
+void kkr_chart_size_a4(struct kkr_chart_size *size)
+{
+    size->width_pt = 170.0 / 25.4 * 72.0;
+    size->height_pt = 0;
+    size->dpi = 300.0;
+}
+
+void kkr_chart_text_log_release(struct kkr_chart_text_log *log)
+{
+    free(log->boxes);
+    log->boxes = NULL;
+    log->count = log->capacity = 0;
+}
+
+/* ---- layout maths ---- */
+
+double kkr_scale_map(const struct kkr_scale *s, double v)
+{
+    if (s->d1 == s->d0)
+        return (s->p0 + s->p1) / 2;
+    return s->p0 + (v - s->d0) * (s->p1 - s->p0) / (s->d1 - s->d0);
+}
+
+int kkr_chart_nice_ticks(double lo, double hi, int max_ticks, double *first, double *last,
+                         double *step)
+{
+    if (max_ticks < 2)
+        max_ticks = 2;
+    if (lo > hi) {
+        double t = lo;
+        lo = hi;
+        hi = t;
+    }
+    if (hi == lo) {
+        double pad = lo != 0 ? fabs(lo) * 0.1 : 1.0;
+        lo -= pad;
+        hi += pad;
+    }
+    double raw = (hi - lo) / (max_ticks - 1);
+    double mag = pow(10.0, floor(log10(raw)));
+    static const double mult[] = {1, 2, 5, 10, 20};
+    for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++) {
+        double st = mult[i] * mag;
+        double f = floor(lo / st + 1e-9) * st;
+        double l = ceil(hi / st - 1e-9) * st;
+        int n = (int)lround((l - f) / st) + 1;
+        if (n <= max_ticks) {
+            *first = f == 0 ? 0 : f; /* no -0 */
+            *last = l == 0 ? 0 : l;
+            *step = st;
+            return n;
+        }
+    }
+    /* not reached: 20 × mag always fits */
+    *first = lo;
+    *last = hi;
+    *step = hi - lo;
+    return 2;
+}
+
+void kkr_chart_bar_extent(const struct kkr_scale *s, double base, double v, double *a, double *b)
+{
+    double p = kkr_scale_map(s, base), q = kkr_scale_map(s, v);
+    *a = p < q ? p : q;
+    *b = p < q ? q : p;
+}
+
+static int cmp_by_want(const void *a, const void *b, void *ctx)
+{
+    const double *want = ctx;
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    if (want[i] < want[j])
+        return -1;
+    if (want[i] > want[j])
+        return 1;
+    return i < j ? -1 : i > j;
+}
+
+bool kkr_chart_place_labels(const double *want, const double *size, size_t n, double gap,
+                            double lo, double hi, double *pos)
+{
+    if (n == 0)
+        return true;
+    size_t *ord = malloc(n * sizeof *ord);
+    double *off = malloc(n * sizeof *off);
+    double *q = malloc(n * sizeof *q);
+    double *wt = malloc(n * sizeof *wt);
+    size_t *len = malloc(n * sizeof *len);
+    if (!ord || !off || !q || !wt || !len) {
+        free(ord), free(off), free(q), free(wt), free(len);
+        for (size_t i = 0; i < n; i++)
+            pos[i] = want[i];
+        return false;
+    }
+    for (size_t i = 0; i < n; i++)
+        ord[i] = i;
+    qsort_r(ord, n, sizeof *ord, cmp_by_want, (void *)want);
+    /* p_i = off_i + q_i with q non-decreasing keeps every pair gap apart; the closest such q to
+     * the wanted centres is an isotonic regression (pool adjacent violators). */
+    off[0] = 0;
+    for (size_t i = 1; i < n; i++)
+        off[i] = off[i - 1] + (size[ord[i - 1]] + size[ord[i]]) / 2 + gap;
+    size_t blocks = 0;
+    for (size_t i = 0; i < n; i++) {
+        q[blocks] = want[ord[i]] - off[i];
+        wt[blocks] = 1;
+        len[blocks] = 1;
+        blocks++;
+        while (blocks > 1 && q[blocks - 2] > q[blocks - 1]) {
+            double w = wt[blocks - 2] + wt[blocks - 1];
+            q[blocks - 2] = (q[blocks - 2] * wt[blocks - 2] + q[blocks - 1] * wt[blocks - 1]) / w;
+            wt[blocks - 2] = w;
+            len[blocks - 2] += len[blocks - 1];
+            blocks--;
+        }
+    }
+    double qmin = lo + size[ord[0]] / 2;
+    double qmax = hi - size[ord[n - 1]] / 2 - off[n - 1];
+    bool fits = qmin <= qmax + 1e-9;
+    size_t i = 0;
+    for (size_t b = 0; b < blocks; b++) {
+        double v = q[b];
+        if (!fits)
+            v = qmin;
+        else if (v < qmin)
+            v = qmin;
+        else if (v > qmax)
+            v = qmax;
+        for (size_t k = 0; k < len[b]; k++, i++)
+            pos[ord[i]] = off[i] + v;
+    }
+    free(ord), free(off), free(q), free(wt), free(len);
+    return fits;
+}
+
+bool kkr_chart_intervals_disjoint(const double *start, const double *size, size_t n)
+{
+    const double eps = 1e-6;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++)
+            if (start[i] < start[j] + size[j] - eps && start[j] < start[i] + size[i] - eps)
+                return false;
+    return true;
+}
+
+double kkr_chart_stack_rows(const double *height, size_t n, double gap, double y0, double *top)
+{
+    double y = y0;
+    for (size_t i = 0; i < n; i++) {
+        if (i > 0)
+            y += gap;
+        top[i] = y;
+        y += height[i];
+    }
+    return y;
+}
+
+/* a * b / c rounded half away from zero, without overflow in the product. */
+static int64_t mul_div_round(int64_t a, int64_t b, int64_t c)
+{
+    __int128 p = (__int128)a * b;
+    bool neg = (p < 0) != (c < 0);
+    if (p < 0)
+        p = -p;
+    __int128 d = c < 0 ? -(__int128)c : c;
+    __int128 r = (p + d / 2) / d;
+    return (int64_t)(neg ? -r : r);
+}
+
+void kkr_chart_forecast_path(const int64_t budget_cum_ore[12], const int64_t actual_cum_ore[12],
+                             int k, int64_t full_ore, int64_t out_ore[12])
+{
+    if (k < 0)
+        k = 0;
+    if (k > 12)
+        k = 12;
+    for (int m = 0; m < k; m++)
+        out_ore[m] = actual_cum_ore[m];
+    if (k == 12)
+        return;
+    int64_t base_b = k > 0 ? budget_cum_ore[k - 1] : 0;
+    int64_t base_a = k > 0 ? actual_cum_ore[k - 1] : 0;
+    int64_t rem_b = budget_cum_ore[11] - base_b;
+    int64_t rem = full_ore - base_a;
+    for (int m = k; m < 12; m++) {
+        if (rem_b != 0)
+            out_ore[m] = base_a + mul_div_round(rem, budget_cum_ore[m] - base_b, rem_b);
+        else
+            out_ore[m] = base_a + mul_div_round(rem, m - k + 1, 12 - k);
+    }
+    out_ore[11] = full_ore;
+}
+
+void kkr_chart_pdf_date(char *buf, size_t size, const char *fallback)
+{
+    const char *s = getenv("SOURCE_DATE_EPOCH");
+    if (s && *s) {
+        char *end;
+        long long v = strtoll(s, &end, 10);
+        if (*end == '\0' && v >= 0) {
+            time_t t = (time_t)v;
+            struct tm tm;
+            if (gmtime_r(&t, &tm)) {
+                strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
+                return;
+            }
+        }
+    }
+    snprintf(buf, size, "%s", fallback);
+}
+
+/* ---- drawing ---- */
+
+struct rgb {
+    double r, g, b;
+};
+#define HEX(x) { ((x) >> 16 & 255) / 255.0, ((x) >> 8 & 255) / 255.0, ((x) & 255) / 255.0 }
+/* Okabe–Ito: blue for överskott, vermillion for underskott; greys for budget and frame. */
+static const struct rgb C_SURPLUS = HEX(0x0072B2);
+static const struct rgb C_DEFICIT = HEX(0xD55E00);
+static const struct rgb C_BUDGET = HEX(0xA6A6A6);
+static const struct rgb C_TOTAL = HEX(0x4D4D4D);
+static const struct rgb C_TEXT = HEX(0x1A1A1A);
+static const struct rgb C_MUTED = HEX(0x5C5C5C);
+static const struct rgb C_GRID = HEX(0xE3E3E3);
+static const struct rgb C_AXIS = HEX(0x808080);
+static const struct rgb C_BAND = HEX(0x9CC9E8);
+
+static const char *const month_abbr[12] = {
+    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+};
+
+struct canvas {
+    cairo_t *cr;
+    PangoLayout *layout;
+    PangoFontDescription *font, *bold, *small, *title;
+    double fs;                  /* base font size in points */
+    double w, h;
+    struct kkr_chart_text_log *log, *bars;
+    enum kkr_display_unit unit;
+};
+
+static void set_rgb(cairo_t *cr, struct rgb c)
+{
+    cairo_set_source_rgb(cr, c.r, c.g, c.b);
+}
+
+/* Prepares the layout: max_width <= 0 means no wrapping; lines > 0 limits the lines (the last
+ * one ellipsized). */
+static void text_set(struct canvas *c, const char *s, const PangoFontDescription *fd,
+                     double max_width, int lines, PangoAlignment align)
+{
+    PangoLayout *l = c->layout;
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_text(l, s, -1);
+    pango_layout_set_alignment(l, align);
+    if (max_width > 0) {
+        pango_layout_set_width(l, (int)(max_width * PANGO_SCALE));
+        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
+        pango_layout_set_ellipsize(l, lines > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
+        pango_layout_set_height(l, lines > 0 ? -lines : -1);
+    } else {
+        pango_layout_set_width(l, -1);
+        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
+        pango_layout_set_height(l, -1);
+    }
+}
+
+static void text_size(struct canvas *c, double *w, double *h)
+{
+    PangoRectangle ink, logical;
+    pango_layout_get_extents(c->layout, &ink, &logical);
+    *w = (double)logical.width / PANGO_SCALE;
+    *h = (double)logical.height / PANGO_SCALE;
+}
+
+static void log_append(struct kkr_chart_text_log *log, double x, double y, double w, double h)
+{
+    if (!log)
+        return;
+    if (log->count == log->capacity) {
+        size_t cap = log->capacity ? log->capacity * 2 : 64;
+        struct kkr_chart_box *nb = realloc(log->boxes, cap * sizeof *nb);
+        if (!nb)
+            return;
+        log->boxes = nb;
+        log->capacity = cap;
+    }
+    log->boxes[log->count++] = (struct kkr_chart_box){x, y, w, h};
+}
+
+static void log_box(struct canvas *c, double x, double y, double w, double h)
+{
+    log_append(c->log, x, y, w, h);
+}
+
+/* Draws the prepared layout with its logical box's top-left at (x, y). */
+static void text_draw(struct canvas *c, double x, double y, struct rgb col)
+{
+    PangoRectangle ink, logical;
+    pango_layout_get_extents(c->layout, &ink, &logical);
+    double lx = (double)logical.x / PANGO_SCALE;
+    set_rgb(c->cr, col);
+    cairo_move_to(c->cr, x - lx, y);
+    pango_cairo_show_layout(c->cr, c->layout);
+    log_box(c, x, y, (double)logical.width / PANGO_SCALE, (double)logical.height / PANGO_SCALE);
+}
+
+/* One-line text, anchored: ax 0 left, 0.5 centre, 1 right; ay likewise top/middle/bottom. */
+static void text_at(struct canvas *c, const char *s, const PangoFontDescription *fd, double x,
+                    double y, double ax, double ay, struct rgb col)
+{
+    double w, h;
+    text_set(c, s, fd, 0, 0, PANGO_ALIGN_LEFT);
+    text_size(c, &w, &h);
+    text_draw(c, x - ax * w, y - ay * h, col);
+}
+
+static double text_width(struct canvas *c, const char *s, const PangoFontDescription *fd)
+{
+    double w, h;
+    text_set(c, s, fd, 0, 0, PANGO_ALIGN_LEFT);
+    text_size(c, &w, &h);
+    return w;
+}
+
+static double line_height(struct canvas *c, const PangoFontDescription *fd)
+{
+    double w, h;
+    text_set(c, "Åg", fd, 0, 0, PANGO_ALIGN_LEFT);
+    text_size(c, &w, &h);
+    return h;
+}
+
+/* A value in the chart's unit, print style: "−2 225"; with_plus adds "+" to positives. */
+static void fmt_value(const struct canvas *c, char *buf, size_t size, int64_t ore, bool with_plus)
+{
+    if (with_plus && kkr_money_in_unit(ore, c->unit) > 0) {
+        buf[0] = '+';
+        kkr_money_format(buf + 1, size - 1, ore, c->unit, &KKR_STYLE_PRINT);
+    } else {
+        kkr_money_format(buf, size, ore, c->unit, &KKR_STYLE_PRINT);
+    }
+}
+
+/* A tick value given in the display unit (as double) formatted in print style. */
+static void fmt_tick(const struct canvas *c, char *buf, size_t size, double v)
+{
+    if (c->unit == KKR_UNIT_MNKR) {
+        /* tenths: kkr_int_format on tenths then insert the comma */
+        long long tenths = llround(v * 10);
+        char tmp[40];
+        kkr_int_format(tmp, sizeof tmp, tenths / 10, &KKR_STYLE_PRINT);
+        if (tenths % 10 != 0) {
+            if (tenths < 0 && tenths / 10 == 0) {
+                snprintf(buf, size, "%s0,%lld", KKR_STYLE_PRINT.minus, llabs(tenths % 10));
+                return;
+            }
+            snprintf(buf, size, "%s,%lld", tmp, llabs(tenths % 10));
+        } else {
+            snprintf(buf, size, "%s", tmp);
+        }
+        return;
+    }
+    kkr_int_format(buf, size, (int64_t)llround(v), &KKR_STYLE_PRINT);
+}
+
+/* Display value (rounded in the unit) as double, for positioning on a scale in that unit. */
+static double dval(const struct canvas *c, int64_t ore)
+{
+    switch (c->unit) {
+    case KKR_UNIT_KR:
+        return (double)ore / 100.0;
+    case KKR_UNIT_KKR:
+        return (double)ore / 100000.0;
+    case KKR_UNIT_MNKR:
+        return (double)ore / 100000000.0;
+    }
+    return (double)ore;
+}
+
+static const char *unit_name(const struct canvas *c)
+{
+    return kkr_display_unit_name(c->unit);
+}
+
+/* Header: title, subtitle; returns the y below it. */
+static double draw_header(struct canvas *c, const struct kkr_chart *ch, double m)
+{
+    double y = m, w, h;
+    double tw = c->w - 2 * m;
+    if (ch->title) {
+        text_set(c, ch->title, c->title, tw, 2, PANGO_ALIGN_LEFT);
+        text_size(c, &w, &h);
+        text_draw(c, m, y, C_TEXT);
+        y += h + c->fs * 0.15;
+    }
+    if (ch->subtitle) {
+        text_set(c, ch->subtitle, c->font, tw, 2, PANGO_ALIGN_LEFT);
+        text_size(c, &w, &h);
+        text_draw(c, m, y, C_MUTED);
+        y += h;
+    }
+    return y + c->fs * 0.6;
+}
+
+struct legend_item {
+    const char *text;
+    struct rgb col;
+    int style; /* 0 box, 1 line, 2 dashed line, 3 band */
+};
+
+static void swatch(struct canvas *c, double x, double y, double s, const struct legend_item *it)
+{
+    cairo_t *cr = c->cr;
+    set_rgb(cr, it->col);
+    switch (it->style) {
+    case 0:
+        cairo_rectangle(cr, x, y + s * 0.15, s, s * 0.7);
+        cairo_fill(cr);
+        break;
+    case 3:
+        cairo_set_source_rgba(cr, it->col.r, it->col.g, it->col.b, 0.45);
+        cairo_rectangle(cr, x, y + s * 0.15, s * 1.6, s * 0.7);
+        cairo_fill(cr);
+        break;
+    default:
+        cairo_set_line_width(cr, c->fs * 0.22);
+        if (it->style == 2) {
+            double d[] = {c->fs * 0.45, c->fs * 0.3};
+            cairo_set_dash(cr, d, 2, 0);
+        }
+        cairo_move_to(cr, x, y + s / 2);
+        cairo_line_to(cr, x + s * 1.6, y + s / 2);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        break;
+    }
+}
+
+/* Legend items in a row, wrapping; returns the y below. */
+static double draw_legend(struct canvas *c, const struct legend_item *items, size_t n, double x0,
+                          double y, double max_x)
+{
+    double lh = line_height(c, c->small);
+    double s = lh * 0.8;
+    double x = x0;
+    for (size_t i = 0; i < n; i++) {
+        double sw = items[i].style == 0 ? s : s * 1.6;
+        double tw = text_width(c, items[i].text, c->small);
+        double need = sw + c->fs * 0.35 + tw;
+        if (x > x0 && x + need > max_x) {
+            x = x0;
+            y += lh * 1.2;
+        }
+        swatch(c, x, y + (lh - s) / 2, s, &items[i]);
+        text_at(c, items[i].text, c->small, x + sw + c->fs * 0.35, y, 0, 0, C_TEXT);
+        x += need + c->fs * 1.2;
+    }
+    return y + lh * 1.2;
+}
+
+/* ---- horizontal bar charts: avvikelse, budget-prognos, brygga ---- */
+
+struct hbar {
+    const char *label;
+    int depth;
+    bool bold;          /* total rows */
+    bool rule;          /* a rule above */
+    int nbars;          /* 1, or 2 for budget + prognos */
+    double a[2], b[2];  /* data extents of the bars */
+    struct rgb col[2];
+    char value[2][64];  /* value labels */
+    bool right[2];      /* label to the right of the bar (else left) */
+    double connector;   /* brygga: the running sum after the step (NAN: none) */
+};
+
+struct hlayout {
+    double label_x, label_w;
+    double px0, px1;    /* plot box */
+    double top;
+    double *row_top, *row_h;
+    double row_gap;
+    double bottom;      /* below the last row */
+    double axis_h;
+    struct kkr_scale sc;
+};
+
+static double bar_row_height(struct canvas *c, const struct hbar *r, double label_w, double *lh)
+{
+    double w, h;
+    text_set(c, r->label, r->bold ? c->bold : c->font, label_w - r->depth * c->fs, 2,
+             PANGO_ALIGN_LEFT);
+    text_size(c, &w, &h);
+    *lh = h;
+    double bars = r->nbars == 2 ? c->fs * 2.3 : c->fs * 1.3;
+    return (h > bars ? h : bars) + c->fs * 0.25;
+}
+
+/* Computes the layout of rows in the box; returns the total height needed (natural). */
+static double hbar_layout(struct canvas *c, struct hbar *rows, size_t n, double y0,
+                          struct hlayout *L)
+{
+    double m = c->fs * 1.2;
+    L->label_x = m;
+    L->label_w = c->w * 0.30;
+    if (L->label_w < c->fs * 9)
+        L->label_w = c->fs * 9;
+    L->px0 = L->label_x + L->label_w + c->fs * 0.8;
+    L->px1 = c->w - m;
+    L->row_gap = c->fs * 0.2;
+    L->top = y0;
+    double y = y0;
+    for (size_t i = 0; i < n; i++) {
+        double lh;
+        L->row_h[i] = bar_row_height(c, &rows[i], L->label_w, &lh);
+        if (rows[i].rule)
+            y += c->fs * 0.5; /* room for the rule above the total */
+        if (i > 0)
+            y += L->row_gap;
+        L->row_top[i] = y;
+        y += L->row_h[i];
+    }
+    L->bottom = y;
+    L->axis_h = line_height(c, c->small) * 2.4 + c->fs * 0.5;
+    return y + L->axis_h + m * 0.6;
+}
+
+/* The scale: data range incl. zero, with room beside the bars for their value labels. */
+static void hbar_scale(struct canvas *c, const struct hbar *rows, size_t n, struct hlayout *L)
+{
+    double dmin = 0, dmax = 0;
+    for (size_t i = 0; i < n; i++)
+        for (int k = 0; k < rows[i].nbars; k++) {
+            if (rows[i].a[k] < dmin)
+                dmin = rows[i].a[k];
+            if (rows[i].b[k] > dmax)
+                dmax = rows[i].b[k];
+        }
+    if (dmax == dmin)
+        dmax = dmin + 1;
+    /* Solve for the scale so that every label fits inside [px0, px1]: each label constrains
+     * p(x) +/- width. Iterate: start with the full range and shrink. */
+    double p0 = L->px0, p1 = L->px1;
+    double pad = c->fs * 0.35;
+    for (int iter = 0; iter < 8; iter++) {
+        struct kkr_scale s = {dmin, dmax, p0, p1};
+        double need_l = 0, need_r = 0;
+        for (size_t i = 0; i < n; i++)
+            for (int k = 0; k < rows[i].nbars; k++) {
+                if (!rows[i].value[k][0])
+                    continue;
+                double tw = text_width(c, rows[i].value[k], rows[i].bold ? c->bold : c->small);
+                if (rows[i].right[k]) {
+                    double end = kkr_scale_map(&s, rows[i].b[k]) + pad + tw;
+                    if (end - L->px1 > need_r)
+                        need_r = end - L->px1;
+                } else {
+                    double start = kkr_scale_map(&s, rows[i].a[k]) - pad - tw;
+                    if (L->px0 - start > need_l)
+                        need_l = L->px0 - start;
+                }
+            }
+        if (need_l < 0.01 && need_r < 0.01)
+            break;
+        p0 += need_l + 0.5;
+        p1 -= need_r + 0.5;
+        if (p1 - p0 < c->fs * 4) {
+            p1 = p0 + c->fs * 4;
+            break;
+        }
+    }
+    L->sc = (struct kkr_scale){dmin, dmax, p0, p1};
+}
+
+static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlayout *L,
+                      const char *axis_title)
+{
+    cairo_t *cr = c->cr;
+    /* grid and ticks over the visible domain */
+    double vis0 = L->sc.d0 + (L->px0 - L->sc.p0) * (L->sc.d1 - L->sc.d0) / (L->sc.p1 - L->sc.p0);
+    double vis1 = L->sc.d0 + (L->px1 - L->sc.p0) * (L->sc.d1 - L->sc.d0) / (L->sc.p1 - L->sc.p0);
+    double tick_w = text_width(c, "−000 000", c->small) + c->fs;
+    int max_ticks = (int)((L->px1 - L->px0) / tick_w);
+    if (max_ticks < 2)
+        max_ticks = 2;
+    double first, last, step;
+    kkr_chart_nice_ticks(L->sc.d0, L->sc.d1, max_ticks, &first, &last, &step);
+    double plot_top = L->top - c->fs * 0.3, plot_bottom = L->bottom + c->fs * 0.3;
+    /* tick labels must not overlap: centres at tick positions, keep those that fit */
+    double last_end = -1e300;
+    cairo_set_line_width(cr, 0.6);
+    for (double t = first; t <= last + step * 0.5; t += step) {
+        if (t < vis0 - 1e-9 || t > vis1 + 1e-9)
+            continue;
+        double tv = fabs(t) < step * 1e-6 ? 0 : t;
+        double x = kkr_scale_map(&L->sc, tv);
+        set_rgb(cr, tv == 0 ? C_AXIS : C_GRID);
+        cairo_set_line_width(cr, tv == 0 ? 1.0 : 0.6);
+        cairo_move_to(cr, x, plot_top);
+        cairo_line_to(cr, x, plot_bottom);
+        cairo_stroke(cr);
+        char buf[64];
+        fmt_tick(c, buf, sizeof buf, tv);
+        double tw = text_width(c, buf, c->small);
+        double lx = x - tw / 2;
+        if (lx < L->px0 - c->fs * 0.6)
+            lx = L->px0 - c->fs * 0.6;
+        if (lx + tw > c->w - 1)
+            lx = c->w - 1 - tw;
+        if (lx < last_end + c->fs * 0.5)
+            continue;
+        text_at(c, buf, c->small, lx, plot_bottom + c->fs * 0.2, 0, 0, C_MUTED);
+        last_end = lx + tw;
+    }
+    double lh = line_height(c, c->small);
+    text_at(c, axis_title, c->small, (L->px0 + L->px1) / 2, plot_bottom + c->fs * 0.2 + lh * 1.15,
+            0.5, 0, C_MUTED);
+
+    double prev_conn = NAN, prev_y = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct hbar *r = &rows[i];
+        double y = L->row_top[i], h = L->row_h[i];
+        if (r->rule) {
+            set_rgb(cr, C_AXIS);
+            cairo_set_line_width(cr, 0.8);
+            cairo_move_to(cr, L->label_x, y - c->fs * 0.35);
+            cairo_line_to(cr, L->px1, y - c->fs * 0.35);
+            cairo_stroke(cr);
+        }
+        /* label */
+        double tw, th;
+        double indent = r->depth * c->fs;
+        text_set(c, r->label, r->bold ? c->bold : c->font, L->label_w - indent, 2,
+                 PANGO_ALIGN_LEFT);
+        text_size(c, &tw, &th);
+        text_draw(c, L->label_x + indent, y + (h - th) / 2, C_TEXT);
+        /* bars */
+        double bh = r->nbars == 2 ? c->fs * 0.95 : c->fs * 1.05;
+        double by0 = y + (h - bh * r->nbars - (r->nbars - 1) * c->fs * 0.1) / 2;
+        for (int k = 0; k < r->nbars; k++) {
+            double by = by0 + k * (bh + c->fs * 0.1);
+            double xa = kkr_scale_map(&L->sc, r->a[k]), xb = kkr_scale_map(&L->sc, r->b[k]);
+            if (xb - xa < 0.8) { /* a zero value still shows a hairline */
+                double mid = (xa + xb) / 2;
+                xa = mid - 0.4;
+                xb = mid + 0.4;
+            }
+            set_rgb(cr, r->col[k]);
+            cairo_rectangle(cr, xa, by, xb - xa, bh);
+            cairo_fill(cr);
+            log_append(c->bars, xa, by, xb - xa, bh);
+            if (r->value[k][0]) {
+                const PangoFontDescription *fd = r->bold ? c->bold : c->small;
+                double vw, vh;
+                text_set(c, r->value[k], fd, 0, 0, PANGO_ALIGN_LEFT);
+                text_size(c, &vw, &vh);
+                double vx = r->right[k] ? xb + c->fs * 0.35 : xa - c->fs * 0.35 - vw;
+                text_draw(c, vx, by + (bh - vh) / 2, C_TEXT);
+            }
+        }
+        /* brygga connectors: from the previous step's end to this bar */
+        if (!isnan(prev_conn)) {
+            double x = kkr_scale_map(&L->sc, prev_conn);
+            set_rgb(cr, C_AXIS);
+            cairo_set_line_width(cr, 0.6);
+            double d[] = {2, 2};
+            cairo_set_dash(cr, d, 2, 0);
+            cairo_move_to(cr, x, prev_y);
+            cairo_line_to(cr, x, by0);
+            cairo_stroke(cr);
+            cairo_set_dash(cr, NULL, 0, 0);
+        }
+        prev_conn = r->connector;
+        prev_y = by0 + bh;
+    }
+}
+
+static void slice_of(const struct kkr_chart *ch, size_t n, size_t *from, size_t *cnt)
+{
+    *from = ch->slice_from < n ? ch->slice_from : n;
+    *cnt = n - *from;
+    if (ch->slice_count > 0 && ch->slice_count < *cnt)
+        *cnt = ch->slice_count;
+}
+
+static enum kkr_status draw_bars(struct canvas *c, const struct kkr_chart *ch, struct hbar *rows,
+                                 size_t n, const struct legend_item *legend, size_t nlegend,
+                                 const char *axis_title, double height, struct kkr_diag *diag)
+{
+    struct hlayout L;
+    L.row_top = calloc(n ? n : 1, sizeof(double));
+    L.row_h = calloc(n ? n : 1, sizeof(double));
+    if (!L.row_top || !L.row_h) {
+        free(L.row_top);
+        free(L.row_h);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    double m = c->fs * 1.2;
+    double y = draw_header(c, ch, m);
+    y = draw_legend(c, legend, nlegend, m, y, c->w - m);
+    y += c->fs * 0.4;
+    size_t from, cnt;
+    slice_of(ch, n, &from, &cnt);
+    hbar_layout(c, rows + from, cnt, y, &L);
+    (void)height;
+    hbar_scale(c, rows, n, &L); /* all rows: every slice shares one scale */
+    hbar_draw(c, rows + from, cnt, &L, axis_title);
+    free(L.row_top);
+    free(L.row_h);
+    return KKR_OK;
+}
+
+static double header_height(struct canvas *c, const struct kkr_chart *ch,
+                            const struct legend_item *legend, size_t nlegend)
+{
+    /* Measure by laying out without a log and without drawing: use the same code on a
+     * scratch context would be exact; approximate with the same metrics instead. */
+    double m = c->fs * 1.2, w, h, y = m;
+    double tw = c->w - 2 * m;
+    if (ch->title) {
+        text_set(c, ch->title, c->title, tw, 2, PANGO_ALIGN_LEFT);
+        text_size(c, &w, &h);
+        y += h + c->fs * 0.15;
+    }
+    if (ch->subtitle) {
+        text_set(c, ch->subtitle, c->font, tw, 2, PANGO_ALIGN_LEFT);
+        text_size(c, &w, &h);
+        y += h;
+    }
+    y += c->fs * 0.6;
+    double lh = line_height(c, c->small), s = lh * 0.8, x = m;
+    for (size_t i = 0; i < nlegend; i++) {
+        double sw = legend[i].style == 0 ? s : s * 1.6;
+        double need = sw + c->fs * 0.35 + text_width(c, legend[i].text, c->small);
+        if (x > m && x + need > c->w - m) {
+            x = m;
+            y += lh * 1.2;
+        }
+        x += need + c->fs * 1.2;
+    }
+    return y + lh * 1.2 + c->fs * 0.4;
+}
+
+/* Builds the hbar rows of a chart. Caller frees *out. */
+static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
+                                   struct hbar **out, size_t *count, struct kkr_diag *diag)
+{
+    size_t n = ch->kind == KKR_CHART_BRYGGA ? ch->step_count : ch->row_count;
+    struct hbar *rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    double run = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct hbar *r = &rows[i];
+        r->connector = NAN;
+        if (ch->kind == KKR_CHART_BRYGGA) {
+            const struct kkr_chart_step *s = &ch->steps[i];
+            double v = dval(c, s->value_ore);
+            r->label = s->label ? s->label : "";
+            r->nbars = 1;
+            r->bold = s->is_total;
+            r->rule = s->is_total && i > 0;
+            if (s->is_total) {
+                r->a[0] = v < 0 ? v : 0;
+                r->b[0] = v < 0 ? 0 : v;
+                r->col[0] = C_TOTAL;
+                run = v;
+                fmt_value(c, r->value[0], sizeof r->value[0], s->value_ore, false);
+                r->right[0] = v >= 0;
+            } else {
+                double from = run, to = run + v;
+                r->a[0] = from < to ? from : to;
+                r->b[0] = from < to ? to : from;
+                r->col[0] = v >= 0 ? C_SURPLUS : C_DEFICIT;
+                run = to;
+                fmt_value(c, r->value[0], sizeof r->value[0], s->value_ore, true);
+                r->right[0] = v >= 0;
+            }
+            r->connector = run;
+            continue;
+        }
+        const struct kkr_chart_row *src = &ch->rows[i];
+        r->label = src->label ? src->label : "";
+        r->depth = src->depth;
+        r->bold = src->total;
+        r->rule = src->total && i > 0;
+        if (ch->kind == KKR_CHART_AVVIKELSE) {
+            double v = dval(c, src->value_ore);
+            r->nbars = 1;
+            r->a[0] = v < 0 ? v : 0;
+            r->b[0] = v < 0 ? 0 : v;
+            bool deficit = kkr_money_in_unit(src->value_ore, c->unit) < 0;
+            r->col[0] = deficit ? C_DEFICIT : C_SURPLUS;
+            r->right[0] = !deficit;
+            fmt_value(c, r->value[0], sizeof r->value[0], src->value_ore, false);
+        } else {
+            double b = dval(c, src->budget_ore), p = dval(c, src->value_ore);
+            r->nbars = 2;
+            r->a[0] = b < 0 ? b : 0;
+            r->b[0] = b < 0 ? 0 : b;
+            r->a[1] = p < 0 ? p : 0;
+            r->b[1] = p < 0 ? 0 : p;
+            r->col[0] = C_BUDGET;
+            /* coloured by the displayed avvikelse, so "1 082 / 1 082" is never a deficit */
+            r->col[1] = kkr_money_in_unit(src->budget_ore - src->value_ore, c->unit) < 0
+                            ? C_DEFICIT
+                            : C_SURPLUS;
+            r->right[0] = b >= 0;
+            r->right[1] = p >= 0;
+            fmt_value(c, r->value[0], sizeof r->value[0], src->budget_ore, false);
+            fmt_value(c, r->value[1], sizeof r->value[1], src->value_ore, false);
+        }
+    }
+    *out = rows;
+    *count = n;
+    return KKR_OK;
+}
+
+static size_t legend_for(const struct kkr_chart *ch, struct legend_item *items)
+{
+    switch (ch->kind) {
+    case KKR_CHART_AVVIKELSE:
+        items[0] = (struct legend_item){"Överskott (prognos under budget)", C_SURPLUS, 0};
+        items[1] = (struct legend_item){"Underskott (prognos över budget)", C_DEFICIT, 0};
+        return 2;
+    case KKR_CHART_BUDGET_PROGNOS:
+        items[0] = (struct legend_item){"Budget helår", C_BUDGET, 0};
+        items[1] = (struct legend_item){"Prognos inom budget", C_SURPLUS, 0};
+        items[2] = (struct legend_item){"Prognos över budget", C_DEFICIT, 0};
+        return 3;
+    case KKR_CHART_BRYGGA:
+        items[0] = (struct legend_item){"Utgångsläge och resultat", C_TOTAL, 0};
+        items[1] = (struct legend_item){"Förbättring", C_SURPLUS, 0};
+        items[2] = (struct legend_item){"Försämring", C_DEFICIT, 0};
+        return 3;
+    case KKR_CHART_ACKUMULERAT: {
+        size_t n = 0;
+        items[n++] = (struct legend_item){"Budget", C_BUDGET, 1};
+        items[n++] = (struct legend_item){"Utfall", C_SURPLUS, 1};
+        items[n++] = (struct legend_item){"Prognos", C_SURPLUS, 2};
+        if (ch->monthly && ch->monthly->has_band)
+            items[n++] = (struct legend_item){"Prognosintervall 80 %", C_BAND, 3};
+        return n;
+    }
+    case KKR_CHART_PROGNOSHISTORIK:
+        items[0] = (struct legend_item){"Helårsprognos", C_SURPLUS, 1};
+        items[1] = (struct legend_item){"Helårsbudget", C_BUDGET, 2};
+        return 2;
+    }
+    return 0;
+}
+
+static char *axis_title_for(const struct canvas *c, const struct kkr_chart *ch, char *buf,
+                            size_t size)
+{
+    const char *what = ch->kind == KKR_CHART_AVVIKELSE      ? "Avvikelse helår"
+                       : ch->kind == KKR_CHART_BUDGET_PROGNOS ? "Helår"
+                       : ch->kind == KKR_CHART_BRYGGA         ? "Avvikelse helår"
+                                                              : "Ackumulerat";
+    snprintf(buf, size, "%s, %s", what, unit_name(c));
+    return buf;
+}
+
+/* ---- vertical charts: ackumulerat, prognoshistorik ---- */
+
+struct vplot {
+    double px0, px1, py0, py1; /* py0 top, py1 bottom */
+    struct kkr_scale sx, sy;
+    double first, last, step;
+};
+
+/* Sets up axes for months 1..12 and the value range [lo, hi]; right_w is reserved for end
+ * labels. Draws grid, y tick labels, month labels and the unit. */
+static void vplot_axes(struct canvas *c, struct vplot *P, double top, double bottom, double lo,
+                       double hi, double right_w, bool from_zero)
+{
+    double m = c->fs * 1.2;
+    if (from_zero) {
+        if (lo > 0)
+            lo = 0;
+        if (hi < 0)
+            hi = 0;
+    }
+    double lh = line_height(c, c->small);
+    int max_ticks = (int)((bottom - top - lh * 2) / (lh * 2.2));
+    if (max_ticks < 3)
+        max_ticks = 3;
+    if (max_ticks > 8)
+        max_ticks = 8;
+    kkr_chart_nice_ticks(lo, hi, max_ticks, &P->first, &P->last, &P->step);
+    /* widest tick label */
+    double tw = 0;
+    char buf[64];
+    for (double t = P->first; t <= P->last + P->step / 2; t += P->step) {
+        fmt_tick(c, buf, sizeof buf, fabs(t) < P->step * 1e-6 ? 0 : t);
+        double w = text_width(c, buf, c->small);
+        if (w > tw)
+            tw = w;
+    }
+    P->px0 = m + tw + c->fs * 0.5;
+    P->px1 = c->w - m - right_w;
+    P->py0 = top + lh * 1.7; /* room for the unit label above the top tick label */
+    P->py1 = bottom - lh * 1.6;
+    P->sx = (struct kkr_scale){0.5, 12.5, P->px0, P->px1};
+    P->sy = (struct kkr_scale){P->first, P->last, P->py1, P->py0};
+    cairo_t *cr = c->cr;
+    for (double t = P->first; t <= P->last + P->step / 2; t += P->step) {
+        double tv = fabs(t) < P->step * 1e-6 ? 0 : t;
+        double y = kkr_scale_map(&P->sy, tv);
+        set_rgb(cr, tv == 0 ? C_AXIS : C_GRID);
+        cairo_set_line_width(cr, tv == 0 ? 1.0 : 0.6);
+        cairo_move_to(cr, P->px0, y);
+        cairo_line_to(cr, P->px1, y);
+        cairo_stroke(cr);
+        fmt_tick(c, buf, sizeof buf, tv);
+        text_at(c, buf, c->small, P->px0 - c->fs * 0.4, y, 1, 0.5, C_MUTED);
+    }
+    text_at(c, unit_name(c), c->small, P->px0 - c->fs * 0.4, top, 1, 0, C_MUTED);
+    for (int mo = 1; mo <= 12; mo++) {
+        double x = kkr_scale_map(&P->sx, mo);
+        text_at(c, month_abbr[mo - 1], c->small, x, P->py1 + c->fs * 0.3, 0.5, 0, C_MUTED);
+    }
+    set_rgb(cr, C_AXIS);
+    cairo_set_line_width(cr, 0.8);
+    cairo_move_to(cr, P->px0, P->py1);
+    cairo_line_to(cr, P->px1, P->py1);
+    cairo_stroke(cr);
+}
+
+static void polyline(struct canvas *c, const struct vplot *P, const double *v, int from, int to,
+                     struct rgb col, double width, bool dashed)
+{
+    cairo_t *cr = c->cr;
+    set_rgb(cr, col);
+    cairo_set_line_width(cr, width);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    if (dashed) {
+        double d[] = {c->fs * 0.5, c->fs * 0.3};
+        cairo_set_dash(cr, d, 2, 0);
+    }
+    for (int i = from; i <= to; i++) {
+        double x = kkr_scale_map(&P->sx, i + 1), y = kkr_scale_map(&P->sy, v[i]);
+        if (i == from)
+            cairo_move_to(cr, x, y);
+        else
+            cairo_line_to(cr, x, y);
+    }
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+static void dot(struct canvas *c, double x, double y, double r, struct rgb col)
+{
+    set_rgb(c->cr, col);
+    cairo_arc(c->cr, x, y, r, 0, 2 * M_PI);
+    cairo_fill(c->cr);
+}
+
+/* Right-margin labels at wanted y centres, pushed apart so they never overlap. */
+struct end_label {
+    char text[96];
+    double want;
+    struct rgb col;
+};
+
+static double end_labels_width(struct canvas *c, const struct end_label *ls, size_t n)
+{
+    double w = 0;
+    for (size_t i = 0; i < n; i++) {
+        double tw = text_width(c, ls[i].text, c->small);
+        if (tw > w)
+            w = tw;
+    }
+    return w + c->fs * 0.6;
+}
+
+static void end_labels_draw(struct canvas *c, const struct vplot *P, struct end_label *ls,
+                            size_t n, double top, double bottom)
+{
+    double want[8], size[8], pos[8];
+    double lh = line_height(c, c->small);
+    for (size_t i = 0; i < n; i++) {
+        want[i] = ls[i].want;
+        size[i] = lh;
+    }
+    kkr_chart_place_labels(want, size, n, lh * 0.05, top, bottom, pos);
+    for (size_t i = 0; i < n; i++)
+        text_at(c, ls[i].text, c->small, P->px1 + c->fs * 0.5, pos[i], 0, 0.5, ls[i].col);
+}
+
+static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch,
+                                    struct kkr_diag *diag)
+{
+    const struct kkr_chart_monthly *mo = ch->monthly;
+    if (!mo)
+        return kkr_fail(diag, KKR_ERR_VALUE, NULL, 0, 0, "no monthly series for the chart");
+    double m = c->fs * 1.2;
+    struct legend_item legend[4];
+    size_t nl = legend_for(ch, legend);
+    double y = draw_header(c, ch, m);
+    y = draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
+    double b[12], a[12], f[12], lo[12], hi[12];
+    double vmin = 0, vmax = 0;
+    int k = mo->actual_months;
+    for (int i = 0; i < 12; i++) {
+        b[i] = dval(c, mo->budget_cum_ore[i]);
+        a[i] = dval(c, mo->actual_cum_ore[i]);
+        f[i] = dval(c, mo->forecast_cum_ore[i]);
+        lo[i] = dval(c, mo->low_cum_ore[i]);
+        hi[i] = dval(c, mo->high_cum_ore[i]);
+        double vs[5] = {b[i], i < k ? a[i] : b[i], f[i], mo->has_band ? lo[i] : f[i],
+                        mo->has_band ? hi[i] : f[i]};
+        for (int j = 0; j < 5; j++) {
+            if (vs[j] < vmin)
+                vmin = vs[j];
+            if (vs[j] > vmax)
+                vmax = vs[j];
+        }
+    }
+    struct end_label el[4];
+    size_t ne = 0;
+    char num[64];
+    fmt_value(c, num, sizeof num, mo->budget_cum_ore[11], false);
+    snprintf(el[ne].text, sizeof el[ne].text, "Budget %s", num);
+    el[ne].col = C_MUTED;
+    ne++;
+    fmt_value(c, num, sizeof num, mo->forecast_cum_ore[11], false);
+    snprintf(el[ne].text, sizeof el[ne].text, "Prognos %s", num);
+    el[ne].col = C_SURPLUS;
+    ne++;
+    double rw = end_labels_width(c, el, ne);
+    struct vplot P;
+    vplot_axes(c, &P, y, c->h - m * 0.5, vmin, vmax, rw, true);
+    el[0].want = kkr_scale_map(&P.sy, b[11]);
+    el[1].want = kkr_scale_map(&P.sy, f[11]);
+    cairo_t *cr = c->cr;
+    int from = k > 0 ? k - 1 : 0;
+    if (mo->has_band && k < 12) {
+        cairo_set_source_rgba(cr, C_BAND.r, C_BAND.g, C_BAND.b, 0.45);
+        for (int i = from; i < 12; i++) {
+            double x = kkr_scale_map(&P.sx, i + 1), yy = kkr_scale_map(&P.sy, hi[i]);
+            if (i == from)
+                cairo_move_to(cr, x, yy);
+            else
+                cairo_line_to(cr, x, yy);
+        }
+        for (int i = 11; i >= from; i--)
+            cairo_line_to(cr, kkr_scale_map(&P.sx, i + 1), kkr_scale_map(&P.sy, lo[i]));
+        cairo_close_path(cr);
+        cairo_fill(cr);
+    }
+    polyline(c, &P, b, 0, 11, C_BUDGET, c->fs * 0.22, false);
+    if (k < 12)
+        polyline(c, &P, f, from, 11, C_SURPLUS, c->fs * 0.22, true);
+    if (k > 0) {
+        polyline(c, &P, a, 0, k - 1, C_SURPLUS, c->fs * 0.3, false);
+        for (int i = 0; i < k; i++)
+            dot(c, kkr_scale_map(&P.sx, i + 1), kkr_scale_map(&P.sy, a[i]), c->fs * 0.25,
+                C_SURPLUS);
+        /* utfall label above-left of the last actual point */
+        char lab[96];
+        fmt_value(c, num, sizeof num, mo->actual_cum_ore[k - 1], false);
+        snprintf(lab, sizeof lab, "Utfall %s %s", month_abbr[k - 1], num);
+        double x = kkr_scale_map(&P.sx, k), yy = kkr_scale_map(&P.sy, a[k - 1]);
+        double tw = text_width(c, lab, c->small), lh = line_height(c, c->small);
+        double lx = x - tw - c->fs * 0.4;
+        if (lx < P.px0 + c->fs * 0.3)
+            lx = P.px0 + c->fs * 0.3;
+        double ly = yy - lh - c->fs * 0.6;
+        if (ly < P.py0)
+            ly = yy + c->fs * 0.6;
+        /* a white backing keeps the label readable over grid lines */
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_rectangle(cr, lx - 1, ly, tw + 2, lh);
+        cairo_fill(cr);
+        text_at(c, lab, c->small, lx, ly, 0, 0, C_TEXT);
+    }
+    end_labels_draw(c, &P, el, ne, P.py0 - c->fs, P.py1);
+    return KKR_OK;
+}
+
+static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch,
+                                    struct kkr_diag *diag)
+{
+    double m = c->fs * 1.2;
+    struct legend_item legend[2];
+    size_t nl = legend_for(ch, legend);
+    double y = draw_header(c, ch, m);
+    y = draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
+    double bud = dval(c, ch->budget_full_ore);
+    double vmin = bud, vmax = bud;
+    for (size_t i = 0; i < ch->point_count; i++) {
+        double v = dval(c, ch->points[i].forecast_ore);
+        if (v < vmin)
+            vmin = v;
+        if (v > vmax)
+            vmax = v;
+    }
+    double span = vmax - vmin;
+    if (span <= 0)
+        span = fabs(vmax) * 0.02 + 1;
+    vmin -= span * 0.35;
+    vmax += span * 0.35;
+    struct end_label el[1];
+    char num[64];
+    fmt_value(c, num, sizeof num, ch->budget_full_ore, false);
+    snprintf(el[0].text, sizeof el[0].text, "Budget %s", num);
+    el[0].col = C_MUTED;
+    double rw = end_labels_width(c, el, 1);
+    struct vplot P;
+    vplot_axes(c, &P, y, c->h - m * 0.5, vmin, vmax, rw, false);
+    cairo_t *cr = c->cr;
+    double by = kkr_scale_map(&P.sy, bud);
+    set_rgb(cr, C_BUDGET);
+    cairo_set_line_width(cr, c->fs * 0.2);
+    double d[] = {c->fs * 0.5, c->fs * 0.3};
+    cairo_set_dash(cr, d, 2, 0);
+    cairo_move_to(cr, P.px0, by);
+    cairo_line_to(cr, P.px1, by);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+    el[0].want = by;
+    size_t n = ch->point_count;
+    if (n > 0) {
+        set_rgb(cr, C_SURPLUS);
+        cairo_set_line_width(cr, c->fs * 0.25);
+        for (size_t i = 0; i < n; i++) {
+            double x = kkr_scale_map(&P.sx, ch->points[i].month);
+            double yy = kkr_scale_map(&P.sy, dval(c, ch->points[i].forecast_ore));
+            if (i == 0)
+                cairo_move_to(cr, x, yy);
+            else
+                cairo_line_to(cr, x, yy);
+        }
+        cairo_stroke(cr);
+        /* value labels above each point, pushed apart horizontally when they crowd */
+        double *want = calloc(n, sizeof *want), *size = calloc(n, sizeof *size);
+        double *pos = calloc(n, sizeof *pos);
+        char (*labs)[64] = calloc(n, sizeof *labs);
+        if (!want || !size || !pos || !labs) {
+            free(want), free(size), free(pos), free(labs);
+            return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        for (size_t i = 0; i < n; i++) {
+            fmt_value(c, labs[i], sizeof labs[i], ch->points[i].forecast_ore, false);
+            want[i] = kkr_scale_map(&P.sx, ch->points[i].month);
+            size[i] = text_width(c, labs[i], c->small);
+        }
+        kkr_chart_place_labels(want, size, n, c->fs * 0.4, P.px0, P.px1, pos);
+        double lh = line_height(c, c->small);
+        for (size_t i = 0; i < n; i++) {
+            double x = want[i];
+            double yy = kkr_scale_map(&P.sy, dval(c, ch->points[i].forecast_ore));
+            if (ch->points[i].current) {
+                dot(c, x, yy, c->fs * 0.42, C_SURPLUS);
+                dot(c, x, yy, c->fs * 0.24, (struct rgb){1, 1, 1});
+            } else {
+                dot(c, x, yy, c->fs * 0.34, C_SURPLUS);
+            }
+            /* above the point unless it would leave the plot; alternate when labels were
+             * pushed aside, so they stay near their point */
+            double ly = yy - lh - c->fs * 0.5;
+            if (ly < P.py0 - c->fs)
+                ly = yy + c->fs * 0.5;
+            text_at(c, labs[i], c->small, pos[i], ly, 0.5, 0, C_TEXT);
+        }
+        free(want), free(size), free(pos), free(labs);
+    }
+    end_labels_draw(c, &P, el, 1, P.py0 - c->fs, P.py1);
+    return KKR_OK;
+}
+
+/* ---- entry points ---- */
+
+static double base_font(double width)
+{
+    double fs = width / 58.0;
+    if (fs < 7.5)
+        fs = 7.5;
+    if (fs > 12)
+        fs = 12;
+    return fs;
+}
+
+static bool canvas_open(struct canvas *c, cairo_t *cr, const struct kkr_chart *ch, double w,
+                        double h)
+{
+    memset(c, 0, sizeof *c);
+    c->cr = cr;
+    c->w = w;
+    c->h = h;
+    c->fs = base_font(w);
+    c->log = ch->text_log;
+    c->bars = ch->bar_log;
+    c->unit = ch->unit;
+    c->layout = pango_cairo_create_layout(cr);
+    if (!c->layout)
+        return false;
+    PangoContext *pc = pango_layout_get_context(c->layout);
+    /* 1 pt = 1 user unit; no hinting, so text measures the same on every surface */
+    pango_cairo_context_set_resolution(pc, 72.0);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    pango_cairo_context_set_font_options(pc, fo);
+    cairo_font_options_destroy(fo);
+    pango_layout_context_changed(c->layout);
+    c->font = pango_font_description_from_string("DejaVu Sans");
+    pango_font_description_set_absolute_size(c->font, c->fs * PANGO_SCALE);
+    c->small = pango_font_description_copy(c->font);
+    pango_font_description_set_absolute_size(c->small, c->fs * 0.9 * PANGO_SCALE);
+    c->bold = pango_font_description_copy(c->small);
+    pango_font_description_set_weight(c->bold, PANGO_WEIGHT_BOLD);
+    c->title = pango_font_description_copy(c->font);
+    pango_font_description_set_absolute_size(c->title, c->fs * 1.45 * PANGO_SCALE);
+    pango_font_description_set_weight(c->title, PANGO_WEIGHT_BOLD);
+    return true;
+}
+
+static void canvas_close(struct canvas *c)
+{
+    if (c->layout)
+        g_object_unref(c->layout);
+    pango_font_description_free(c->font);
+    pango_font_description_free(c->small);
+    pango_font_description_free(c->bold);
+    pango_font_description_free(c->title);
+}
+
+double kkr_chart_natural_height(const struct kkr_chart *chart, double width_pt)
+{
+    if (chart->kind == KKR_CHART_ACKUMULERAT || chart->kind == KKR_CHART_PROGNOSHISTORIK)
+        return round(width_pt * 9.0 / 16.0);
+    /* Bar charts: lay out on a tiny recording surface to measure. */
+    cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(s);
+    struct kkr_chart copy = *chart;
+    copy.text_log = NULL;
+    copy.bar_log = NULL;
+    struct canvas c;
+    double h = width_pt * 9.0 / 16.0;
+    if (canvas_open(&c, cr, &copy, width_pt, h)) {
+        struct hbar *rows = NULL;
+        size_t n = 0;
+        if (build_hbars(&c, &copy, &rows, &n, NULL) == KKR_OK) {
+            struct legend_item legend[4];
+            size_t nl = legend_for(&copy, legend);
+            struct hlayout L;
+            L.row_top = calloc(n ? n : 1, sizeof(double));
+            L.row_h = calloc(n ? n : 1, sizeof(double));
+            if (L.row_top && L.row_h) {
+                size_t from, cnt;
+                slice_of(&copy, n, &from, &cnt);
+                h = hbar_layout(&c, rows + from, cnt, header_height(&c, &copy, legend, nl), &L);
+            }
+            free(L.row_top);
+            free(L.row_h);
+            free(rows);
+        }
+    }
+    canvas_close(&c);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    return ceil(h);
+}
+
+enum kkr_status kkr_chart_draw(cairo_t *cr, const struct kkr_chart *chart, double width,
+                               double height, struct kkr_diag *diag)
+{
+    struct canvas c;
+    if (!canvas_open(&c, cr, chart, width, height)) {
+        canvas_close(&c);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "cannot create a text layout");
+    }
+    cairo_save(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_rectangle(cr, 0, 0, width, height);
+    cairo_fill(cr);
+    enum kkr_status st = KKR_OK;
+    switch (chart->kind) {
+    case KKR_CHART_AVVIKELSE:
+    case KKR_CHART_BUDGET_PROGNOS:
+    case KKR_CHART_BRYGGA: {
+        struct hbar *rows;
+        size_t n;
+        st = build_hbars(&c, chart, &rows, &n, diag);
+        if (st == KKR_OK) {
+            struct legend_item legend[4];
+            size_t nl = legend_for(chart, legend);
+            char axis[96];
+            axis_title_for(&c, chart, axis, sizeof axis);
+            st = draw_bars(&c, chart, rows, n, legend, nl, axis, height, diag);
+            free(rows);
+        }
+        break;
+    }
+    case KKR_CHART_ACKUMULERAT:
+        st = draw_monthly(&c, chart, diag);
+        break;
+    case KKR_CHART_PROGNOSHISTORIK:
+        st = draw_history(&c, chart, diag);
+        break;
+    default:
+        st = kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "unknown chart kind");
+    }
+    cairo_restore(cr);
+    canvas_close(&c);
+    return st;
+}
+
+/* ---- files ---- */
+
+static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int length)
+{
+    FILE *fp = closure;
+    return fwrite(data, 1, length, fp) == length ? CAIRO_STATUS_SUCCESS
+                                                 : CAIRO_STATUS_WRITE_ERROR;
+}
+
+enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
+                                enum kkr_chart_format format, const struct kkr_chart_size *size,
+                                struct kkr_diag *diag)
+{
+    double w = size->width_pt;
+    double h = size->height_pt > 0 ? size->height_pt : kkr_chart_natural_height(chart, w);
+    struct kkr_output o;
+    enum kkr_status st = kkr_output_open(&o, path, false, diag);
+    if (st != KKR_OK)
+        return st;
+    cairo_surface_t *s = NULL;
+    if (format == KKR_CHART_PNG) {
+        double scale = size->dpi / 72.0;
+        int pw = (int)lround(w * scale), ph = (int)lround(h * scale);
+        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+        cairo_t *cr = cairo_create(s);
+        cairo_scale(cr, (double)pw / w, (double)ph / h);
+        st = kkr_chart_draw(cr, chart, w, h, diag);
+        cairo_status_t cs = cairo_status(cr);
+        cairo_destroy(cr);
+        if (st == KKR_OK && cs == CAIRO_STATUS_SUCCESS)
+            cs = cairo_surface_write_to_png_stream(s, write_fp, o.fp);
+        if (st == KKR_OK && cs != CAIRO_STATUS_SUCCESS)
+            st = kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "cannot write PNG: %s",
+                          cairo_status_to_string(cs));
+    } else {
+        if (format == KKR_CHART_PDF) {
+            s = cairo_pdf_surface_create_for_stream(write_fp, o.fp, w, h);
+            char date[32];
+            kkr_chart_pdf_date(date, sizeof date, "2000-01-01T00:00:00Z");
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, date);
+            cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATOR, "kkr");
+            if (chart->title)
+                cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_TITLE, chart->title);
+        } else {
+            s = cairo_svg_surface_create_for_stream(write_fp, o.fp, w, h);
+            cairo_svg_surface_set_document_unit(s, CAIRO_SVG_UNIT_PT);
+        }
+        cairo_t *cr = cairo_create(s);
+        st = kkr_chart_draw(cr, chart, w, h, diag);
+        cairo_show_page(cr);
+        cairo_status_t cs = cairo_status(cr);
+        cairo_destroy(cr);
+        cairo_surface_finish(s);
+        if (cs == CAIRO_STATUS_SUCCESS)
+            cs = cairo_surface_status(s);
+        if (st == KKR_OK && cs != CAIRO_STATUS_SUCCESS)
+            st = kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "cannot write %s: %s",
+                          format == KKR_CHART_PDF ? "PDF" : "SVG", cairo_status_to_string(cs));
+    }
+    cairo_surface_destroy(s);
+    if (st != KKR_OK) {
+        kkr_output_abort(&o);
+        return st;
+    }
+    return kkr_output_commit(&o, diag);
+}

@@ -1,0 +1,143 @@
+/* cli.c — what the subcommands share: messages, exit codes, workbook loading, option values */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+void cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("kkr: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+void cli_warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("kkr: warning: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int cli_exit_for(enum kkr_status status)
+{
+    switch (status) {
+    case KKR_OK: return EXIT_OK;
+    case KKR_ERR_EXISTS: return EXIT_CHECK_FAILED;
+    default: return EXIT_BAD_INPUT;
+    }
+}
+
+int cli_fail_diag(const struct kkr_diag *diag, enum kkr_status status)
+{
+    char buf[2048];
+    kkr_diag_format(diag, buf, sizeof buf);
+    cli_error("%s", buf[0] ? buf : kkr_strerror(status));
+    return cli_exit_for(status);
+}
+
+void cli_print_warnings(struct kkr_warnings *w)
+{
+    for (size_t i = 0; i < w->count; i++)
+        cli_warning("%s", w->items[i]);
+    kkr_warnings_release(w);
+    kkr_warnings_init(w);
+}
+
+int cli_usage_error(const struct command *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("kkr: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    /* the first line of the usage text is the synopsis */
+    const char *nl = strchr(cmd->usage, '\n');
+    fprintf(stderr, "%.*s\n", nl ? (int)(nl - cmd->usage) : (int)strlen(cmd->usage), cmd->usage);
+    return EXIT_BAD_INPUT;
+}
+
+bool cli_wants_help(const struct command *cmd, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(cmd->usage, stdout);
+            return true;
+        }
+    }
+    return false;
+}
+
+struct kkr_workbook *cli_load_workbook(const char *dir, int *exit_code)
+{
+    struct kkr_workbook *wb = NULL;
+    struct kkr_diag diag;
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    enum kkr_status st = kkr_workbook_load(dir, &wb, &diag, &warn);
+    cli_print_warnings(&warn);
+    if (st != KKR_OK) {
+        *exit_code = cli_fail_diag(&diag, st);
+        return NULL;
+    }
+    *exit_code = EXIT_OK;
+    return wb;
+}
+
+bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *period)
+{
+    int year, month;
+    if (!kkr_period_parse(arg, strlen(arg), &year, &month) || month == 0) {
+        cli_error("--period '%s': expected YYYYMM, e.g. %d05", arg, wb ? wb->year : 2020);
+        return false;
+    }
+    if (wb && year != wb->year) {
+        cli_error("--period '%s': the workbook's fiscal year is %d", arg, wb->year);
+        return false;
+    }
+    *period = month;
+    return true;
+}
+
+bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit)
+{
+    if (!kkr_display_unit_parse(arg, unit)) {
+        cli_error("--unit '%s': expected kr, kkr or mnkr", arg);
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_format(const char *arg, enum kkr_format *format)
+{
+    if (!kkr_format_parse(arg, format)) {
+        cli_error("--format '%s': expected text, csv, md or json", arg);
+        return false;
+    }
+    return true;
+}
+
+int cli_finish_stdout(int code)
+{
+    /* a full disk or a closed pipe must not look like success */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (errno != EPIPE)
+            cli_error("cannot write to standard output: %s", strerror(errno));
+        return code ? code : EXIT_BAD_INPUT;
+    }
+    if (fclose(stdout) != 0) {
+        cli_error("cannot write to standard output: %s", strerror(errno));
+        return code ? code : EXIT_BAD_INPUT;
+    }
+    return code;
+}

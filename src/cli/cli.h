@@ -1,0 +1,59 @@
+/* cli.h — what the subcommands share: exit codes, messages, workbook loading, option values */
+#ifndef KKR_CLI_H
+#define KKR_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "kkr/money.h"
+#include "kkr/report.h"
+#include "kkr/status.h"
+#include "kkr/workbook.h"
+
+/* Exit codes (DESIGN §4). */
+enum cli_exit { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_BAD_INPUT = 2 };
+
+/* A subcommand: argv[0] is the command name. Returns an exit code. */
+struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+    const char *usage;  /* the full help text, printed by `kkr help CMD` and `kkr CMD --help` */
+};
+
+extern const struct command cmd_check, cmd_report, cmd_forecast, cmd_lock, cmd_whatif,
+    cmd_chart, cmd_import;
+
+/* "kkr: message" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "kkr: warning: message" on stderr. */
+void cli_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "kkr: file:line:column: message" and returns the exit code for the status. */
+int cli_fail_diag(const struct kkr_diag *diag, enum kkr_status status);
+/* Prints and clears collected warnings. */
+void cli_print_warnings(struct kkr_warnings *w);
+/* Exit code for a library status: usage -> 2, bad input -> 2, exists -> 1, io -> 2. */
+int cli_exit_for(enum kkr_status status);
+
+/* Prints "kkr: <msg>" and the usage line of cmd, returns EXIT_BAD_INPUT. */
+int cli_usage_error(const struct command *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Handles --help/-h as the only argument check: prints cmd->usage to stdout. Returns true if
+ * help was printed. */
+bool cli_wants_help(const struct command *cmd, int argc, char **argv);
+
+/* Loads a workbook, prints warnings; on failure prints the message and returns NULL with
+ * *exit_code set. */
+struct kkr_workbook *cli_load_workbook(const char *dir, int *exit_code);
+
+/* Option values. Each prints its own message and returns false on bad input. */
+bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *period);
+bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit);
+bool cli_parse_format(const char *arg, enum kkr_format *format);
+
+/* Flushes and closes stdout; reports a write error (e.g. /dev/full). Returns the exit code to
+ * use: code unchanged, or EXIT_BAD_INPUT on a write error. */
+int cli_finish_stdout(int code);
+
+#endif

@@ -1,0 +1,128 @@
+/* cmd-check.c — kkr check: load and validate a workbook, print what it holds */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kkr/rollup.h"
+#include "kkr/text.h"
+
+static const char usage[] =
+    "usage: kkr check DIR\n"
+    "\n"
+    "Loads and validates the workbook in DIR (verksamheter.csv, budget.csv, utfall.csv and the\n"
+    "optional prognos.csv, periodisering.csv, bok.conf) and prints a summary: units, months,\n"
+    "totals and warnings. Exit 0 when the workbook is valid, 2 with file:line:column otherwise.\n";
+
+/* Prints a label padded to a fixed width in characters (printf pads bytes, and å is two). */
+static void label(const char *text)
+{
+    size_t w = kkr_utf8_width(text, strlen(text));
+    fputs(text, stdout);
+    for (; w < 24; w++)
+        fputc(' ', stdout);
+}
+
+static void print_kkr(const char *text, int64_t ore)
+{
+    char buf[64];
+    kkr_money_format(buf, sizeof buf, ore, KKR_UNIT_KKR, &KKR_STYLE_TEXT);
+    label(text);
+    printf("%12s kkr\n", buf);
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {0}};
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+        if (c == 'h') {
+            fputs(usage, stdout);
+            return EXIT_OK;
+        }
+        return cli_usage_error(&cmd_check, "unknown option");
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(&cmd_check, "expected one workbook folder");
+    int code;
+    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
+    if (!wb)
+        return code;
+
+    size_t leaves = 0, entered = 0, comments = 0, with_amounts = 0;
+    int max_depth = 0;
+    for (size_t u = 0; u < wb->unit_count; u++) {
+        leaves += wb->units[u].is_leaf;
+        if (wb->units[u].depth > max_depth)
+            max_depth = wb->units[u].depth;
+        for (int k = 0; k < KKR_KINDS; k++) {
+            entered += wb->forecast_has[u * KKR_KINDS + k];
+            comments += wb->forecast_comment[u * KKR_KINDS + k] != NULL;
+        }
+    }
+    struct kkr_rollup r;
+    struct kkr_diag diag;
+    enum kkr_status st = kkr_rollup_build(wb, wb->last_actual_month, NULL, &r, &diag);
+    if (st != KKR_OK) {
+        kkr_workbook_free(wb);
+        return cli_fail_diag(&diag, st);
+    }
+    const struct kkr_rollup_row *t = kkr_rollup_total(&r);
+    for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+        with_amounts += r.source[i] != KKR_FROM_NONE || wb->forecast_has[i];
+    label("Arbetsbok");
+    printf("%s\n", wb->dir);
+    if (wb->organisation) {
+        label("Organisation");
+        printf("%s\n", wb->organisation);
+    }
+    if (wb->committee) {
+        label("Nämnd");
+        printf("%s\n", wb->committee);
+    }
+    if (wb->title) {
+        label("Titel");
+        printf("%s\n", wb->title);
+    }
+    label("Räkenskapsår");
+    printf("%d (historik från %d)\n", wb->year, wb->first_year);
+    label("Verksamheter");
+    printf("%zu (%zu utan underordnade, %d nivåer)\n", wb->unit_count, leaves, max_depth + 1);
+    label("Datarader");
+    printf("%zu\n", wb->row_count);
+    label("Utfall");
+    if (wb->last_actual_month > 0)
+        printf("januari–%s %d (rapportperiod %d%02d)\n", kkr_month_name(wb->last_actual_month),
+               wb->year, wb->year, wb->last_actual_month);
+    else
+        printf("inget för %d\n", wb->year);
+    print_kkr("Budget helår, netto", t->net.budget_full);
+    print_kkr("  varav intäkter", t->kind[KKR_REVENUE].budget_full);
+    print_kkr("  varav kostnader", t->kind[KKR_COST].budget_full);
+    print_kkr("Budget period", t->net.budget_ytd);
+    print_kkr("Utfall period", t->net.actual_ytd);
+    print_kkr("Prognos helår", t->net.forecast_full);
+    label("Prognos angiven");
+    printf("%zu av %zu verksamhet och slag med belopp, %zu kommentarer\n", entered,
+           with_amounts, comments);
+    int *periods;
+    size_t nsnap;
+    if (kkr_snapshot_list(wb, &periods, &nsnap, &diag) == KKR_OK) {
+        label("Låsta prognoser");
+        if (nsnap == 0)
+            printf("inga");
+        for (size_t i = 0; i < nsnap; i++)
+            printf("%s%d", i ? " " : "", periods[i]);
+        printf("\n");
+        free(periods);
+    }
+    printf("OK\n");
+    kkr_rollup_release(&r);
+    kkr_workbook_free(wb);
+    return EXIT_OK;
+}
+
+const struct command cmd_check = {"check", run, "load and validate a workbook, print a summary",
+                                  usage};

@@ -1,0 +1,526 @@
+/* cmd-forecast.c — kkr forecast: full-year forecasts with intervals and backtests */
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kkr/forecast.h"
+#include "kkr/output.h"
+#include "kkr/rollup.h"
+
+static const char usage[] =
+    "usage: kkr forecast DIR [options]\n"
+    "\n"
+    "Full-year forecasts (helårsprognos) per verksamhet and slag with an interval, rolled up\n"
+    "to parents and the total; or the accuracy of the methods on earlier years.\n"
+    "\n"
+    "  --method METHOD     budget, runrate, trend, seasonal, ets or auto (default)\n"
+    "  --level LEVEL       interval level, e.g. 80 or 0.8 (default 80 %)\n"
+    "  --format FMT        text (default), csv or json\n"
+    "  --unit UNIT         kkr (default), kr or mnkr\n"
+    "  --period YYYYMM     the last month of utfall to use (default: the latest)\n"
+    "  --backtest          replay every earlier year month by month: MAPE of the year-end\n"
+    "                      forecast per method and k, and the share inside the interval\n"
+    "  --cases FILE        with --backtest: every case to FILE (kod;slag;år;k;metod;prognos;\n"
+    "                      låg;hög;utfall, kr)\n"
+    "  --accuracy          for a finished year: each locked snapshot's result against the\n"
+    "                      outcome (prognossäkerhet)\n";
+
+enum { OPT_METHOD = 256, OPT_LEVEL, OPT_FORMAT, OPT_UNIT, OPT_PERIOD, OPT_BACKTEST, OPT_CASES,
+       OPT_ACCURACY };
+
+struct row {
+    int unit;               /* -1 for the total */
+    int kind;               /* -1 for netto */
+    int64_t budget_ore, actual_ore, forecast_ore, low_ore, high_ore;
+    const char *method;
+};
+
+static void put_amount(FILE *out, int64_t ore, enum kkr_display_unit unit,
+                       const struct kkr_number_style *style, int width)
+{
+    char buf[64];
+    kkr_money_format(buf, sizeof buf, ore, unit, style);
+    if (width)
+        fprintf(out, "%*s", width, buf);
+    else
+        fputs(buf, out);
+}
+
+static const char *row_code(const struct kkr_workbook *wb, const struct row *r)
+{
+    return r->unit < 0 ? "total" : wb->units[r->unit].code;
+}
+
+static const char *row_kind(const struct row *r)
+{
+    return r->kind < 0 ? "netto" : kkr_kind_name((enum kkr_kind)r->kind);
+}
+
+static bool add(int64_t *acc, int64_t v)
+{
+    return kkr_money_add(*acc, v, acc);
+}
+
+/* Unit-kind rows, then parents and the total (netto), intervals of the sums from the parts'
+ * variances (independent parts, normal). */
+static enum kkr_status build_rows(const struct kkr_workbook *wb, const struct kkr_forecast_set *set,
+                                  int period, struct row **rows_out, size_t *count_out,
+                                  struct kkr_diag *diag)
+{
+    size_t cap = wb->unit_count * (KKR_KINDS + 1) + 1, n = 0;
+    struct row *rows = calloc(cap, sizeof *rows);
+    if (!rows)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    int64_t *bud = calloc(set->count + 1, sizeof *bud), *act = calloc(set->count + 1, sizeof *act);
+    if (!bud || !act) {
+        free(rows);
+        free(bud);
+        free(act);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    int from = wb->month_count - 12;
+    for (size_t u = 0; u < wb->unit_count; u++)
+        for (int kind = 0; kind < KKR_KINDS; kind++) {
+            size_t cell = kkr_workbook_cell(wb, (int)u, kind), idx = u * KKR_KINDS + (size_t)kind;
+            for (int i = 0; i < 12; i++) {
+                if (!add(&bud[idx], wb->budget_ore[cell + (size_t)(from + i)]) ||
+                    (i < period && !add(&act[idx], wb->actual_ore[cell + (size_t)(from + i)])))
+                    goto overflow;
+            }
+        }
+    double z = kkr_forecast_z(set->level);
+    for (size_t oi = 0; oi < wb->unit_count; oi++) {
+        int u = wb->order[oi];
+        for (int kind = 0; kind < KKR_KINDS; kind++) {
+            size_t idx = (size_t)u * KKR_KINDS + (size_t)kind;
+            if (!set->has[idx])
+                continue;
+            struct row *r = &rows[n++];
+            r->unit = u;
+            r->kind = kind;
+            r->budget_ore = bud[idx];
+            r->actual_ore = act[idx];
+            r->forecast_ore = set->full_ore[idx];
+            r->low_ore = set->low_ore[idx];
+            r->high_ore = set->high_ore[idx];
+            r->method = set->method_used[idx];
+        }
+    }
+    for (size_t oi = 0; oi <= wb->unit_count; oi++) {
+        int p = oi < wb->unit_count ? wb->order[oi] : -1;
+        if (p >= 0 && wb->units[p].is_leaf)
+            continue;
+        struct row *r = &rows[n++];
+        r->unit = p;
+        r->kind = -1;
+        r->method = set->method->name;
+        double var = 0;
+        for (size_t u = 0; u < wb->unit_count; u++) {
+            if (p >= 0 && !kkr_workbook_unit_within(wb, (int)u, p))
+                continue;
+            for (int kind = 0; kind < KKR_KINDS; kind++) {
+                size_t idx = u * KKR_KINDS + (size_t)kind;
+                if (!add(&r->budget_ore, bud[idx]) || !add(&r->actual_ore, act[idx]) ||
+                    !add(&r->forecast_ore, set->has[idx] ? set->full_ore[idx] : bud[idx]))
+                    goto overflow;
+                if (set->has[idx])
+                    var += set->sd[idx] * set->sd[idx];
+            }
+        }
+        int64_t half_ore;
+        if (!kkr_money_from_kr(z * sqrt(var), &half_ore) ||
+            !kkr_money_sub(r->forecast_ore, half_ore, &r->low_ore) ||
+            !kkr_money_add(r->forecast_ore, half_ore, &r->high_ore))
+            goto overflow;
+    }
+    free(bud);
+    free(act);
+    *rows_out = rows;
+    *count_out = n;
+    return KKR_OK;
+overflow:
+    free(bud);
+    free(act);
+    free(rows);
+    return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0, "a sum does not fit in 64-bit öre");
+}
+
+static void write_rows(FILE *out, const struct kkr_workbook *wb, const struct kkr_forecast_set *set,
+                       const struct row *rows, size_t n, enum kkr_format format,
+                       enum kkr_display_unit unit)
+{
+    if (format == KKR_FORMAT_CSV) {
+        fputs("kod;slag;budget_helår;utfall_period;prognos_helår;låg;hög;avvikelse_helår;metod\n",
+              out);
+        for (size_t i = 0; i < n; i++) {
+            const struct row *r = &rows[i];
+            kkr_csv_write_text(out, row_code(wb, r), ';');
+            fprintf(out, ";%s", row_kind(r));
+            int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
+                           r->budget_ore - r->forecast_ore};
+            for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
+                fputc(';', out);
+                put_amount(out, v[j], unit, &KKR_STYLE_PLAIN, 0);
+            }
+            fprintf(out, ";%s\n", r->method);
+        }
+        return;
+    }
+    if (format == KKR_FORMAT_JSON) {
+        fprintf(out, "{\n  \"år\": %d,\n  \"period\": %d,\n  \"metod\": ", wb->year, set->period);
+        kkr_json_write_string(out, set->method->name);
+        fprintf(out, ",\n  \"nivå\": %.4g,\n  \"enhet\": \"%s\",\n  \"rader\": [", set->level,
+                kkr_display_unit_name(unit));
+        for (size_t i = 0; i < n; i++) {
+            const struct row *r = &rows[i];
+            fprintf(out, "%s\n    {\"kod\": ", i ? "," : "");
+            kkr_json_write_string(out, row_code(wb, r));
+            fprintf(out, ", \"slag\": \"%s\"", row_kind(r));
+            const char *names[] = {"budget_helår", "utfall_period", "prognos_helår", "låg", "hög",
+                                   "avvikelse_helår"};
+            int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
+                           r->budget_ore - r->forecast_ore};
+            for (size_t j = 0; j < 6; j++) {
+                fprintf(out, ", \"%s\": ", names[j]);
+                put_amount(out, v[j], unit, &KKR_STYLE_PLAIN, 0);
+            }
+            fputs(", \"metod\": ", out);
+            kkr_json_write_string(out, r->method);
+            fputs(", \"öre\": {", out);
+            for (size_t j = 0; j < 6; j++)
+                fprintf(out, "%s\"%s\": %" PRId64, j ? ", " : "", names[j], v[j]);
+            fputs("}}", out);
+        }
+        fputs("\n  ]\n}\n", out);
+        return;
+    }
+    fprintf(out, "Helårsprognos %d, utfall t.o.m. %s, metod %s, intervall %.0f %%\n", wb->year,
+            set->period ? kkr_month_name(set->period) : "(ingen månad)", set->method->name,
+            set->level * 100.0);
+    fprintf(out, "Belopp i %s\n", kkr_display_unit_name(unit));
+    fprintf(out, "%-10s %-8s %10s %10s %10s %10s %10s %10s  %s\n", "Kod", "Slag", "Budget",
+            "Utfall", "Prognos", "Låg", "Hög", "Avvikelse", "Metod");
+    for (size_t i = 0; i < n; i++) {
+        const struct row *r = &rows[i];
+        if (i > 0 && r->kind < 0 && rows[i - 1].kind >= 0)
+            fputc('\n', out);
+        /* %-Ns counts bytes: pad by hand so å/ä/ö do not shift the columns */
+        const char *texts[2] = {row_code(wb, r), row_kind(r)};
+        int widths[2] = {10, 8};
+        for (int t = 0; t < 2; t++) {
+            fputs(texts[t], out);
+            int chars = 0;
+            for (const char *c = texts[t]; *c; c++)
+                chars += ((unsigned char)*c & 0xC0) != 0x80;
+            for (int pad = chars; pad < widths[t]; pad++)
+                fputc(' ', out);
+            fputc(' ', out);
+        }
+        int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
+                       r->budget_ore - r->forecast_ore};
+        for (size_t j = 0; j < 6; j++) {
+            if (j)
+                fputc(' ', out);
+            put_amount(out, v[j], unit, &KKR_STYLE_TEXT, 10);
+        }
+        fprintf(out, "  %s\n", r->method);
+    }
+}
+
+/* ---- --backtest ---- */
+
+struct case_sink {
+    FILE *fp;
+    const struct kkr_workbook *wb;
+};
+
+static void write_case(void *userdata, int unit, int kind, int year, int k, int method,
+                       double full, double low, double high, double outcome)
+{
+    struct case_sink *sink = userdata;
+    fprintf(sink->fp, "%s;%s;%d;%d;%s;%.2f;%.2f;%.2f;%.2f\n", sink->wb->units[unit].code,
+            kkr_kind_name((enum kkr_kind)kind), year, k, kkr_backtest_method_name(method), full,
+            low, high, outcome);
+}
+
+static int run_backtest(const struct kkr_workbook *wb, const struct kkr_forecast_options *fopt,
+                        enum kkr_format format, const char *cases_path)
+{
+    struct kkr_diag diag;
+    struct kkr_output cases_out;
+    struct case_sink sink = {NULL, wb};
+    enum kkr_status st;
+    if (cases_path) {
+        st = kkr_output_open(&cases_out, cases_path, false, &diag);
+        if (st != KKR_OK)
+            return cli_fail_diag(&diag, st);
+        sink.fp = cases_out.fp;
+        fputs("kod;slag;år;k;metod;prognos;låg;hög;utfall\n", sink.fp);
+    }
+    struct kkr_backtest_summary sum;
+    st = kkr_backtest_workbook(wb, fopt, &sum, cases_path ? write_case : NULL, &sink, &diag);
+    if (cases_path) {
+        if (st == KKR_OK)
+            st = kkr_output_commit(&cases_out, &diag);
+        else
+            kkr_output_abort(&cases_out);
+    }
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+    if (format == KKR_FORMAT_CSV) {
+        fputs("metod;k;fall;mape;täckning\n", stdout);
+        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
+            for (int k = 1; k <= 11; k++)
+                if (sum.cases[m][k])
+                    printf("%s;%d;%d;%.2f;%.1f\n", kkr_backtest_method_name(m), k,
+                           sum.cases[m][k], sum.mape[m][k], sum.coverage[m][k]);
+        return EXIT_OK;
+    }
+    if (format == KKR_FORMAT_JSON) {
+        printf("{\n  \"nivå\": %.4g,\n  \"rader\": [", fopt->level);
+        bool first = true;
+        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
+            for (int k = 1; k <= 11; k++)
+                if (sum.cases[m][k]) {
+                    printf("%s\n    {\"metod\": \"%s\", \"k\": %d, \"fall\": %d, \"mape\": %.4f, "
+                           "\"täckning\": %.2f}",
+                           first ? "" : ",", kkr_backtest_method_name(m), k, sum.cases[m][k],
+                           sum.mape[m][k], sum.coverage[m][k]);
+                    first = false;
+                }
+        printf("\n  ]\n}\n");
+        return EXIT_OK;
+    }
+    printf("Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k månader\n");
+    printf("%-10s", "metod");
+    for (int k = 1; k <= 11; k++)
+        printf("   k=%-2d", k);
+    printf("  täckning\n");
+    for (int m = 0; m <= KKR_BACKTEST_METHODS; m++) {
+        printf("%-10s", kkr_backtest_method_name(m));
+        int cases = 0, inside = 0;
+        for (int k = 1; k <= 11; k++) {
+            if (sum.cases[m][k])
+                printf(" %6.1f", sum.mape[m][k]);
+            else
+                printf(" %6s", "-");
+            cases += sum.cases[m][k];
+            inside += (int)lround(sum.coverage[m][k] * sum.cases[m][k] / 100.0);
+        }
+        if (cases)
+            printf("  %5.1f %%\n", 100.0 * inside / cases);
+        else
+            printf("  %7s\n", "-");
+    }
+    printf("fall (k=1): %d; intervall %.0f %%\n", sum.cases[KKR_BACKTEST_METHODS][1],
+           fopt->level * 100.0);
+    return EXIT_OK;
+}
+
+/* ---- --accuracy ---- */
+
+static int run_accuracy(const struct kkr_workbook *wb, enum kkr_format format,
+                        enum kkr_display_unit unit)
+{
+    struct kkr_diag diag;
+    if (wb->last_actual_month != 12) {
+        cli_error("--accuracy needs a finished year: %d has utfall through month %d", wb->year,
+                  wb->last_actual_month);
+        return EXIT_CHECK_FAILED;
+    }
+    int *periods = NULL;
+    size_t count = 0;
+    enum kkr_status st = kkr_snapshot_list(wb, &periods, &count, &diag);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+    size_t used = 0;
+    for (size_t i = 0; i < count; i++)
+        used += periods[i] / 100 == wb->year;
+    if (used == 0) {
+        free(periods);
+        cli_error("no locked snapshots of %d in %s/snapshots", wb->year, wb->dir);
+        return EXIT_CHECK_FAILED;
+    }
+    struct kkr_rollup outcome;
+    st = kkr_rollup_build(wb, 12, NULL, &outcome, &diag);
+    if (st != KKR_OK) {
+        free(periods);
+        return cli_fail_diag(&diag, st);
+    }
+    if (format == KKR_FORMAT_CSV)
+        fputs("kod;snapshot;resultat_prognos;resultat_utfall;differens\n", stdout);
+    else if (format == KKR_FORMAT_JSON)
+        fputs("{\n  \"rader\": [", stdout);
+    else
+        printf("Prognossäkerhet %d: resultat (budget - prognos) mot utfall (budget - utfall), "
+               "belopp i %s\n",
+               wb->year, kkr_display_unit_name(unit));
+    bool first = true;
+    int code = EXIT_OK;
+    for (size_t i = 0; i < count && code == EXIT_OK; i++) {
+        if (periods[i] / 100 != wb->year)
+            continue;
+        struct kkr_snapshot *snap = NULL;
+        struct kkr_warnings warn;
+        kkr_warnings_init(&warn);
+        st = kkr_snapshot_load(wb, wb->year, periods[i] % 100, &snap, &diag, &warn);
+        cli_print_warnings(&warn);
+        struct kkr_rollup then;
+        if (st == KKR_OK)
+            st = kkr_rollup_build_with(wb, 12, snap->forecast_ore, snap->forecast_has, NULL,
+                                       &then, &diag);
+        kkr_snapshot_free(snap);
+        if (st != KKR_OK) {
+            code = cli_fail_diag(&diag, st);
+            break;
+        }
+        if (format == KKR_FORMAT_TEXT) {
+            printf("\nSnapshot %d\n%-10s %12s %12s %12s\n", periods[i], "Kod", "Prognos",
+                   "Utfall", "Differens");
+        }
+        for (size_t r = 0; r < then.row_count; r++) {
+            const struct kkr_rollup_row *a = &then.rows[r], *b = &outcome.rows[r];
+            int64_t res_f = kkr_figures_variance_full(&a->net);
+            int64_t res_o = b->net.budget_full - b->net.actual_ytd;
+            int64_t diff = res_f - res_o;
+            const char *code_s = a->unit < 0 ? "total" : wb->units[a->unit].code;
+            if (format == KKR_FORMAT_CSV) {
+                kkr_csv_write_text(stdout, code_s, ';');
+                printf(";%d", periods[i]);
+                int64_t v[] = {res_f, res_o, diff};
+                for (int j = 0; j < 3; j++) {
+                    putchar(';');
+                    put_amount(stdout, v[j], unit, &KKR_STYLE_PLAIN, 0);
+                }
+                putchar('\n');
+            } else if (format == KKR_FORMAT_JSON) {
+                printf("%s\n    {\"kod\": ", first ? "" : ",");
+                kkr_json_write_string(stdout, code_s);
+                printf(", \"snapshot\": %d, \"resultat_prognos_öre\": %" PRId64
+                       ", \"resultat_utfall_öre\": %" PRId64 ", \"differens_öre\": %" PRId64 "}",
+                       periods[i], res_f, res_o, diff);
+            } else {
+                printf("%-10s ", code_s);
+                put_amount(stdout, res_f, unit, &KKR_STYLE_TEXT, 12);
+                putchar(' ');
+                put_amount(stdout, res_o, unit, &KKR_STYLE_TEXT, 12);
+                putchar(' ');
+                put_amount(stdout, diff, unit, &KKR_STYLE_TEXT, 12);
+                putchar('\n');
+            }
+            first = false;
+        }
+        kkr_rollup_release(&then);
+    }
+    if (format == KKR_FORMAT_JSON && code == EXIT_OK)
+        fputs("\n  ]\n}\n", stdout);
+    kkr_rollup_release(&outcome);
+    free(periods);
+    return code;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"unit", required_argument, NULL, OPT_UNIT},
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {"backtest", no_argument, NULL, OPT_BACKTEST},
+        {"cases", required_argument, NULL, OPT_CASES},
+        {"accuracy", no_argument, NULL, OPT_ACCURACY},
+        {0},
+    };
+    const char *method_arg = "auto", *period_arg = NULL, *cases_arg = NULL;
+    enum kkr_format format = KKR_FORMAT_TEXT;
+    enum kkr_display_unit unit = KKR_UNIT_KKR;
+    struct kkr_forecast_options fopt;
+    kkr_forecast_options_init(&fopt);
+    bool backtest = false, accuracy = false;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_METHOD: method_arg = optarg; break;
+        case OPT_LEVEL:
+            if (!kkr_forecast_level_parse(optarg, &fopt.level)) {
+                cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case OPT_FORMAT:
+            if (!cli_parse_format(optarg, &format))
+                return EXIT_BAD_INPUT;
+            if (format == KKR_FORMAT_MD) {
+                cli_error("--format '%s': expected text, csv or json", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        case OPT_UNIT:
+            if (!cli_parse_unit(optarg, &unit))
+                return EXIT_BAD_INPUT;
+            break;
+        case OPT_PERIOD: period_arg = optarg; break;
+        case OPT_BACKTEST: backtest = true; break;
+        case OPT_CASES: cases_arg = optarg; break;
+        case OPT_ACCURACY: accuracy = true; break;
+        default: return cli_usage_error(&cmd_forecast, "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(&cmd_forecast, "expected one workbook folder");
+    if (backtest && accuracy)
+        return cli_usage_error(&cmd_forecast, "--backtest and --accuracy are separate runs");
+    if (cases_arg && !backtest)
+        return cli_usage_error(&cmd_forecast, "--cases needs --backtest");
+    struct kkr_diag diag;
+    const struct kkr_forecast_method *method;
+    enum kkr_status st = kkr_forecast_method_find(method_arg, &method, &diag);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+
+    int code;
+    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
+    if (!wb)
+        return code;
+    if (backtest) {
+        code = run_backtest(wb, &fopt, format, cases_arg);
+        kkr_workbook_free(wb);
+        return code;
+    }
+    if (accuracy) {
+        code = run_accuracy(wb, format, unit);
+        kkr_workbook_free(wb);
+        return code;
+    }
+    int period = wb->last_actual_month;
+    if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
+        kkr_workbook_free(wb);
+        return EXIT_BAD_INPUT;
+    }
+    struct kkr_forecast_set *set = NULL;
+    struct row *rows = NULL;
+    size_t n = 0;
+    st = kkr_forecast_set_compute(wb, period, method, &fopt, &set, &diag);
+    if (st == KKR_OK)
+        st = build_rows(wb, set, period, &rows, &n, &diag);
+    if (st == KKR_OK) {
+        write_rows(stdout, wb, set, rows, n, format, unit);
+        code = EXIT_OK;
+    } else {
+        code = cli_fail_diag(&diag, st);
+    }
+    free(rows);
+    kkr_forecast_set_free(set);
+    kkr_workbook_free(wb);
+    return code;
+}
+
+const struct command cmd_forecast = {
+    "forecast", run, "full-year forecasts with intervals and backtests", usage,
+};

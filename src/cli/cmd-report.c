@@ -1,0 +1,233 @@
+/* cmd-report.c — kkr report: the follow-up tables for the nämnd */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "kkr/forecast.h"
+#include "kkr/output.h"
+#include "kkr/rollup.h"
+
+static const char usage[] =
+    "usage: kkr report DIR [options]\n"
+    "\n"
+    "The follow-up tables (budgetuppföljning) of the workbook in DIR: per slag and per\n"
+    "verksamhet, ackumulerat period and helår, in kkr.\n"
+    "\n"
+    "  --format FMT        text (default), csv, md or json\n"
+    "  --unit UNIT         kkr (default), kr or mnkr\n"
+    "  --period YYYYMM     the last month of the period (default: the latest month with utfall)\n"
+    "  --table TABLE       verksamhet or slag (csv: one table per run, default verksamhet)\n"
+    "  --columns LIST      extra columns: +utfall-procent (utfall as % of helårsbudget),\n"
+    "                      +riktpunkt (the periodised budget share in %)\n"
+    "  --compare YYYYMM    add the change of helår avvikelse against a locked snapshot\n"
+    "  --excel             CSV for Swedish Excel: UTF-8 BOM, ';', decimal comma\n"
+    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
+    /* -- forecast (issue 3): usage -- */
+    "  --forecast METHOD   fill helår prognos where prognos.csv has none: budget, runrate,\n"
+    "                      trend, seasonal, ets or auto (marked as computed)\n"
+    "  --level LEVEL       interval level for --forecast (default 80 %)\n"
+    /* -- chart (issue 5): usage -- */
+    "  --pdf FILE          write the A4 nämnd report (tables, comments, charts) as PDF\n"
+    "  --measures FILE     with --pdf: add the bridge (brygga) of these measures\n"
+    "";
+
+enum {
+    OPT_FORMAT = 256, OPT_UNIT, OPT_PERIOD, OPT_TABLE, OPT_COLUMNS, OPT_COMPARE, OPT_EXCEL,
+    OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL,
+};
+
+static bool parse_columns(const char *arg, unsigned *columns)
+{
+    char *copy = strdup(arg);
+    if (!copy)
+        return false;
+    bool ok = true;
+    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
+        if (*tok == '+')
+            tok++;
+        if (strcmp(tok, "utfall-procent") == 0)
+            *columns |= KKR_COL_ACTUAL_PERCENT;
+        else if (strcmp(tok, "riktpunkt") == 0)
+            *columns |= KKR_COL_BENCHMARK;
+        else {
+            cli_error("--columns '%s': expected +utfall-procent or +riktpunkt", tok);
+            ok = false;
+            break;
+        }
+    }
+    free(copy);
+    return ok;
+}
+
+static int run(int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"format", required_argument, NULL, OPT_FORMAT},
+        {"unit", required_argument, NULL, OPT_UNIT},
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {"table", required_argument, NULL, OPT_TABLE},
+        {"columns", required_argument, NULL, OPT_COLUMNS},
+        {"compare", required_argument, NULL, OPT_COMPARE},
+        {"excel", no_argument, NULL, OPT_EXCEL},
+        {"output", required_argument, NULL, 'o'},
+        {"forecast", required_argument, NULL, OPT_FORECAST},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {"pdf", required_argument, NULL, OPT_PDF},
+        {"measures", required_argument, NULL, OPT_MEASURES},
+        {0},
+    };
+    struct kkr_report_options opt;
+    kkr_report_options_init(&opt);
+    const char *period_arg = NULL, *compare_arg = NULL, *output = "-", *table_arg = NULL;
+    const char *forecast_arg = NULL, *level_arg = NULL, *pdf_arg = NULL, *measures_arg = NULL;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_FORMAT:
+            if (!cli_parse_format(optarg, &opt.format))
+                return EXIT_BAD_INPUT;
+            break;
+        case OPT_UNIT:
+            if (!cli_parse_unit(optarg, &opt.unit))
+                return EXIT_BAD_INPUT;
+            break;
+        case OPT_PERIOD: period_arg = optarg; break;
+        case OPT_TABLE: table_arg = optarg; break;
+        case OPT_COLUMNS:
+            if (!parse_columns(optarg, &opt.columns))
+                return EXIT_BAD_INPUT;
+            break;
+        case OPT_COMPARE: compare_arg = optarg; break;
+        case OPT_EXCEL: opt.excel = true; break;
+        case 'o': output = optarg; break;
+        case OPT_FORECAST: forecast_arg = optarg; break;
+        case OPT_LEVEL: level_arg = optarg; break;
+        case OPT_PDF: pdf_arg = optarg; break;
+        case OPT_MEASURES: measures_arg = optarg; break;
+        default: return cli_usage_error(&cmd_report, "unknown option");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(&cmd_report, "expected one workbook folder");
+    if (table_arg) {
+        if (strcmp(table_arg, "verksamhet") == 0 || strcmp(table_arg, "verksamheter") == 0)
+            opt.tables = KKR_TABLES_UNITS;
+        else if (strcmp(table_arg, "slag") == 0)
+            opt.tables = KKR_TABLES_KINDS;
+        else
+            return cli_usage_error(&cmd_report, "--table '%s': expected verksamhet or slag",
+                                   table_arg);
+    } else if (opt.format == KKR_FORMAT_CSV) {
+        opt.tables = KKR_TABLES_UNITS;
+    }
+    if (opt.excel && opt.format != KKR_FORMAT_CSV)
+        opt.format = KKR_FORMAT_CSV;
+
+    int code;
+    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
+    if (!wb)
+        return code;
+    int period = wb->last_actual_month;
+    if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
+        kkr_workbook_free(wb);
+        return EXIT_BAD_INPUT;
+    }
+
+    struct kkr_diag diag;
+    enum kkr_status st = KKR_OK;
+    const struct kkr_forecast_fill *fill = NULL;
+    /* -- forecast (issue 3): compute fill from forecast_arg / level_arg -- */
+    struct kkr_forecast_set *fset = NULL;
+    struct kkr_forecast_fill fill_value;
+    if (forecast_arg) {
+        const struct kkr_forecast_method *method = NULL;
+        struct kkr_forecast_options fopt;
+        kkr_forecast_options_init(&fopt);
+        if (level_arg && !kkr_forecast_level_parse(level_arg, &fopt.level)) {
+            kkr_workbook_free(wb);
+            cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", level_arg);
+            return EXIT_BAD_INPUT;
+        }
+        st = kkr_forecast_method_find(forecast_arg, &method, &diag);
+        if (st == KKR_OK)
+            st = kkr_forecast_set_compute(wb, period, method, &fopt, &fset, &diag);
+        if (st != KKR_OK) {
+            kkr_workbook_free(wb);
+            return cli_fail_diag(&diag, st);
+        }
+        fill_value = kkr_forecast_set_fill(fset);
+        fill = &fill_value;
+    }
+
+    struct kkr_rollup rollup, then;
+    bool have_then = false;
+    memset(&then, 0, sizeof then);
+    st = kkr_rollup_build(wb, period, fill, &rollup, &diag);
+    kkr_forecast_set_free(fset); /* the roll-up holds copies (forecast, issue 3) */
+    if (st == KKR_OK && compare_arg) {
+        int year, month;
+        struct kkr_snapshot *snap = NULL;
+        struct kkr_warnings warn;
+        kkr_warnings_init(&warn);
+        if (!kkr_period_parse(compare_arg, strlen(compare_arg), &year, &month) || month == 0) {
+            cli_error("--compare '%s': expected YYYYMM of a locked snapshot", compare_arg);
+            kkr_rollup_release(&rollup);
+            kkr_workbook_free(wb);
+            return EXIT_BAD_INPUT;
+        }
+        st = kkr_snapshot_load(wb, year, month, &snap, &diag, &warn);
+        cli_print_warnings(&warn);
+        if (st == KKR_OK) {
+            st = kkr_rollup_build_with(wb, period, snap->forecast_ore, snap->forecast_has, NULL,
+                                       &then, &diag);
+            have_then = st == KKR_OK;
+        }
+        kkr_snapshot_free(snap);
+        opt.compare = have_then ? &then : NULL;
+        opt.compare_label = compare_arg;
+        if (st != KKR_OK)
+            kkr_rollup_release(&rollup);
+    }
+    if (st != KKR_OK) {
+        kkr_workbook_free(wb);
+        return cli_fail_diag(&diag, st);
+    }
+
+    /* -- chart (issue 5): --pdf FILE [--measures FILE] -- */
+    if (measures_arg && !pdf_arg) {
+        code = cli_usage_error(&cmd_report, "--measures goes with --pdf");
+        goto done;
+    }
+    if (pdf_arg) {
+        /* in cmd-chart.c: the A4 report from this same roll-up, so the figures are identical */
+        extern int cli_chart_report_pdf(const struct kkr_workbook *, const struct kkr_rollup *,
+                                        enum kkr_display_unit, const char *, const char *,
+                                        const char *);
+        code = cli_chart_report_pdf(wb, &rollup, opt.unit, pdf_arg, measures_arg, NULL);
+        goto done;
+    }
+
+    struct kkr_output out;
+    st = kkr_output_open(&out, output, false, &diag);
+    if (st == KKR_OK) {
+        st = kkr_report_write(out.fp, wb, &rollup, &opt, &diag);
+        if (st == KKR_OK)
+            st = kkr_output_commit(&out, &diag);
+        else
+            kkr_output_abort(&out);
+    }
+    code = st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
+done:
+    if (have_then)
+        kkr_rollup_release(&then);
+    kkr_rollup_release(&rollup);
+    kkr_workbook_free(wb);
+    return code;
+}
+
+const struct command cmd_report = {"report", run, "the follow-up tables (text, csv, md, json)",
+                                   usage};

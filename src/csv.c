@@ -1,0 +1,449 @@
+/* csv.c — CSV as Swedish Excel and ERP systems write it: encodings, delimiters, header names */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "kkr/csv.h"
+#include "kkr/text.h"
+
+#define MAX_HEADER_FIELDS 256
+
+enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
+                                  struct kkr_diag *diag)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return kkr_fail(diag, errno == ENOENT ? KKR_ERR_NOT_FOUND : KKR_ERR_IO, path, 0, 0,
+                        "cannot open: %s", strerror(errno));
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
+    }
+    for (;;) {
+        if (cap - n < 65536) {
+            if (cap > ((size_t)1 << 40)) {
+                free(buf);
+                fclose(f);
+                return kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "file too large");
+            }
+            char *bigger = realloc(buf, cap * 2);
+            if (!bigger) {
+                free(buf);
+                fclose(f);
+                return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
+            }
+            buf = bigger;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    bool failed = ferror(f);
+    int saved = errno;
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "cannot read: %s", strerror(saved));
+    }
+    buf[n] = '\0';
+    *data = buf;
+    *len = n;
+    return KKR_OK;
+}
+
+/* Reading state shared with libcsv's callbacks. */
+struct reader {
+    const char *name;
+    const struct kkr_csv_column *columns;
+    size_t column_count;
+    kkr_csv_row_fn fn;
+    void *userdata;
+    struct kkr_diag *diag;
+
+    long line;              /* the physical line being fed to libcsv */
+    long row_line;          /* where the current record started */
+    long last_end_line;     /* the line where the previous record ended */
+    bool header_done;
+    size_t header_fields;   /* fields in the header */
+    int map[MAX_HEADER_FIELDS]; /* header field -> schema column, -1 ignored */
+    long *source_column;    /* schema column -> 1-based file column, 0 absent */
+
+    /* fields of the current record, copied out of libcsv's buffer */
+    char *text;
+    size_t text_len, text_cap;
+    size_t *field_off, *field_len;
+    size_t field_count, field_cap;
+
+    struct kkr_csv_field *out_fields;
+    enum kkr_status status;
+};
+
+static void on_field(void *s, size_t len, void *data)
+{
+    struct reader *r = data;
+    if (r->status != KKR_OK)
+        return;
+    if (r->field_count == 0)
+        r->row_line = r->line;
+    if (r->field_count == r->field_cap) {
+        size_t cap = r->field_cap ? r->field_cap * 2 : 16;
+        size_t *off = realloc(r->field_off, cap * sizeof *off);
+        if (off)
+            r->field_off = off;
+        size_t *ln = realloc(r->field_len, cap * sizeof *ln);
+        if (ln)
+            r->field_len = ln;
+        if (!off || !ln) {
+            r->status = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0, "out of memory");
+            return;
+        }
+        r->field_cap = cap;
+    }
+    if (r->text_len + len + 1 > r->text_cap) {
+        size_t cap = r->text_cap ? r->text_cap : 256;
+        while (cap < r->text_len + len + 1)
+            cap *= 2;
+        char *t = realloc(r->text, cap);
+        if (!t) {
+            r->status = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0, "out of memory");
+            return;
+        }
+        r->text = t;
+        r->text_cap = cap;
+    }
+    const char *src = s ? s : "";
+    kkr_text_trim(&src, &len);
+    memcpy(r->text + r->text_len, src, len);
+    r->text[r->text_len + len] = '\0';
+    r->field_off[r->field_count] = r->text_len;
+    r->field_len[r->field_count] = len;
+    r->text_len += len + 1;
+    r->field_count++;
+}
+
+/* Lists the first alias of every required column, for messages: "kod;namn;överordnad". */
+static void expected_columns(const struct reader *r, char *buf, size_t size)
+{
+    size_t pos = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < r->column_count; c++) {
+        const char *names = r->columns[c].names;
+        size_t n = strcspn(names, "|");
+        int w = snprintf(buf + pos, size - pos, "%s%.*s", c ? ";" : "", (int)n, names);
+        if (w < 0 || (size_t)w >= size - pos)
+            break;
+        pos += (size_t)w;
+    }
+}
+
+static int match_column(const struct reader *r, const char *s, size_t len)
+{
+    for (size_t c = 0; c < r->column_count; c++) {
+        const char *names = r->columns[c].names;
+        while (*names) {
+            size_t n = strcspn(names, "|");
+            if (kkr_text_equal_fold(s, len, names, n))
+                return (int)c;
+            names += n;
+            if (*names == '|')
+                names++;
+        }
+    }
+    return -1;
+}
+
+static void take_header(struct reader *r)
+{
+    char expected[256];
+    if (r->field_count > MAX_HEADER_FIELDS) {
+        r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, 0,
+                             "header has %zu columns, at most %d are read", r->field_count,
+                             MAX_HEADER_FIELDS);
+        return;
+    }
+    for (size_t i = 0; i < r->field_count; i++) {
+        const char *s = r->text + r->field_off[i];
+        int c = match_column(r, s, r->field_len[i]);
+        r->map[i] = c;
+        if (c < 0)
+            continue;
+        if (r->source_column[c]) {
+            r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, (long)i + 1,
+                                 "column '%s' appears twice in the header (also column %ld)", s,
+                                 r->source_column[c]);
+            return;
+        }
+        r->source_column[c] = (long)i + 1;
+    }
+    for (size_t c = 0; c < r->column_count; c++) {
+        if (r->columns[c].required && !r->source_column[c]) {
+            size_t n = strcspn(r->columns[c].names, "|");
+            expected_columns(r, expected, sizeof expected);
+            r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, 0,
+                                 "missing column '%.*s' in the header, expected '%s'", (int)n,
+                                 r->columns[c].names, expected);
+            return;
+        }
+    }
+    r->header_fields = r->field_count;
+    r->header_done = true;
+}
+
+static void on_record(int c, void *data)
+{
+    struct reader *r = data;
+    (void)c;
+    if (r->status != KKR_OK) {
+        r->field_count = 0;
+        r->text_len = 0;
+        return;
+    }
+    if (!r->header_done) {
+        take_header(r);
+        goto done;
+    }
+    bool all_empty = true;
+    for (size_t i = 0; i < r->field_count; i++)
+        if (r->field_len[i])
+            all_empty = false;
+    if (all_empty)
+        goto done;
+    if (r->field_count > r->header_fields) {
+        /* trailing empty fields are what Excel leaves after a deleted column: tolerate them */
+        for (size_t i = r->header_fields; i < r->field_count; i++) {
+            if (r->field_len[i]) {
+                r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, (long)i + 1,
+                                     "found %zu fields, expected %zu as in the header",
+                                     r->field_count, r->header_fields);
+                goto done;
+            }
+        }
+    }
+    for (size_t c2 = 0; c2 < r->column_count; c2++) {
+        r->out_fields[c2].text = "";
+        r->out_fields[c2].len = 0;
+    }
+    for (size_t i = 0; i < r->field_count && i < r->header_fields; i++) {
+        int c2 = r->map[i];
+        if (c2 >= 0) {
+            r->out_fields[c2].text = r->text + r->field_off[i];
+            r->out_fields[c2].len = r->field_len[i];
+        }
+    }
+    for (size_t c2 = 0; c2 < r->column_count; c2++) {
+        long col = r->source_column[c2];
+        if (r->columns[c2].required && col > (long)r->field_count) {
+            size_t n = strcspn(r->columns[c2].names, "|");
+            r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, col,
+                                 "found %zu fields, expected %zu as in the header (no '%.*s')",
+                                 r->field_count, r->header_fields, (int)n, r->columns[c2].names);
+            goto done;
+        }
+    }
+    struct kkr_csv_row row = {
+        .fields = r->out_fields,
+        .columns = r->source_column,
+        .field_count = r->column_count,
+        .line = r->row_line,
+        .path = r->name,
+    };
+    r->status = r->fn(r->userdata, &row, r->diag);
+done:
+    r->last_end_line = r->line;
+    r->field_count = 0;
+    r->text_len = 0;
+}
+
+/* Picks the delimiter from the header line: the most frequent of ';', tab and ',' outside
+ * quotes (';' wins ties: it is what Swedish Excel writes). */
+static int detect_delimiter(const char *s, size_t len)
+{
+    size_t semi = 0, tab = 0, comma = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len && s[i] != '\n'; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && s[i] == ';')
+            semi++;
+        else if (!quoted && s[i] == '\t')
+            tab++;
+        else if (!quoted && s[i] == ',')
+            comma++;
+    }
+    if (semi == 0 && tab == 0 && comma == 0)
+        return 0;
+    if (semi >= tab && semi >= comma)
+        return ';';
+    return tab >= comma ? '\t' : ',';
+}
+
+static long line_of_offset(const char *s, size_t off, long *column)
+{
+    long line = 1;
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++) {
+        if (s[i] == '\n') {
+            line++;
+            start = i + 1;
+        }
+    }
+    if (column)
+        *column = (long)(off - start) + 1;
+    return line;
+}
+
+/* Checks the bytes and decides the encoding: UTF-8 (BOM removed) or Windows-1252 (converted,
+ * *converted set to the new buffer). */
+static enum kkr_status decode(const char *name, const char *data, size_t len, const char **text,
+                              size_t *text_len, char **converted, struct kkr_diag *diag,
+                              struct kkr_warnings *warn)
+{
+    *converted = NULL;
+    if (len >= 2 && (((unsigned char)data[0] == 0xff && (unsigned char)data[1] == 0xfe) ||
+                     ((unsigned char)data[0] == 0xfe && (unsigned char)data[1] == 0xff)))
+        return kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 1,
+                        "file is UTF-16, expected UTF-8 or Windows-1252 (save as 'CSV UTF-8')");
+    const char *nul = memchr(data, '\0', len);
+    if (nul && nul - data < 2 && len >= 4 && (data[0] == '\0') != (data[1] == '\0') &&
+        (data[2] == '\0') == (data[0] == '\0'))
+        /* "k\0o\0" or "\0k\0o": text with every other byte zero is UTF-16 without a BOM */
+        return kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 1,
+                        "file is UTF-16 (without BOM), expected UTF-8 or Windows-1252 (save as "
+                        "'CSV UTF-8')");
+    if (nul) {
+        long col, line = line_of_offset(data, (size_t)(nul - data), &col);
+        return kkr_fail(diag, KKR_ERR_SYNTAX, name, line, 0,
+                        "NUL byte at character %ld, expected text", col);
+    }
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+        data += 3;
+        len -= 3;
+    }
+    size_t bad;
+    if (kkr_utf8_valid(data, len, &bad)) {
+        *text = data;
+        *text_len = len;
+        return KKR_OK;
+    }
+    /* not UTF-8: Windows-1252 if every byte is defined there */
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
+            long col, line = line_of_offset(data, i, &col);
+            return kkr_fail(diag, KKR_ERR_SYNTAX, name, line, 0,
+                            "byte 0x%02X at character %ld is neither UTF-8 nor Windows-1252",
+                            c, col);
+        }
+    }
+    *converted = kkr_cp1252_to_utf8(data, len, text_len);
+    if (!*converted)
+        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
+    *text = *converted;
+    kkr_warn(warn, "%s: not UTF-8, read as Windows-1252", name);
+    return KKR_OK;
+}
+
+enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t len,
+                                    const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
+                                    void *userdata, struct kkr_diag *diag,
+                                    struct kkr_warnings *warn)
+{
+    const char *text = NULL;
+    size_t text_len = 0;
+    char *converted = NULL;
+    enum kkr_status st = decode(name, data, len, &text, &text_len, &converted, diag, warn);
+    if (st != KKR_OK)
+        return st;
+
+    /* skip leading empty lines to find the header */
+    size_t start = 0;
+    long first_line = 1;
+    while (start < text_len && (text[start] == '\n' || text[start] == '\r')) {
+        if (text[start] == '\n')
+            first_line++;
+        start++;
+    }
+    if (start == text_len) {
+        free(converted);
+        return kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 0, "file is empty, expected a header");
+    }
+
+    struct reader r = {
+        .name = name, .columns = columns, .fn = fn, .userdata = userdata, .diag = diag,
+        .status = KKR_OK,
+    };
+    while (columns[r.column_count].names)
+        r.column_count++;
+    int delim = detect_delimiter(text + start, text_len - start);
+    if (delim == 0 && r.column_count > 1) {
+        free(converted);
+        return kkr_fail(diag, KKR_ERR_SYNTAX, name, first_line, 0,
+                        "no delimiter in the header, expected ';', ',' or tab between names");
+    }
+    r.source_column = calloc(r.column_count ? r.column_count : 1, sizeof *r.source_column);
+    r.out_fields = calloc(r.column_count ? r.column_count : 1, sizeof *r.out_fields);
+    struct csv_parser p;
+    if (!r.source_column || !r.out_fields ||
+        csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
+        free(r.source_column);
+        free(r.out_fields);
+        free(converted);
+        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    csv_set_delim(&p, (unsigned char)(delim ? delim : ';'));
+
+    /* feed one physical line at a time so that every record knows where it started */
+    size_t pos = start;
+    r.line = first_line;
+    r.last_end_line = first_line - 1;
+    while (pos < text_len && r.status == KKR_OK) {
+        const char *nl = memchr(text + pos, '\n', text_len - pos);
+        size_t n = nl ? (size_t)(nl - (text + pos)) + 1 : text_len - pos;
+        size_t done = csv_parse(&p, text + pos, n, on_field, on_record, &r);
+        if (done != n && r.status == KKR_OK) {
+            /* libcsv stops at the offending byte: report the field it is in */
+            r.status = kkr_fail(diag, KKR_ERR_SYNTAX, name, r.line, (long)r.field_count + 1,
+                                "misplaced '\"' in field %zu, expected quotes around the whole "
+                                "field and doubled inside it",
+                                r.field_count + 1);
+        }
+        pos += n;
+        r.line++;
+    }
+    if (r.status == KKR_OK && csv_fini(&p, on_field, on_record, &r) != 0 && r.status == KKR_OK)
+        r.status = kkr_fail(diag, KKR_ERR_SYNTAX, name,
+                            r.field_count ? r.row_line : r.last_end_line + 1,
+                            (long)r.field_count + 1,
+                            "quoted field is not closed at the end of the file, expected '\"'");
+    if (r.status == KKR_OK && !r.header_done)
+        r.status = kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 0, "file is empty, expected a header");
+    csv_free(&p);
+    free(r.text);
+    free(r.field_off);
+    free(r.field_len);
+    free(r.source_column);
+    free(r.out_fields);
+    free(converted);
+    return r.status;
+}
+
+enum kkr_status kkr_csv_read_file(const char *path, const struct kkr_csv_column *columns,
+                                  kkr_csv_row_fn fn, void *userdata, struct kkr_diag *diag,
+                                  struct kkr_warnings *warn)
+{
+    char *data;
+    size_t len;
+    enum kkr_status st = kkr_file_read_all(path, &data, &len, diag);
+    if (st != KKR_OK)
+        return st;
+    st = kkr_csv_read_buffer(path, data, len, columns, fn, userdata, diag, warn);
+    free(data);
+    return st;
+}

@@ -1,0 +1,540 @@
+/* forecast.c — full-year forecasts (helårsprognos) per series with intervals (DESIGN §7) */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_cdf.h>
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_fit.h>
+
+#include "kkr/forecast.h"
+#include "kkr/money.h"
+
+void kkr_forecast_options_init(struct kkr_forecast_options *opt)
+{
+    opt->level = 0.8;
+}
+
+bool kkr_forecast_level_parse(const char *s, double *level)
+{
+    double v;
+    if (!s || !kkr_decimal_parse(s, strlen(s), &v))
+        return false;
+    if (v >= 1.0 && strchr(s, '%') == NULL)
+        v /= 100.0;
+    if (!(v > 0.0 && v < 1.0))
+        return false;
+    *level = v;
+    return true;
+}
+
+double kkr_forecast_z(double level)
+{
+    if (!(level > 0.0 && level < 1.0))
+        level = 0.8;
+    return gsl_cdf_ugaussian_Pinv(0.5 + level / 2.0);
+}
+
+/* ---- helpers on a series ---- */
+
+static int cur_index(const struct kkr_series *s)
+{
+    return 12 * (s->years - 1);
+}
+
+static double sum_range(const double *v, int from, int to)
+{
+    double t = 0.0;
+    for (int i = from; i < to; i++)
+        t += v[i];
+    return t;
+}
+
+static bool budget_year_has(const struct kkr_series *s, int y)
+{
+    if (!s->budget)
+        return false;
+    for (int i = 0; i < 12; i++)
+        if (s->budget[12 * y + i] != 0.0)
+            return true;
+    return false;
+}
+
+static int known_months(const struct kkr_series *s)
+{
+    int n = cur_index(s) + s->k - s->start;
+    return n > 0 ? n : 0;
+}
+
+static void finish(struct kkr_forecast *out, double full, double sd, double level,
+                   const char *method)
+{
+    if (!(sd >= 0.0) || !isfinite(sd))
+        sd = 0.0;
+    double z = kkr_forecast_z(level);
+    out->full = full;
+    out->sd = sd;
+    out->low = full - z * sd;
+    out->high = full + z * sd;
+    out->method = method;
+}
+
+static enum kkr_status too_short(struct kkr_diag *diag, const char *name)
+{
+    return kkr_fail(diag, KKR_ERR_VALUE, NULL, 0, 0, "too little history for method '%s'", name);
+}
+
+/* ---- budget: utfall 1..k + budget k+1..12 ---- */
+
+static enum kkr_status run_budget(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                                  struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    if (!budget_year_has(s, s->years - 1))
+        return kkr_fail(diag, KKR_ERR_VALUE, NULL, 0, 0, "no budget for the year");
+    double full = sum_range(s->values, cur, cur + k) + sum_range(s->budget, cur + k, cur + 12);
+    /* Monthly residuals against the budget (this year's months, and earlier years' when this
+     * year has fewer than three): a systematic part carries over every remaining month. */
+    double sr = 0, sr2 = 0;
+    int nr = 0;
+    for (int i = 0; i < k; i++) {
+        double r = s->values[cur + i] - s->budget[cur + i];
+        sr += r;
+        sr2 += r * r;
+        nr++;
+    }
+    if (nr < 3) {
+        for (int y = 0; y < s->years - 1; y++) {
+            if (12 * y < s->start || !budget_year_has(s, y))
+                continue;
+            for (int i = 0; i < 12; i++) {
+                double r = s->values[12 * y + i] - s->budget[12 * y + i];
+                sr += r;
+                sr2 += r * r;
+                nr++;
+            }
+        }
+    }
+    double rest = 12 - k, var = 0.0;
+    if (nr > 0) {
+        double mean = sr / nr;
+        var = rest * (sr2 / nr - mean * mean) + rest * rest * mean * mean;
+    }
+    finish(out, full, sqrt(var), opt->level, "budget");
+    return KKR_OK;
+}
+
+/* ---- runrate: utfall 1..k / k * 12 ---- */
+
+static enum kkr_status run_runrate(const struct kkr_series *s,
+                                   const struct kkr_forecast_options *opt,
+                                   struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    if (k < 1 || cur + k - s->start < 1)
+        return too_short(diag, "runrate");
+    double mean = sum_range(s->values, cur, cur + k) / k;
+    double var1;
+    if (k >= 2) {
+        double ss = 0;
+        for (int i = 0; i < k; i++)
+            ss += (s->values[cur + i] - mean) * (s->values[cur + i] - mean);
+        var1 = ss / (k - 1);
+    } else if (cur - 12 >= s->start) {
+        /* one month: the spread of last year's months */
+        double m = sum_range(s->values, cur - 12, cur) / 12, ss = 0;
+        for (int i = cur - 12; i < cur; i++)
+            ss += (s->values[i] - m) * (s->values[i] - m);
+        var1 = ss / 11;
+    } else {
+        var1 = mean * mean / 4.0;
+    }
+    double rest = 12 - k;
+    /* the rest of the year's months, and the error of the mean carried over them */
+    double var = rest * var1 + rest * rest * var1 / k;
+    finish(out, 12.0 * mean, sqrt(var), opt->level, "runrate");
+    return KKR_OK;
+}
+
+/* ---- trend: least-squares line through months 1..k, extended to December ---- */
+
+static enum kkr_status run_trend(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                                 struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    if (k < 3 || cur + k - s->start < 3)
+        return too_short(diag, "trend");
+    double x[12];
+    for (int i = 0; i < k; i++)
+        x[i] = i + 1;
+    double c0, c1, cov00, cov01, cov11, sumsq;
+    if (gsl_fit_linear(x, 1, s->values + cur, 1, (size_t)k, &c0, &c1, &cov00, &cov01, &cov11,
+                       &sumsq) != GSL_SUCCESS)
+        return kkr_fail(diag, KKR_ERR_NUMERIC, NULL, 0, 0, "trend: least squares failed");
+    double rest = 12 - k, tsum = 0;
+    for (int t = k + 1; t <= 12; t++)
+        tsum += t;
+    double full = sum_range(s->values, cur, cur + k) + rest * c0 + tsum * c1;
+    /* Prediction variance of the sum of the remaining months: new noise plus the uncertainty
+     * of the line at those months (x' cov x with x = (rest, sum of t)). */
+    double sig2 = k > 2 ? sumsq / (k - 2) : 0.0;
+    double var = rest * sig2 + rest * rest * cov00 + 2 * rest * tsum * cov01 + tsum * tsum * cov11;
+    double sd = sqrt(var > 0 ? var : 0);
+    /* t quantile instead of the normal one: few points */
+    double level = opt->level;
+    double tq = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, k - 2);
+    finish(out, full, sd * tq / kkr_forecast_z(level), level, "trend");
+    return KKR_OK;
+}
+
+/* ---- seasonal: utfall 1..k / the share months 1..k made of earlier years ---- */
+
+#define SEASONAL_YEARS 3
+
+static enum kkr_status run_seasonal(const struct kkr_series *s,
+                                    const struct kkr_forecast_options *opt,
+                                    struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    if (k < 1)
+        return too_short(diag, "seasonal");
+    double part = 0, whole = 0, share_y[SEASONAL_YEARS];
+    double month_sum[12] = {0};
+    int ny = 0;
+    for (int y = s->years - 2; y >= 0 && ny < SEASONAL_YEARS; y--) {
+        if (12 * y < s->start)
+            break;
+        double p = sum_range(s->values, 12 * y, 12 * y + k);
+        double w = sum_range(s->values, 12 * y, 12 * y + 12);
+        part += p;
+        whole += w;
+        for (int i = 0; i < 12; i++)
+            month_sum[i] += s->values[12 * y + i];
+        share_y[ny++] = w != 0.0 ? p / w : NAN;
+    }
+    if (ny == 0)
+        return too_short(diag, "seasonal");
+    if (!(whole != 0.0) || !(part / whole > 0.01))
+        return kkr_fail(diag, KKR_ERR_NUMERIC, NULL, 0, 0,
+                        "seasonal: months 1..%d made no share of earlier years", k);
+    double share = part / whole;
+    double sk = sum_range(s->values, cur, cur + k);
+    double full = sk / share;
+    /* Spread: the residuals of this year's months against the seasonal pattern, and the
+     * spread of the forecasts each earlier year alone would give. */
+    double ss = 0;
+    for (int i = 0; i < k; i++) {
+        double r = s->values[cur + i] - full * month_sum[i] / whole;
+        ss += r * r;
+    }
+    double rest = 12 - k, var = 0;
+    if (k >= 2)
+        var = ss / (k - 1) * rest * (1.0 + rest / k);
+    if (ny >= 2) {
+        double m = 0, v = 0;
+        int c = 0;
+        for (int i = 0; i < ny; i++)
+            if (isfinite(share_y[i]) && share_y[i] > 0) {
+                m += sk / share_y[i];
+                c++;
+            }
+        if (c >= 2) {
+            m /= c;
+            for (int i = 0; i < ny; i++)
+                if (isfinite(share_y[i]) && share_y[i] > 0)
+                    v += (sk / share_y[i] - m) * (sk / share_y[i] - m);
+            v = v / (c - 1) * (1.0 + 1.0 / c);
+            if (v > var)
+                var = v;
+        }
+    }
+    if (var == 0.0)
+        var = pow(0.05 * full * rest / 12.0, 2);
+    finish(out, full, sqrt(var), opt->level, "seasonal");
+    return KKR_OK;
+}
+
+/* ---- ets: Holt-Winters on the whole monthly history ---- */
+
+static enum kkr_status run_ets(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                               struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    int n = known_months(s);
+    if (n < 1)
+        return too_short(diag, "ets");
+    double sk = sum_range(s->values, cur, cur + k);
+    if (k == 12) {
+        finish(out, sk, 0.0, opt->level, "ets");
+        return KKR_OK;
+    }
+    struct kkr_ets_model md;
+    kkr_ets_fit(s->values + s->start, n, 12, &md);
+    double sum, sd;
+    kkr_ets_forecast(&md, s->values + s->start, n, 12, 12 - k, NULL, &sum, &sd);
+    finish(out, sk + sum, sd, opt->level, "ets");
+    return KKR_OK;
+}
+
+/* ---- auto: per series, the method that did best in earlier years at the same k ---- */
+
+static void base_forecasts(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                           double *full, double *sd);
+
+static enum kkr_status run_auto(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                                struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    if (known_months(s) < 1 && !budget_year_has(s, s->years - 1))
+        return too_short(diag, "auto");
+    struct kkr_backtest_series b;
+    enum kkr_status st = kkr_backtest_series_compute(s, opt, &b, diag);
+    if (st != KKR_OK)
+        return st;
+    double full[KKR_BACKTEST_METHODS], sd[KKR_BACKTEST_METHODS];
+    base_forecasts(s, opt, full, sd);
+    kkr_forecast_auto_choose(&b, s->years - 1, s->k, full, sd, opt, out);
+    kkr_backtest_series_release(&b);
+    if (!out->method)
+        return kkr_fail(diag, KKR_ERR_VALUE, NULL, 0, 0, "no method applies");
+    return KKR_OK;
+}
+
+const struct kkr_forecast_method kkr_forecast_budget = {
+    "budget", 0, run_budget, "utfall 1..k + budget k+1..12"};
+const struct kkr_forecast_method kkr_forecast_runrate = {
+    "runrate", 1, run_runrate, "utfall 1..k / k * 12"};
+const struct kkr_forecast_method kkr_forecast_trend = {
+    "trend", 3, run_trend, "least-squares line through months 1..k, extended to December"};
+const struct kkr_forecast_method kkr_forecast_seasonal = {
+    "seasonal", 13, run_seasonal, "utfall 1..k / the share months 1..k made of earlier years"};
+const struct kkr_forecast_method kkr_forecast_ets = {
+    "ets", 1, run_ets, "exponential smoothing (Holt-Winters, chosen by AICc)"};
+const struct kkr_forecast_method kkr_forecast_auto = {
+    "auto", 0, run_auto, "per series the method with the smallest backtest error at the same k"};
+
+const struct kkr_forecast_method *const kkr_forecast_methods[] = {
+    &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,
+    &kkr_forecast_ets, &kkr_forecast_auto, NULL,
+};
+
+enum kkr_status kkr_forecast_method_find(const char *name, const struct kkr_forecast_method **out,
+                                         struct kkr_diag *diag)
+{
+    char list[256] = "";
+    size_t len = 0;
+    for (size_t i = 0; kkr_forecast_methods[i]; i++) {
+        if (name && strcmp(kkr_forecast_methods[i]->name, name) == 0) {
+            *out = kkr_forecast_methods[i];
+            return KKR_OK;
+        }
+        len += (size_t)snprintf(list + len, sizeof list - len, "%s%s", i ? ", " : "",
+                                kkr_forecast_methods[i]->name);
+    }
+    return kkr_fail(diag, KKR_ERR_NOT_FOUND, NULL, 0, 0,
+                    "unknown forecast method '%s' (valid: %s)", name ? name : "", list);
+}
+
+void kkr_forecast_run(const struct kkr_forecast_method *m, const struct kkr_series *s,
+                      const struct kkr_forecast_options *opt, struct kkr_forecast *out)
+{
+    struct kkr_diag diag;
+    if (known_months(s) >= m->min_history && m->run(s, opt, out, &diag) == KKR_OK &&
+        isfinite(out->full))
+        return;
+    if (m != &kkr_forecast_budget && run_budget(s, opt, out, &diag) == KKR_OK)
+        return;
+    /* No budget either: nothing more than the utfall so far is expected. */
+    int cur = cur_index(s);
+    finish(out, sum_range(s->values, cur, cur + s->k), 0.0, opt->level, "utfall");
+}
+
+/* ---- backtest of one series ---- */
+
+static const struct kkr_forecast_method *const base_methods[KKR_BACKTEST_METHODS] = {
+    &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,
+    &kkr_forecast_ets,
+};
+enum { M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS };
+
+const char *kkr_backtest_method_name(int i)
+{
+    if (i >= 0 && i < KKR_BACKTEST_METHODS)
+        return base_methods[i]->name;
+    return "auto";
+}
+
+/* The base methods on s as it stands; NAN where a method does not apply. */
+static void base_forecasts(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                           double *full, double *sd)
+{
+    struct kkr_diag diag;
+    for (int i = 0; i < KKR_BACKTEST_METHODS; i++) {
+        struct kkr_forecast f;
+        if (known_months(s) >= base_methods[i]->min_history &&
+            base_methods[i]->run(s, opt, &f, &diag) == KKR_OK && isfinite(f.full)) {
+            full[i] = f.full;
+            sd[i] = f.sd;
+        } else {
+            full[i] = NAN;
+            sd[i] = NAN;
+        }
+    }
+}
+
+static size_t bt_index(int y, int k, int m)
+{
+    return ((size_t)y * 12 + (size_t)k) * KKR_BACKTEST_METHODS + (size_t)m;
+}
+
+enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
+                                            const struct kkr_forecast_options *opt,
+                                            struct kkr_backtest_series *out,
+                                            struct kkr_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    out->years = s->years;
+    size_t cells = (size_t)s->years * 12 * KKR_BACKTEST_METHODS;
+    out->full = malloc(cells * sizeof *out->full);
+    out->sd = malloc(cells * sizeof *out->sd);
+    out->outcome = malloc((size_t)s->years * sizeof *out->outcome);
+    if (!out->full || !out->sd || !out->outcome) {
+        kkr_backtest_series_release(out);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < cells; i++)
+        out->full[i] = out->sd[i] = NAN;
+    for (int y = 0; y < s->years; y++)
+        out->outcome[y] = NAN;
+    for (int y = 1; y < s->years - 1; y++) {
+        /* a complete year with at least a year of data before it */
+        if (12 * (y - 1) < s->start || (s->end > 0 && 12 * y + 12 > s->end))
+            continue;
+        out->outcome[y] = sum_range(s->values, 12 * y, 12 * y + 12);
+        struct kkr_series sub = *s;
+        sub.years = y + 1;
+        /* ets: parameters fitted once on the data before the year, then run forward over the
+         * months 1..k as they arrive (refitting every month changes little and costs 11x). */
+        struct kkr_ets_model md;
+        int n0 = 12 * y - s->start;
+        kkr_ets_fit(s->values + s->start, n0, 12, &md);
+        for (int k = 1; k <= 11; k++) {
+            sub.k = k;
+            struct kkr_diag d;
+            for (int m = 0; m < M_ETS; m++) {
+                struct kkr_forecast f;
+                if (known_months(&sub) >= base_methods[m]->min_history &&
+                    base_methods[m]->run(&sub, opt, &f, &d) == KKR_OK && isfinite(f.full)) {
+                    out->full[bt_index(y, k, m)] = f.full;
+                    out->sd[bt_index(y, k, m)] = f.sd;
+                }
+            }
+            double sum, sd;
+            kkr_ets_forecast(&md, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
+            double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
+            if (isfinite(full)) {
+                out->full[bt_index(y, k, M_ETS)] = full;
+                out->sd[bt_index(y, k, M_ETS)] = sd;
+            }
+        }
+    }
+    return KKR_OK;
+}
+
+void kkr_backtest_series_release(struct kkr_backtest_series *b)
+{
+    free(b->full);
+    free(b->sd);
+    free(b->outcome);
+    b->full = b->sd = b->outcome = NULL;
+}
+
+/* Candidates of auto: the base methods and their combination (the mean of the methods that
+ * use the seasonal pattern: budget, seasonal, ets). */
+#define CANDIDATES (KKR_BACKTEST_METHODS + 1)
+#define C_COMB KKR_BACKTEST_METHODS
+
+static bool candidate(const double *full, const double *sd, int c, double *f, double *s)
+{
+    if (c < KKR_BACKTEST_METHODS) {
+        *f = full[c];
+        *s = sd[c];
+        return isfinite(full[c]);
+    }
+    static const int parts[] = {M_BUDGET, M_SEASONAL, M_ETS};
+    double sf = 0, ss = 0;
+    int n = 0;
+    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
+        if (isfinite(full[parts[i]])) {
+            sf += full[parts[i]];
+            ss += sd[parts[i]];
+            n++;
+        }
+    }
+    if (n < 2)
+        return false;
+    *f = sf / n;
+    /* mean of the sds: the parts' errors are strongly correlated */
+    *s = ss / n;
+    return true;
+}
+
+static const char *candidate_name(int c)
+{
+    return c < KKR_BACKTEST_METHODS ? base_methods[c]->name : "kombination";
+}
+
+void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
+                              const double *base_full, const double *base_sd,
+                              const struct kkr_forecast_options *opt, struct kkr_forecast *out)
+{
+    double ape[CANDIDATES] = {0}, z2[CANDIDATES] = {0};
+    int n[CANDIDATES] = {0};
+    int kk = k < 1 ? 1 : (k > 11 ? 11 : k);
+    for (int py = 0; py < y && py < b->years; py++) {
+        double o = b->outcome[py];
+        if (!isfinite(o) || o == 0.0)
+            continue;
+        for (int c = 0; c < CANDIDATES; c++) {
+            double f, s;
+            if (!candidate(b->full + bt_index(py, kk, 0), b->sd + bt_index(py, kk, 0), c, &f, &s))
+                continue;
+            ape[c] += fabs(f - o) / fabs(o);
+            if (s > 0)
+                z2[c] += (f - o) * (f - o) / (s * s);
+            else
+                z2[c] += 1.0;
+            n[c]++;
+        }
+    }
+    /* Scores: mean APE in earlier years; the combination is the default when nothing has
+     * been seen (it is the best on average), and gets a small head start otherwise. */
+    int best = -1;
+    double best_score = 0;
+    for (int c = 0; c < CANDIDATES; c++) {
+        double f, s;
+        if (!candidate(base_full, base_sd, c, &f, &s))
+            continue;
+        double score;
+        if (n[c] == 0)
+            score = c == C_COMB ? 1e10 : 1e11;
+        else
+            score = ape[c] / n[c] * (c == C_COMB ? 0.9 : 1.0);
+        if (best < 0 || score < best_score) {
+            best = c;
+            best_score = score;
+        }
+    }
+    if (best < 0) {
+        out->method = NULL;
+        out->full = NAN;
+        return;
+    }
+    double f, s;
+    candidate(base_full, base_sd, best, &f, &s);
+    /* Calibrate the interval with the method's own errors in earlier years (z-scores),
+     * shrunk towards the model's figure by two pseudo-years. */
+    double scale = sqrt((2.0 + z2[best]) / (2.0 + n[best]));
+    if (s <= 0 && n[best] > 0)
+        s = ape[best] / n[best] * fabs(f) * 1.25;
+    finish(out, f, s * scale, opt->level, candidate_name(best));
+}

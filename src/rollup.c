@@ -1,0 +1,123 @@
+/* rollup.c — the figures of a report period per unit, summed exactly up the tree */
+#include <stdlib.h>
+#include <string.h>
+
+#include "kkr/money.h"
+#include "kkr/rollup.h"
+
+static bool figures_add(struct kkr_figures *acc, const struct kkr_figures *f)
+{
+    return kkr_money_add(acc->budget_ytd, f->budget_ytd, &acc->budget_ytd) &&
+           kkr_money_add(acc->actual_ytd, f->actual_ytd, &acc->actual_ytd) &&
+           kkr_money_add(acc->budget_full, f->budget_full, &acc->budget_full) &&
+           kkr_money_add(acc->forecast_full, f->forecast_full, &acc->forecast_full);
+}
+
+static enum kkr_status overflow(struct kkr_diag *diag, const struct kkr_workbook *wb, int unit)
+{
+    return kkr_fail(diag, KKR_ERR_OVERFLOW, wb->dir, 0, 0,
+                    "the sum for '%s' overflows, expected totals below 92 233 720 368 547 758 kr",
+                    unit >= 0 ? wb->units[unit].code : "total");
+}
+
+enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
+                                      const int64_t *forecast_ore, const uint8_t *forecast_has,
+                                      const struct kkr_forecast_fill *fill,
+                                      struct kkr_rollup *out, struct kkr_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    if (period < 0 || period > 12)
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0,
+                        "period month %d is outside 1..12", period);
+    size_t n = wb->unit_count, slots = n * KKR_KINDS;
+    out->year = wb->year;
+    out->period = period;
+    out->method = fill ? fill->method : NULL;
+    out->row_count = n + 1;
+    out->rows = calloc(n + 1, sizeof *out->rows);
+    out->own = calloc(slots ? slots : 1, sizeof *out->own);
+    out->source = calloc(slots ? slots : 1, sizeof *out->source);
+    struct kkr_rollup_row *sub = calloc(n ? n : 1, sizeof *sub); /* by unit index */
+    if (!out->rows || !out->own || !out->source || !sub) {
+        free(sub);
+        kkr_rollup_release(out);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t year_base = (size_t)(wb->year - wb->first_year) * 12;
+    enum kkr_status st = KKR_OK;
+
+    for (size_t u = 0; u < n && st == KKR_OK; u++) {
+        sub[u].unit = (int)u;
+        sub[u].depth = wb->units[u].depth;
+        for (int k = 0; k < KKR_KINDS; k++) {
+            size_t slot = u * KKR_KINDS + (size_t)k;
+            size_t base = kkr_workbook_cell(wb, (int)u, k) + year_base;
+            struct kkr_figures *f = &out->own[slot];
+            bool any = false;
+            for (int m = 0; m < 12; m++) {
+                int64_t b = wb->budget_ore[base + m], a = wb->actual_ore[base + m];
+                any |= b != 0 || wb->actual_has[base + m];
+                if (!kkr_money_add(f->budget_full, b, &f->budget_full))
+                    st = overflow(diag, wb, (int)u);
+                if (m < period && (!kkr_money_add(f->budget_ytd, b, &f->budget_ytd) ||
+                                   !kkr_money_add(f->actual_ytd, a, &f->actual_ytd)))
+                    st = overflow(diag, wb, (int)u);
+            }
+            /* the economist's own figure wins; then a computed one; then the budget */
+            if (forecast_has[slot]) {
+                f->forecast_full = forecast_ore[slot];
+                out->source[slot] = KKR_FROM_ENTERED;
+            } else if (fill && fill->full_ore && (!fill->has || fill->has[slot])) {
+                f->forecast_full = fill->full_ore[slot];
+                out->source[slot] = any ? KKR_FROM_COMPUTED : KKR_FROM_NONE;
+            } else {
+                f->forecast_full = f->budget_full;
+                out->source[slot] = any ? KKR_FROM_BUDGET : KKR_FROM_NONE;
+            }
+            sub[u].kind[k] = *f;
+            if (!figures_add(&sub[u].net, f))
+                st = overflow(diag, wb, (int)u);
+            sub[u].entered |= out->source[slot] == KKR_FROM_ENTERED;
+            sub[u].computed |= out->source[slot] == KKR_FROM_COMPUTED ||
+                               out->source[slot] == KKR_FROM_BUDGET;
+        }
+    }
+    /* children before parents: the reverse of the depth-first report order */
+    struct kkr_rollup_row *total = &out->rows[n];
+    total->unit = -1;
+    for (size_t i = n; i-- > 0 && st == KKR_OK;) {
+        int u = wb->order[i];
+        int p = wb->units[u].parent;
+        struct kkr_rollup_row *dst = p >= 0 ? &sub[p] : total;
+        for (int k = 0; k < KKR_KINDS; k++)
+            if (!figures_add(&dst->kind[k], &sub[u].kind[k]))
+                st = overflow(diag, wb, p);
+        if (!figures_add(&dst->net, &sub[u].net))
+            st = overflow(diag, wb, p);
+        dst->entered |= sub[u].entered;
+        dst->computed |= sub[u].computed;
+    }
+    for (size_t i = 0; i < n; i++)
+        out->rows[i] = sub[wb->order[i]];
+    free(sub);
+    if (st != KKR_OK)
+        kkr_rollup_release(out);
+    return st;
+}
+
+enum kkr_status kkr_rollup_build(const struct kkr_workbook *wb, int period,
+                                 const struct kkr_forecast_fill *fill, struct kkr_rollup *out,
+                                 struct kkr_diag *diag)
+{
+    return kkr_rollup_build_with(wb, period, wb->forecast_ore, wb->forecast_has, fill, out, diag);
+}
+
+void kkr_rollup_release(struct kkr_rollup *r)
+{
+    if (!r)
+        return;
+    free(r->rows);
+    free(r->own);
+    free(r->source);
+    memset(r, 0, sizeof *r);
+}

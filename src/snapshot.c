@@ -1,0 +1,173 @@
+/* snapshot.c — locked monthly forecasts in snapshots/YYYYMM.csv: listing and loading */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kkr/csv.h"
+#include "kkr/money.h"
+#include "kkr/workbook.h"
+
+static const struct kkr_csv_column snapshot_columns[] = {
+    {"verksamhet|unit|kod", true},
+    {"slag|kind", true},
+    {"prognos|forecast", true},
+    {"metod|method", false},
+    {"kommentar|comment", false},
+    {NULL, false},
+};
+
+struct snap_ctx {
+    const struct kkr_workbook *wb;
+    struct kkr_snapshot *snap;
+    long *seen_line;
+};
+
+static enum kkr_status take_row(void *ud, const struct kkr_csv_row *row, struct kkr_diag *diag)
+{
+    struct snap_ctx *ctx = ud;
+    const struct kkr_csv_field *f = row->fields;
+    int unit = kkr_workbook_find_unit(ctx->wb, f[0].text, f[0].len);
+    if (unit < 0)
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "unknown verksamhet '%s', expected a kod from verksamheter.csv",
+                        f[0].text);
+    enum kkr_kind kind;
+    if (!kkr_kind_parse(f[1].text, f[1].len, &kind))
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[1],
+                        "unknown slag '%s', expected 'intäkt' or 'kostnad'", f[1].text);
+    size_t slot = (size_t)unit * KKR_KINDS + kind;
+    if (ctx->seen_line[slot])
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "a second prognos for '%s' %s, the first is on line %ld", f[0].text,
+                        kkr_kind_name(kind), ctx->seen_line[slot]);
+    ctx->seen_line[slot] = row->line;
+    if (f[2].len == 0)
+        return KKR_OK;
+    if (!kkr_money_parse(f[2].text, f[2].len, &ctx->snap->forecast_ore[slot]))
+        return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[2],
+                        "cannot parse amount '%s' in column 'prognos', expected kronor like "
+                        "'-1 234,56'",
+                        f[2].text);
+    ctx->snap->forecast_has[slot] = 1;
+    if (f[3].len && !(ctx->snap->method[slot] = strndup(f[3].text, f[3].len)))
+        return kkr_fail(diag, KKR_ERR_NOMEM, row->path, row->line, 0, "out of memory");
+    if (f[4].len && !(ctx->snap->comment[slot] = strndup(f[4].text, f[4].len)))
+        return kkr_fail(diag, KKR_ERR_NOMEM, row->path, row->line, 0, "out of memory");
+    return KKR_OK;
+}
+
+enum kkr_status kkr_snapshot_load(const struct kkr_workbook *wb, int year, int month,
+                                  struct kkr_snapshot **out, struct kkr_diag *diag,
+                                  struct kkr_warnings *warn)
+{
+    *out = NULL;
+    size_t n = strlen(wb->dir);
+    char *path;
+    if (asprintf(&path, "%s%ssnapshots/%04d%02d.csv", wb->dir,
+                 n && wb->dir[n - 1] == '/' ? "" : "/", year, month) < 0)
+        return kkr_fail(diag, KKR_ERR_NOMEM, wb->dir, 0, 0, "out of memory");
+    size_t slots = wb->unit_count * KKR_KINDS;
+    struct kkr_snapshot *snap = calloc(1, sizeof *snap);
+    long *seen = calloc(slots ? slots : 1, sizeof *seen);
+    if (snap) {
+        snap->year = year;
+        snap->month = month;
+        snap->forecast_ore = calloc(slots ? slots : 1, sizeof *snap->forecast_ore);
+        snap->forecast_has = calloc(slots ? slots : 1, 1);
+        snap->method = calloc(slots ? slots : 1, sizeof *snap->method);
+        snap->comment = calloc(slots ? slots : 1, sizeof *snap->comment);
+    }
+    enum kkr_status st;
+    if (!snap || !seen || !snap->forecast_ore || !snap->forecast_has || !snap->method ||
+        !snap->comment) {
+        st = kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
+    } else {
+        snap->unit_count_ = wb->unit_count;
+        struct snap_ctx ctx = {wb, snap, seen};
+        st = kkr_csv_read_file(path, snapshot_columns, take_row, &ctx, diag, warn);
+        if (st == KKR_ERR_NOT_FOUND && diag && diag->line == 0)
+            st = kkr_fail(diag, KKR_ERR_NOT_FOUND, path, 0, 0,
+                          "no snapshot for %04d%02d, expected one locked with 'kkr lock'", year,
+                          month);
+    }
+    free(seen);
+    free(path);
+    if (st != KKR_OK) {
+        kkr_snapshot_free(snap);
+        return st;
+    }
+    *out = snap;
+    return KKR_OK;
+}
+
+void kkr_snapshot_free(struct kkr_snapshot *snap)
+{
+    if (!snap)
+        return;
+    for (size_t i = 0; i < snap->unit_count_ * KKR_KINDS; i++) {
+        if (snap->method)
+            free(snap->method[i]);
+        if (snap->comment)
+            free(snap->comment[i]);
+    }
+    free(snap->method);
+    free(snap->comment);
+    free(snap->forecast_ore);
+    free(snap->forecast_has);
+    free(snap);
+}
+
+static int compare_int(const void *a, const void *b)
+{
+    int x = *(const int *)a, y = *(const int *)b;
+    return (x > y) - (x < y);
+}
+
+enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, size_t *count,
+                                  struct kkr_diag *diag)
+{
+    *periods = NULL;
+    *count = 0;
+    size_t n = strlen(wb->dir);
+    char *path;
+    if (asprintf(&path, "%s%ssnapshots", wb->dir, n && wb->dir[n - 1] == '/' ? "" : "/") < 0)
+        return kkr_fail(diag, KKR_ERR_NOMEM, wb->dir, 0, 0, "out of memory");
+    DIR *d = opendir(path);
+    if (!d) {
+        free(path);
+        return KKR_OK; /* no snapshots yet */
+    }
+    size_t cap = 0;
+    struct dirent *e;
+    enum kkr_status st = KKR_OK;
+    while ((e = readdir(d)) != NULL) {
+        int year, month;
+        char rest[8];
+        if (strlen(e->d_name) != 10 || sscanf(e->d_name, "%4d%2d%4s", &year, &month, rest) != 3 ||
+            strcmp(rest, ".csv") != 0 || month < 1 || month > 12)
+            continue;
+        if (*count == cap) {
+            cap = cap ? cap * 2 : 16;
+            int *p = realloc(*periods, cap * sizeof *p);
+            if (!p) {
+                st = kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
+                break;
+            }
+            *periods = p;
+        }
+        (*periods)[(*count)++] = year * 100 + month;
+    }
+    closedir(d);
+    free(path);
+    if (st != KKR_OK) {
+        free(*periods);
+        *periods = NULL;
+        *count = 0;
+        return st;
+    }
+    if (*count)
+        qsort(*periods, *count, sizeof **periods, compare_int);
+    return KKR_OK;
+}

@@ -1,0 +1,1059 @@
+/* workbook.c — loading and validating a workbook folder into per-unit monthly öre series */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kkr/csv.h"
+#include "kkr/money.h"
+#include "kkr/text.h"
+#include "kkr/workbook.h"
+
+#define MAX_HISTORY_YEARS 30
+#define MAX_SAME_WARNINGS 10
+
+/* ---- small vocabulary ---- */
+
+const char *kkr_kind_name(enum kkr_kind kind)
+{
+    return kind == KKR_REVENUE ? "intäkt" : "kostnad";
+}
+
+bool kkr_kind_parse(const char *s, size_t len, enum kkr_kind *out)
+{
+    static const char *const revenue[] = {"intäkt", "intäkter", "intakt", "intakter", "revenue"};
+    static const char *const cost[] = {"kostnad", "kostnader", "cost", "costs"};
+    for (size_t i = 0; i < sizeof revenue / sizeof *revenue; i++)
+        if (kkr_text_equal_fold(s, len, revenue[i], strlen(revenue[i]))) {
+            *out = KKR_REVENUE;
+            return true;
+        }
+    for (size_t i = 0; i < sizeof cost / sizeof *cost; i++)
+        if (kkr_text_equal_fold(s, len, cost[i], strlen(cost[i]))) {
+            *out = KKR_COST;
+            return true;
+        }
+    return false;
+}
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool kkr_period_parse(const char *s, size_t len, int *year, int *month)
+{
+    kkr_text_trim(&s, &len);
+    int y, m;
+    if (len == 6 && digits(s, 6)) {
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[4] - '0') * 10 + (s[5] - '0');
+    } else if (len == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2)) {
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = (s[5] - '0') * 10 + (s[6] - '0');
+    } else if (len == 4 && digits(s, 4)) {
+        y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        m = 0;
+    } else {
+        return false;
+    }
+    if (y < 1900 || y > 2199 || (len != 4 && (m < 1 || m > 12)))
+        return false;
+    *year = y;
+    *month = m;
+    return true;
+}
+
+const char *kkr_month_name(int month)
+{
+    static const char *const names[] = {"januari", "februari", "mars", "april", "maj", "juni",
+                                        "juli", "augusti", "september", "oktober", "november",
+                                        "december"};
+    return month >= 1 && month <= 12 ? names[month - 1] : "?";
+}
+
+/* ---- unit code lookup: open addressing on FNV-1a ---- */
+
+struct kkr_code_index {
+    int *slots;       /* unit index + 1, 0 empty */
+    size_t mask;
+};
+
+static uint64_t hash_code(const char *s, size_t len)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
+/* ---- loading state ---- */
+
+/* An amount row kept until the fiscal year (and so the array layout) is known. */
+struct pending {
+    int64_t amount_ore;
+    int32_t unit;
+    int32_t line;
+    int16_t year;
+    int8_t month;     /* 0 = an annual amount to spread */
+    int8_t kind;
+};
+
+struct pending_list {
+    struct pending *items;
+    size_t count, capacity;
+};
+
+struct loader {
+    struct kkr_workbook *wb;
+    struct kkr_warnings *warn;
+    size_t units_capacity;
+    char *path;                 /* the file being read */
+    struct pending_list budget, actual;
+    /* periodisering.csv: shares per unit and kind, plus defaults (unit -1) */
+    double *shares;             /* [(unit + 1) * KKR_KINDS + kind][12] */
+    uint8_t *shares_has;
+    long *forecast_line;        /* prognos.csv line per unit*kind for duplicate messages */
+    char **parent_code;         /* per unit, until the tree is built */
+    long parent_column;         /* the överordnad column of verksamheter.csv */
+};
+
+static enum kkr_status nomem(struct kkr_diag *diag, const char *path)
+{
+    return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
+}
+
+static char *join_path(const char *dir, const char *name)
+{
+    char *p;
+    size_t n = strlen(dir);
+    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0)
+        return NULL;
+    return p;
+}
+
+int kkr_workbook_find_unit(const struct kkr_workbook *wb, const char *code, size_t len)
+{
+    const struct kkr_code_index *ix = wb->index_;
+    if (!ix || !ix->slots)
+        return -1;
+    kkr_text_trim(&code, &len);
+    for (size_t i = hash_code(code, len) & ix->mask;; i = (i + 1) & ix->mask) {
+        int v = ix->slots[i];
+        if (v == 0)
+            return -1;
+        const char *c = wb->units[v - 1].code;
+        if (strlen(c) == len && memcmp(c, code, len) == 0)
+            return v - 1;
+    }
+}
+
+/* Builds the index; a duplicate code sets *dup_a (first) and *dup_b (second) and fails. */
+static bool index_build(struct kkr_code_index *ix, const struct kkr_workbook *wb, int *dup_a,
+                        int *dup_b)
+{
+    size_t cap = 16;
+    while (cap < wb->unit_count * 2)
+        cap *= 2;
+    ix->slots = calloc(cap, sizeof *ix->slots);
+    if (!ix->slots)
+        return false;
+    ix->mask = cap - 1;
+    for (size_t u = 0; u < wb->unit_count; u++) {
+        const char *c = wb->units[u].code;
+        size_t len = strlen(c);
+        size_t i = hash_code(c, len) & ix->mask;
+        while (ix->slots[i]) {
+            if (strcmp(wb->units[ix->slots[i] - 1].code, c) == 0) {
+                *dup_a = ix->slots[i] - 1;
+                *dup_b = (int)u;
+                return true;
+            }
+            i = (i + 1) & ix->mask;
+        }
+        ix->slots[i] = (int)u + 1;
+    }
+    return true;
+}
+
+/* ---- verksamheter.csv ---- */
+
+static const struct kkr_csv_column unit_columns[] = {
+    {"kod|code|id|verksamhet|unit", true},
+    {"namn|name|benämning|benamning", true},
+    {"överordnad|overordnad|parent|förälder", false},
+    {NULL, false},
+};
+
+static enum kkr_status take_unit(void *ud, const struct kkr_csv_row *row, struct kkr_diag *diag)
+{
+    struct loader *ld = ud;
+    struct kkr_workbook *wb = ld->wb;
+    const struct kkr_csv_field *f = row->fields;
+    if (f[0].len == 0)
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "empty kod, expected a unit code");
+    if (wb->unit_count == ld->units_capacity) {
+        size_t cap = ld->units_capacity ? ld->units_capacity * 2 : 64;
+        struct kkr_unit *units = realloc(wb->units, cap * sizeof *units);
+        if (!units)
+            return nomem(diag, row->path);
+        wb->units = units;
+        char **pc = realloc(ld->parent_code, cap * sizeof *pc);
+        if (!pc)
+            return nomem(diag, row->path);
+        ld->parent_code = pc;
+        ld->units_capacity = cap;
+    }
+    struct kkr_unit *u = &wb->units[wb->unit_count];
+    memset(u, 0, sizeof *u);
+    u->code = strndup(f[0].text, f[0].len);
+    u->name = strndup(f[1].len ? f[1].text : f[0].text, f[1].len ? f[1].len : f[0].len);
+    ld->parent_code[wb->unit_count] = f[2].len ? strndup(f[2].text, f[2].len) : NULL;
+    u->line = row->line;
+    u->parent = -1;
+    ld->parent_column = row->columns[2];
+    wb->unit_count++;
+    if (!u->code || !u->name || (f[2].len && !ld->parent_code[wb->unit_count - 1]))
+        return nomem(diag, row->path);
+    wb->row_count++;
+    return KKR_OK;
+}
+
+/* Resolves parents, rejects unknown parents and cycles, computes depth and report order. */
+static enum kkr_status build_tree(struct loader *ld, const char *path, long parent_column,
+                                  struct kkr_diag *diag)
+{
+    struct kkr_workbook *wb = ld->wb;
+    size_t n = wb->unit_count;
+    for (size_t u = 0; u < n; u++) {
+        char *pc = ld->parent_code[u];
+        if (!pc)
+            continue;
+        int p = kkr_workbook_find_unit(wb, pc, strlen(pc));
+        if (p < 0)
+            return kkr_fail(diag, KKR_ERR_VALUE, path, wb->units[u].line, parent_column,
+                            "unknown överordnad '%s', expected a kod of this file", pc);
+        if ((size_t)p == u)
+            return kkr_fail(diag, KKR_ERR_VALUE, path, wb->units[u].line, parent_column,
+                            "unit '%s' is its own överordnad", pc);
+        wb->units[u].parent = p;
+    }
+    /* depth without recursion: walk up to a unit whose depth is known; a walk that meets
+     * itself is a cycle */
+    int *state = calloc(n ? n : 1, sizeof *state); /* 0 new, 1 on the current walk, 2 done */
+    int *path_units = malloc((n ? n : 1) * sizeof *path_units);
+    if (!state || !path_units) {
+        free(state);
+        free(path_units);
+        return nomem(diag, path);
+    }
+    enum kkr_status st = KKR_OK;
+    for (size_t start = 0; start < n && st == KKR_OK; start++) {
+        size_t len = 0;
+        int u = (int)start;
+        while (u >= 0 && state[u] == 0) {
+            state[u] = 1;
+            path_units[len++] = u;
+            u = wb->units[u].parent;
+        }
+        if (u >= 0 && state[u] == 1) {
+            st = kkr_fail(diag, KKR_ERR_VALUE, path, wb->units[u].line, parent_column,
+                          "cycle in the tree through '%s', expected every chain of överordnad "
+                          "to end at a top-level unit",
+                          wb->units[u].code);
+            break;
+        }
+        int depth = u >= 0 ? wb->units[u].depth + 1 : 0;
+        for (size_t i = len; i-- > 0;) {
+            wb->units[path_units[i]].depth = depth++;
+            state[path_units[i]] = 2;
+        }
+    }
+    free(state);
+    free(path_units);
+    if (st != KKR_OK)
+        return st;
+
+    /* report order: depth first, children in file order, iterative */
+    int *first_child = malloc((n ? n : 1) * sizeof *first_child);
+    int *next_sibling = malloc((n ? n : 1) * sizeof *next_sibling);
+    int *last_child = malloc((n ? n : 1) * sizeof *last_child);
+    int *stack = malloc((n ? n : 1) * sizeof *stack);
+    wb->order = malloc((n ? n : 1) * sizeof *wb->order);
+    if (!first_child || !next_sibling || !last_child || !stack || !wb->order) {
+        free(first_child);
+        free(next_sibling);
+        free(last_child);
+        free(stack);
+        return nomem(diag, path);
+    }
+    for (size_t u = 0; u < n; u++)
+        first_child[u] = next_sibling[u] = last_child[u] = -1;
+    for (size_t u = 0; u < n; u++) {
+        int p = wb->units[u].parent;
+        wb->units[u].is_leaf = true;
+        if (p < 0)
+            continue;
+        if (last_child[p] < 0)
+            first_child[p] = (int)u;
+        else
+            next_sibling[last_child[p]] = (int)u;
+        last_child[p] = (int)u;
+    }
+    size_t out = 0;
+    for (size_t top = 0; top < n; top++) {
+        if (wb->units[top].parent >= 0)
+            continue;
+        size_t sp = 0;
+        stack[sp++] = (int)top;
+        while (sp > 0) {
+            int u = stack[--sp];
+            wb->order[out++] = u;
+            /* push children in reverse so that the first child comes out first */
+            size_t mark = sp;
+            for (int c = first_child[u]; c >= 0; c = next_sibling[c])
+                stack[sp++] = c;
+            for (size_t a = mark, b = sp - 1; a < b && sp > mark; a++, b--) {
+                int t = stack[a];
+                stack[a] = stack[b];
+                stack[b] = t;
+            }
+        }
+    }
+    for (size_t u = 0; u < n; u++)
+        if (first_child[u] >= 0)
+            wb->units[u].is_leaf = false;
+    free(first_child);
+    free(next_sibling);
+    free(last_child);
+    free(stack);
+    return KKR_OK;
+}
+
+static enum kkr_status load_units(struct loader *ld, struct kkr_diag *diag,
+                                  struct kkr_warnings *warn)
+{
+    struct kkr_workbook *wb = ld->wb;
+    char *path = join_path(wb->dir, "verksamheter.csv");
+    if (!path)
+        return nomem(diag, wb->dir);
+    /* the parent column number is needed for messages after reading: read the header once */
+    enum kkr_status st = kkr_csv_read_file(path, unit_columns, take_unit, ld, diag, warn);
+    if (st == KKR_OK && wb->unit_count == 0)
+        st = kkr_fail(diag, KKR_ERR_VALUE, path, 2, 0, "no units, expected at least one row");
+    if (st == KKR_OK) {
+        int a = -1, b = -1;
+        wb->index_ = calloc(1, sizeof *wb->index_);
+        if (!wb->index_ || !index_build(wb->index_, wb, &a, &b))
+            st = nomem(diag, path);
+        else if (a >= 0)
+            st = kkr_fail(diag, KKR_ERR_VALUE, path, wb->units[b].line, 1,
+                          "duplicate kod '%s', first on line %ld", wb->units[b].code,
+                          wb->units[a].line);
+    }
+    if (st == KKR_OK)
+        st = build_tree(ld, path, ld->parent_column, diag);
+    free(path);
+    return st;
+}
+
+/* ---- budget.csv and utfall.csv ---- */
+
+static const struct kkr_csv_column amount_columns[] = {
+    {"verksamhet|unit|kod|code", true},
+    {"slag|kind|typ", true},
+    {"period|månad|month", true},
+    {"belopp|amount|summa", true},
+    {NULL, false},
+};
+
+struct amount_ctx {
+    struct loader *ld;
+    struct pending_list *list;
+    bool allow_annual;
+};
+
+static enum kkr_status parse_unit_field(const struct kkr_workbook *wb,
+                                        const struct kkr_csv_row *row, size_t col, int *unit,
+                                        struct kkr_diag *diag)
+{
+    const struct kkr_csv_field *f = &row->fields[col];
+    *unit = kkr_workbook_find_unit(wb, f->text, f->len);
+    if (*unit < 0) {
+        if (f->len == 0)
+            return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
+                            "empty verksamhet, expected a kod from verksamheter.csv");
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
+                        "unknown verksamhet '%s', expected a kod from verksamheter.csv", f->text);
+    }
+    return KKR_OK;
+}
+
+static enum kkr_status parse_kind_field(const struct kkr_csv_row *row, size_t col,
+                                        enum kkr_kind *kind, struct kkr_diag *diag)
+{
+    const struct kkr_csv_field *f = &row->fields[col];
+    if (!kkr_kind_parse(f->text, f->len, kind))
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
+                        "unknown slag '%s', expected 'intäkt' or 'kostnad'", f->text);
+    return KKR_OK;
+}
+
+static enum kkr_status parse_amount_field(const struct kkr_csv_row *row, size_t col,
+                                          const char *colname, int64_t *ore,
+                                          struct kkr_diag *diag)
+{
+    const struct kkr_csv_field *f = &row->fields[col];
+    if (kkr_money_parse(f->text, f->len, ore))
+        return KKR_OK;
+    /* digits before the decimal separator: 17 or more (and it did not parse) is too large,
+     * e.g. 99 999 999 999 999 999 kr; counting decimals too would call 1,50 x 9 "too large" */
+    size_t ndigits = 0;
+    for (size_t i = 0; i < f->len && f->text[i] != ',' && f->text[i] != '.'; i++)
+        ndigits += f->text[i] >= '0' && f->text[i] <= '9';
+    if (ndigits >= 17)
+        return kkr_fail(diag, KKR_ERR_OVERFLOW, row->path, row->line, row->columns[col],
+                        "amount '%s' in column '%s' is too large, expected at most "
+                        "92 233 720 368 547 758 kr",
+                        f->text, colname);
+    return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                        "cannot parse amount '%s' in column '%s', expected kronor like "
+                        "'-1 234,56'",
+                        f->text, colname);
+}
+
+static bool pending_push(struct pending_list *l, const struct pending *p)
+{
+    if (l->count == l->capacity) {
+        size_t cap = l->capacity ? l->capacity * 2 : 1024;
+        struct pending *items = realloc(l->items, cap * sizeof *items);
+        if (!items)
+            return false;
+        l->items = items;
+        l->capacity = cap;
+    }
+    l->items[l->count++] = *p;
+    return true;
+}
+
+/* Says what is wrong with a period that kkr_period_parse rejected, or with an annual period
+ * where only months are allowed: the month, the year, or the form (202013, 189912, 20205). */
+static enum kkr_status period_error(const struct kkr_csv_row *row, size_t col, bool allow_annual,
+                                    struct kkr_diag *diag)
+{
+    const struct kkr_csv_field *f = &row->fields[col];
+    const char *s = f->text;
+    size_t len = f->len;
+    const char *forms = allow_annual ? "YYYYMM, YYYY-MM or YYYY" : "YYYYMM or YYYY-MM";
+    bool monthly = (len == 6 && digits(s, 6)) ||
+                   (len == 7 && digits(s, 4) && s[4] == '-' && digits(s + 5, 2));
+    if (monthly || (len == 4 && digits(s, 4))) {
+        int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+        int m = monthly ? (s[len - 2] - '0') * 10 + (s[len - 1] - '0') : 0;
+        if (y < 1900 || y > 2199)
+            return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                            "period '%s' has year %d, expected a year in 1900..2199", s, y);
+        if (monthly && (m < 1 || m > 12))
+            return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                            "period '%s' has month %d, expected a month in 01..12", s, m);
+        if (!monthly && !allow_annual)
+            return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                            "period '%s' is a whole year, expected a month (%s): utfall is "
+                            "booked per month",
+                            s, forms);
+    }
+    return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                    "cannot parse period '%s', expected %s", s, forms);
+}
+
+static enum kkr_status take_amount(void *ud, const struct kkr_csv_row *row,
+                                   struct kkr_diag *diag)
+{
+    struct amount_ctx *ctx = ud;
+    struct pending p = {0};
+    int unit, year, month;
+    enum kkr_kind kind;
+    enum kkr_status st = parse_unit_field(ctx->ld->wb, row, 0, &unit, diag);
+    if (st == KKR_OK)
+        st = parse_kind_field(row, 1, &kind, diag);
+    if (st != KKR_OK)
+        return st;
+    const struct kkr_csv_field *f = &row->fields[2];
+    if (!kkr_period_parse(f->text, f->len, &year, &month) || (month == 0 && !ctx->allow_annual))
+        return period_error(row, 2, ctx->allow_annual, diag);
+    st = parse_amount_field(row, 3, "belopp", &p.amount_ore, diag);
+    if (st != KKR_OK)
+        return st;
+    p.unit = unit;
+    p.kind = (int8_t)kind;
+    p.year = (int16_t)year;
+    p.month = (int8_t)month;
+    p.line = (int32_t)(row->line > INT32_MAX ? INT32_MAX : row->line);
+    if (!pending_push(ctx->list, &p))
+        return nomem(diag, row->path);
+    ctx->ld->wb->row_count++;
+    return KKR_OK;
+}
+
+static enum kkr_status load_amounts(struct loader *ld, const char *name,
+                                    struct pending_list *list, bool allow_annual,
+                                    struct kkr_diag *diag, struct kkr_warnings *warn)
+{
+    char *path = join_path(ld->wb->dir, name);
+    if (!path)
+        return nomem(diag, ld->wb->dir);
+    struct amount_ctx ctx = {ld, list, allow_annual};
+    enum kkr_status st = kkr_csv_read_file(path, amount_columns, take_amount, &ctx, diag, warn);
+    free(path);
+    return st;
+}
+
+/* ---- periodisering.csv ---- */
+
+static const struct kkr_csv_column share_columns[] = {
+    {"verksamhet|unit|kod", true},
+    {"slag|kind", true},
+    {"månad|manad|month|period", true},
+    {"andel|share|vikt", true},
+    {NULL, false},
+};
+
+static enum kkr_status take_share(void *ud, const struct kkr_csv_row *row,
+                                  struct kkr_diag *diag)
+{
+    struct loader *ld = ud;
+    int unit = -1;
+    enum kkr_status st;
+    /* an empty or '*' verksamhet is the default for every unit without shares of its own */
+    const struct kkr_csv_field *uf = &row->fields[0];
+    if (!(uf->len == 0 || (uf->len == 1 && uf->text[0] == '*'))) {
+        st = parse_unit_field(ld->wb, row, 0, &unit, diag);
+        if (st != KKR_OK)
+            return st;
+    }
+    int kinds[2], nk = 0;
+    const struct kkr_csv_field *kf = &row->fields[1];
+    if (kf->len == 0 || (kf->len == 1 && kf->text[0] == '*')) {
+        kinds[nk++] = KKR_REVENUE;
+        kinds[nk++] = KKR_COST;
+    } else {
+        enum kkr_kind k;
+        st = parse_kind_field(row, 1, &k, diag);
+        if (st != KKR_OK)
+            return st;
+        kinds[nk++] = (int)k;
+    }
+    const struct kkr_csv_field *mf = &row->fields[2];
+    char *end;
+    errno = 0;
+    long month = strtol(mf->text, &end, 10);
+    if (mf->len == 0 || *end || month < 1 || month > 12) {
+        int y, m;
+        if (!kkr_period_parse(mf->text, mf->len, &y, &m) || m == 0)
+            return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[2],
+                            "cannot parse månad '%s', expected 1..12 or YYYYMM", mf->text);
+        month = m;
+    }
+    double share;
+    const struct kkr_csv_field *sf = &row->fields[3];
+    if (!kkr_decimal_parse(sf->text, sf->len, &share) || share < 0)
+        return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[3],
+                        "cannot parse andel '%s', expected a share >= 0 like '0,085' or "
+                        "'8,5 %%'",
+                        sf->text);
+    for (int i = 0; i < nk; i++) {
+        size_t slot = (size_t)(unit + 1) * KKR_KINDS + (size_t)kinds[i];
+        ld->shares[slot * 12 + (size_t)month - 1] += share;
+        ld->shares_has[slot] = 1;
+    }
+    ld->wb->row_count++;
+    return KKR_OK;
+}
+
+/* Spreads an annual amount over 12 months by shares, exactly: the öre left after rounding
+ * down go to the months with the largest remainders (earlier months first on ties), so the
+ * months always add up to the annual amount. */
+static void spread(int64_t amount_ore, const double *shares, int64_t *out)
+{
+    double total = 0;
+    for (int m = 0; m < 12; m++)
+        total += shares[m];
+    double frac[12];
+    int64_t given = 0;
+    for (int m = 0; m < 12; m++) {
+        double exact = (double)amount_ore * (shares[m] / total);
+        double fl = exact < 0 ? -floor(-exact) : floor(exact); /* toward zero */
+        out[m] = (int64_t)fl;
+        frac[m] = exact < 0 ? fl - exact : exact - fl;
+        given += out[m];
+    }
+    int64_t left = amount_ore - given;
+    int step = left < 0 ? -1 : 1;
+    while (left != 0) {
+        int best = 0;
+        for (int m = 1; m < 12; m++)
+            if (frac[m] > frac[best])
+                best = m;
+        if (frac[best] < 0) { /* every month had one: start another round */
+            for (int m = 0; m < 12; m++)
+                frac[m] = 0;
+            continue;
+        }
+        out[best] += step;
+        frac[best] = -1;
+        left -= step;
+    }
+}
+
+/* ---- prognos.csv ---- */
+
+static const struct kkr_csv_column forecast_columns[] = {
+    {"verksamhet|unit|kod", true},
+    {"slag|kind", true},
+    {"prognos|forecast|helårsprognos", true},
+    {"kommentar|comment|kommentarer", false},
+    {NULL, false},
+};
+
+static enum kkr_status take_forecast(void *ud, const struct kkr_csv_row *row,
+                                     struct kkr_diag *diag)
+{
+    struct loader *ld = ud;
+    struct kkr_workbook *wb = ld->wb;
+    int unit;
+    enum kkr_kind kind;
+    enum kkr_status st = parse_unit_field(wb, row, 0, &unit, diag);
+    if (st == KKR_OK)
+        st = parse_kind_field(row, 1, &kind, diag);
+    if (st != KKR_OK)
+        return st;
+    size_t slot = (size_t)unit * KKR_KINDS + kind;
+    if (ld->forecast_line[slot])
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "a second prognos for '%s' %s, the first is on line %ld",
+                        wb->units[unit].code, kkr_kind_name(kind), ld->forecast_line[slot]);
+    ld->forecast_line[slot] = row->line;
+    if (row->fields[2].len) {
+        st = parse_amount_field(row, 2, "prognos", &wb->forecast_ore[slot], diag);
+        if (st != KKR_OK)
+            return st;
+        wb->forecast_has[slot] = 1;
+    }
+    if (row->fields[3].len) {
+        wb->forecast_comment[slot] = strndup(row->fields[3].text, row->fields[3].len);
+        if (!wb->forecast_comment[slot])
+            return nomem(diag, row->path);
+    }
+    wb->row_count++;
+    return KKR_OK;
+}
+
+/* ---- bok.conf ---- */
+
+static enum kkr_status load_conf(struct kkr_workbook *wb, struct kkr_diag *diag,
+                                 struct kkr_warnings *warn)
+{
+    char *path = join_path(wb->dir, "bok.conf");
+    if (!path)
+        return nomem(diag, wb->dir);
+    char *data;
+    size_t len;
+    enum kkr_status st = kkr_file_read_all(path, &data, &len, diag);
+    if (st == KKR_ERR_NOT_FOUND) {
+        kkr_diag_clear(diag);
+        free(path);
+        return KKR_OK;
+    }
+    if (st != KKR_OK) {
+        free(path);
+        return st;
+    }
+    char *text = data;
+    size_t text_len = len;
+    char *converted = NULL;
+    if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        text_len -= 3;
+    }
+    if (memchr(text, '\0', text_len)) {
+        free(data);
+        st = kkr_fail(diag, KKR_ERR_SYNTAX, path, 0, 0, "NUL byte, expected text");
+        free(path);
+        return st;
+    }
+    if (!kkr_utf8_valid(text, text_len, NULL)) {
+        converted = kkr_cp1252_to_utf8(text, text_len, &text_len);
+        if (!converted) {
+            free(data);
+            st = nomem(diag, path);
+            free(path);
+            return st;
+        }
+        text = converted;
+        kkr_warn(warn, "%s: not UTF-8, read as Windows-1252", path);
+    }
+    long line = 0;
+    char *cur = text;
+    while (st == KKR_OK && cur && *cur) {
+        char *nl = strchr(cur, '\n');
+        if (nl)
+            *nl = '\0';
+        line++;
+        char *s = cur;
+        cur = nl ? nl + 1 : NULL;
+        size_t n = strlen(s);
+        if (n && s[n - 1] == '\r')
+            s[--n] = '\0';
+        const char *k = s;
+        size_t kn = n;
+        kkr_text_trim(&k, &kn);
+        if (kn == 0 || k[0] == '#')
+            continue;
+        char *eq = strchr(s, '=');
+        if (!eq) {
+            st = kkr_fail(diag, KKR_ERR_SYNTAX, path, line, 1,
+                          "cannot read '%s', expected 'key = value'", s);
+            break;
+        }
+        const char *key = s, *val = eq + 1;
+        size_t keylen = (size_t)(eq - s), vallen = strlen(val);
+        kkr_text_trim(&key, &keylen);
+        kkr_text_trim(&val, &vallen);
+        char **slot = NULL;
+        if (kkr_text_equal_fold(key, keylen, "organisation", 12) ||
+            kkr_text_equal_fold(key, keylen, "kommun", 6))
+            slot = &wb->organisation;
+        else if (kkr_text_equal_fold(key, keylen, "nämnd", strlen("nämnd")) ||
+                 kkr_text_equal_fold(key, keylen, "namnd", 5) ||
+                 kkr_text_equal_fold(key, keylen, "committee", 9))
+            slot = &wb->committee;
+        else if (kkr_text_equal_fold(key, keylen, "titel", 5) ||
+                 kkr_text_equal_fold(key, keylen, "title", 5))
+            slot = &wb->title;
+        else if (kkr_text_equal_fold(key, keylen, "år", strlen("år")) ||
+                 kkr_text_equal_fold(key, keylen, "ar", 2) ||
+                 kkr_text_equal_fold(key, keylen, "year", 4)) {
+            int y, m;
+            if (!kkr_period_parse(val, vallen, &y, &m) || m != 0) {
+                st = kkr_fail(diag, KKR_ERR_SYNTAX, path, line, (long)(val - s) + 1,
+                              "cannot parse år '%.*s', expected a year like 2020", (int)vallen,
+                              val);
+                break;
+            }
+            wb->year = y;
+            continue;
+        } else {
+            kkr_warn(warn, "%s:%ld: unknown key '%.*s' ignored", path, line, (int)keylen, key);
+            continue;
+        }
+        free(*slot);
+        *slot = strndup(val, vallen);
+        if (!*slot)
+            st = nomem(diag, path);
+    }
+    free(converted);
+    free(data);
+    free(path);
+    return st;
+}
+
+/* ---- putting it together ---- */
+
+static void loader_release(struct loader *ld)
+{
+    if (ld->parent_code)
+        for (size_t u = 0; u < ld->wb->unit_count; u++)
+            free(ld->parent_code[u]);
+    free(ld->parent_code);
+    free(ld->budget.items);
+    free(ld->actual.items);
+    free(ld->shares);
+    free(ld->shares_has);
+    free(ld->forecast_line);
+}
+
+/* Places pending rows into the monthly arrays (summing rows for the same cell). */
+static enum kkr_status place(struct loader *ld, struct pending_list *list, int64_t *amounts,
+                             uint8_t *has, const char *name, struct kkr_diag *diag,
+                             struct kkr_warnings *warn)
+{
+    struct kkr_workbook *wb = ld->wb;
+    char *path = join_path(wb->dir, name);
+    if (!path)
+        return nomem(diag, wb->dir);
+    size_t later = 0, older = 0;
+    int later_year = 0;
+    enum kkr_status st = KKR_OK;
+    for (size_t i = 0; i < list->count && st == KKR_OK; i++) {
+        const struct pending *p = &list->items[i];
+        if (p->year > wb->year) {
+            later++;
+            later_year = p->year;
+            continue;
+        }
+        if (p->year < wb->first_year) {
+            older++;
+            continue;
+        }
+        size_t base = kkr_workbook_cell(wb, p->unit, p->kind) +
+                      (size_t)(p->year - wb->first_year) * 12;
+        int64_t months[12] = {0};
+        if (p->month == 0) {
+            size_t slot = (size_t)(p->unit + 1) * KKR_KINDS + (size_t)p->kind;
+            size_t dflt = (size_t)p->kind;
+            static const double even[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+            const double *shares = ld->shares_has[slot]   ? &ld->shares[slot * 12]
+                                   : ld->shares_has[dflt] ? &ld->shares[dflt * 12]
+                                                          : even;
+            double total = 0;
+            for (int m = 0; m < 12; m++)
+                total += shares[m];
+            if (!(total > 0)) {
+                st = kkr_fail(diag, KKR_ERR_VALUE, path, p->line, 3,
+                              "the shares in periodisering.csv for '%s' %s add up to 0",
+                              wb->units[p->unit].code, kkr_kind_name((enum kkr_kind)p->kind));
+                break;
+            }
+            spread(p->amount_ore, shares, months);
+        } else {
+            months[p->month - 1] = p->amount_ore;
+        }
+        for (int m = 0; m < 12; m++) {
+            if (p->month != 0 && m != p->month - 1)
+                continue;
+            if (!kkr_money_add(amounts[base + m], months[m], &amounts[base + m])) {
+                st = kkr_fail(diag, KKR_ERR_OVERFLOW, path, p->line, 4,
+                              "the sum for '%s' %s %d%02d overflows, expected amounts below "
+                              "92 233 720 368 547 758 kr",
+                              wb->units[p->unit].code, kkr_kind_name((enum kkr_kind)p->kind),
+                              p->year, m + 1);
+                break;
+            }
+            if (has)
+                has[base + m] = 1;
+        }
+    }
+    if (st == KKR_OK && later)
+        kkr_warn(warn, "%s: %zu rows after the fiscal year %d (up to %d) ignored", path, later,
+                 wb->year, later_year);
+    if (st == KKR_OK && older)
+        kkr_warn(warn, "%s: %zu rows more than %d years before %d ignored", path, older,
+                 MAX_HISTORY_YEARS, wb->year);
+    free(path);
+    return st;
+}
+
+static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr_warnings *warn)
+{
+    struct kkr_workbook *wb = ld->wb;
+    enum kkr_status st = load_conf(wb, diag, warn);
+    if (st == KKR_OK)
+        st = load_units(ld, diag, warn);
+    if (st == KKR_OK)
+        st = load_amounts(ld, "budget.csv", &ld->budget, true, diag, warn);
+    if (st == KKR_OK)
+        st = load_amounts(ld, "utfall.csv", &ld->actual, false, diag, warn);
+    if (st != KKR_OK)
+        return st;
+
+    size_t slots = wb->unit_count * KKR_KINDS;
+    ld->shares = calloc((slots + KKR_KINDS) * 12, sizeof *ld->shares);
+    ld->shares_has = calloc(slots + KKR_KINDS, 1);
+    ld->forecast_line = calloc(slots, sizeof *ld->forecast_line);
+    wb->forecast_ore = calloc(slots, sizeof *wb->forecast_ore);
+    wb->forecast_has = calloc(slots, 1);
+    wb->forecast_comment = calloc(slots, sizeof *wb->forecast_comment);
+    if (!ld->shares || !ld->shares_has || !ld->forecast_line || !wb->forecast_ore ||
+        !wb->forecast_has || !wb->forecast_comment)
+        return nomem(diag, wb->dir);
+
+    char *path = join_path(wb->dir, "periodisering.csv");
+    if (!path)
+        return nomem(diag, wb->dir);
+    st = kkr_csv_read_file(path, share_columns, take_share, ld, diag, warn);
+    free(path);
+    if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
+        kkr_diag_clear(diag);
+        st = KKR_OK;
+    }
+    if (st != KKR_OK)
+        return st;
+    path = join_path(wb->dir, "prognos.csv");
+    if (!path)
+        return nomem(diag, wb->dir);
+    st = kkr_csv_read_file(path, forecast_columns, take_forecast, ld, diag, warn);
+    free(path);
+    if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
+        kkr_diag_clear(diag);
+        st = KKR_OK;
+    }
+    if (st != KKR_OK)
+        return st;
+
+    /* the fiscal year: år in bok.conf, else the latest budget year */
+    int min_year = 0, max_budget_year = 0;
+    for (size_t i = 0; i < ld->budget.count; i++) {
+        int y = ld->budget.items[i].year;
+        if (y > max_budget_year)
+            max_budget_year = y;
+        if (!min_year || y < min_year)
+            min_year = y;
+    }
+    for (size_t i = 0; i < ld->actual.count; i++) {
+        int y = ld->actual.items[i].year;
+        if (!min_year || y < min_year)
+            min_year = y;
+    }
+    if (!wb->year)
+        wb->year = max_budget_year;
+    if (!wb->year) {
+        char *bp = join_path(wb->dir, "budget.csv");
+        st = kkr_fail(diag, KKR_ERR_VALUE, bp ? bp : "budget.csv", 0, 0,
+                      "no budget rows and no 'år' in bok.conf, expected a fiscal year");
+        free(bp);
+        return st;
+    }
+    if (!min_year || min_year > wb->year)
+        min_year = wb->year;
+    if (min_year < wb->year - MAX_HISTORY_YEARS)
+        min_year = wb->year - MAX_HISTORY_YEARS;
+    wb->first_year = min_year;
+    wb->month_count = (wb->year - wb->first_year + 1) * 12;
+    size_t cells = slots * (size_t)wb->month_count;
+    wb->budget_ore = calloc(cells ? cells : 1, sizeof *wb->budget_ore);
+    wb->actual_ore = calloc(cells ? cells : 1, sizeof *wb->actual_ore);
+    wb->actual_has = calloc(cells ? cells : 1, 1);
+    if (!wb->budget_ore || !wb->actual_ore || !wb->actual_has)
+        return nomem(diag, wb->dir);
+    st = place(ld, &ld->budget, wb->budget_ore, NULL, "budget.csv", diag, warn);
+    if (st == KKR_OK)
+        st = place(ld, &ld->actual, wb->actual_ore, wb->actual_has, "utfall.csv", diag, warn);
+    if (st != KKR_OK)
+        return st;
+
+    /* the report period: the latest month of the fiscal year with any utfall */
+    size_t year_base = (size_t)(wb->year - wb->first_year) * 12;
+    for (size_t s = 0; s < slots; s++)
+        for (int m = 12; m > wb->last_actual_month; m--)
+            if (wb->actual_has[s * (size_t)wb->month_count + year_base + (size_t)m - 1]) {
+                wb->last_actual_month = m;
+                break;
+            }
+
+    /* a leaf with budget but no utfall this year is worth a look, not an error */
+    if (wb->last_actual_month > 0) {
+        char *bp = join_path(wb->dir, "budget.csv");
+        size_t warned = 0;
+        for (size_t u = 0; u < wb->unit_count; u++) {
+            if (!wb->units[u].is_leaf)
+                continue;
+            bool budget = false, actual = false;
+            for (int k = 0; k < KKR_KINDS; k++) {
+                size_t base = kkr_workbook_cell(wb, (int)u, k) + year_base;
+                for (int m = 0; m < 12; m++) {
+                    budget |= wb->budget_ore[base + m] != 0;
+                    actual |= wb->actual_has[base + m] != 0;
+                }
+            }
+            if (budget && !actual) {
+                if (warned < MAX_SAME_WARNINGS)
+                    kkr_warn(warn, "%s: unit '%s' has budget but no utfall in %d",
+                             bp ? bp : "budget.csv", wb->units[u].code, wb->year);
+                warned++;
+            }
+        }
+        if (warned > MAX_SAME_WARNINGS)
+            kkr_warn(warn, "%s: %zu more units have budget but no utfall in %d",
+                     bp ? bp : "budget.csv", warned - MAX_SAME_WARNINGS, wb->year);
+        free(bp);
+    }
+    return KKR_OK;
+}
+
+enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
+                                  struct kkr_diag *diag, struct kkr_warnings *warn)
+{
+    struct kkr_diag local;
+    if (!diag)
+        diag = &local;
+    kkr_diag_clear(diag);
+    *out = NULL;
+    /* a mistyped folder says so, rather than "DIR/verksamheter.csv: cannot open" */
+    struct stat sb;
+    if (stat(dir, &sb) != 0)
+        return errno == ENOENT
+                   ? kkr_fail(diag, KKR_ERR_NOT_FOUND, dir, 0, 0,
+                              "no such folder, expected a workbook folder with "
+                              "verksamheter.csv, budget.csv and utfall.csv")
+                   : kkr_fail(diag, KKR_ERR_IO, dir, 0, 0, "cannot open: %s", strerror(errno));
+    if (!S_ISDIR(sb.st_mode))
+        return kkr_fail(diag, KKR_ERR_VALUE, dir, 0, 0,
+                        "is a file, expected a workbook folder with verksamheter.csv, "
+                        "budget.csv and utfall.csv");
+    struct kkr_workbook *wb = calloc(1, sizeof *wb);
+    if (!wb || !(wb->dir = strdup(dir))) {
+        free(wb);
+        return nomem(diag, dir);
+    }
+    struct loader ld = {.wb = wb, .warn = warn};
+    enum kkr_status st = load(&ld, diag, warn);
+    loader_release(&ld);
+    if (st != KKR_OK) {
+        kkr_workbook_free(wb);
+        return st;
+    }
+    *out = wb;
+    return KKR_OK;
+}
+
+void kkr_workbook_free(struct kkr_workbook *wb)
+{
+    if (!wb)
+        return;
+    for (size_t u = 0; u < wb->unit_count; u++) {
+        free(wb->units[u].code);
+        free(wb->units[u].name);
+    }
+    if (wb->forecast_comment)
+        for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+            free(wb->forecast_comment[i]);
+    free(wb->forecast_comment);
+    free(wb->forecast_ore);
+    free(wb->forecast_has);
+    free(wb->budget_ore);
+    free(wb->actual_ore);
+    free(wb->actual_has);
+    free(wb->units);
+    free(wb->order);
+    if (wb->index_)
+        free(wb->index_->slots);
+    free(wb->index_);
+    free(wb->organisation);
+    free(wb->committee);
+    free(wb->title);
+    free(wb->dir);
+    free(wb);
+}
+
+int kkr_workbook_month_index(const struct kkr_workbook *wb, int year, int month)
+{
+    if (year < wb->first_year || year > wb->year || month < 1 || month > 12)
+        return -1;
+    return (year - wb->first_year) * 12 + month - 1;
+}
+
+bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b)
+{
+    for (int u = a; u >= 0; u = wb->units[u].parent)
+        if (u == b)
+            return true;
+    return false;
+}
