@@ -111,7 +111,8 @@ def main():
         valgrind = os.environ.get('KKR_VALGRIND') == '1'
         if valgrind:
             cmd = ['valgrind', '--quiet', '--error-exitcode=99', '--leak-check=full',
-                   '--errors-for-leak-kinds=definite,indirect'] + cmd
+                   '--errors-for-leak-kinds=definite,indirect',
+                   '--suppressions=' + os.path.join(SRC, 'tests', 'valgrind.supp')] + cmd
         proc = subprocess.run(cmd, cwd=tmp, input=stdin, capture_output=True, env=env)
         if proc.returncode != head['exit']:
             print(f'exit status {proc.returncode}, expected {head["exit"]}')
