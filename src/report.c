@@ -320,8 +320,12 @@ static void footnotes(FILE *out, const struct kkr_workbook *wb, const struct kkr
             fprintf(out, "* prognos = helårsbudget där prognos.csv saknar belopp\n");
     }
     if (opt->columns & KKR_COL_BENCHMARK)
-        fprintf(out, "Riktpunkt: periodens andel av helårsbudgeten (%d/12 = %.1f %%)\n",
-                r->period, 100.0 * r->period / 12.0);
+    {
+        /* tenths of a percent, rounded half away from zero, with a decimal comma */
+        int tenths = (r->period * 2000 / 12 + 1) / 2;
+        fprintf(out, "Riktpunkt: periodiserad budget som andel av helårsbudgeten "
+                     "(jämnt fördelad: %d/12 = %d,%d %%)\n", r->period, tenths / 10, tenths % 10);
+    }
     if (opt->compare)
         fprintf(out, "Förändring: helårsavvikelsen jämfört med prognosen %s (positivt = bättre)\n",
                 opt->compare_label ? opt->compare_label : "");

@@ -1,5 +1,6 @@
 /* cli.c — what the subcommands share: messages, exit codes, workbook loading, option values */
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +50,22 @@ void cli_print_warnings(struct kkr_warnings *w)
         cli_warning("%s", w->items[i]);
     kkr_warnings_release(w);
     kkr_warnings_init(w);
+}
+
+int cli_option_error(const struct command *cmd, int argc, char **argv, const char *shortopts)
+{
+    /* getopt has advanced optind past the bad argument */
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    if (arg[0] == '-' && arg[1] == '-') {
+        /* getopt_long sets optopt to a known long option's value when its value is missing */
+        if (optopt != 0)
+            return cli_usage_error(cmd, "option '%s' needs a value", arg);
+        return cli_usage_error(cmd, "unknown option '%s'", arg);
+    }
+    const char *known = optopt != 0 && optopt != ':' ? strchr(shortopts, optopt) : NULL;
+    if (known && known[1] == ':')
+        return cli_usage_error(cmd, "option '-%c' needs a value", optopt);
+    return cli_usage_error(cmd, "unknown option '-%c'", optopt ? optopt : '?');
 }
 
 int cli_usage_error(const struct command *cmd, const char *fmt, ...)

@@ -39,6 +39,10 @@ int cli_exit_for(enum kkr_status status);
 int cli_usage_error(const struct command *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* After getopt_long returned '?' (opterr is 0): names the option that was unknown or lacked
+ * its value, prints the usage line, returns EXIT_BAD_INPUT. */
+int cli_option_error(const struct command *cmd, int argc, char **argv, const char *shortopts);
+
 /* Handles --help/-h as the only argument check: prints cmd->usage to stdout. Returns true if
  * help was printed. */
 bool cli_wants_help(const struct command *cmd, int argc, char **argv);

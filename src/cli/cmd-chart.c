@@ -258,7 +258,7 @@ static int run(int argc, char **argv)
             break;
         case OPT_A4: a4 = true; break;
         case 'h': fputs(usage, stdout); return cli_finish_stdout(EXIT_OK);
-        default: return cli_usage_error(&cmd_chart, "unknown option");
+        default: return cli_option_error(&cmd_chart, argc, argv, "o:h");
         }
     }
     if (argc - optind != 1)

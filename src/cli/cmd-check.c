@@ -42,7 +42,7 @@ static int run(int argc, char **argv)
             fputs(usage, stdout);
             return EXIT_OK;
         }
-        return cli_usage_error(&cmd_check, "unknown option");
+        return cli_option_error(&cmd_check, argc, argv, "h");
     }
     if (argc - optind != 1)
         return cli_usage_error(&cmd_check, "expected one workbook folder");

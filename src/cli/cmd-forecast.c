@@ -469,7 +469,7 @@ static int run(int argc, char **argv)
         case OPT_BACKTEST: backtest = true; break;
         case OPT_CASES: cases_arg = optarg; break;
         case OPT_ACCURACY: accuracy = true; break;
-        default: return cli_usage_error(&cmd_forecast, "unknown option");
+        default: return cli_option_error(&cmd_forecast, argc, argv, "");
         }
     }
     if (argc - optind != 1)

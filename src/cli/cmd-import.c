@@ -146,7 +146,7 @@ static int run(int argc, char **argv)
         case OPT_COLUMNS: columns = optarg; break;
         case OPT_STRICT: strict = true; break;
         case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: return cli_usage_error(&cmd_import, "unknown option");
+        default: return cli_option_error(&cmd_import, argc, argv, "m:o:h");
         }
     }
     if (argc - optind != 1)

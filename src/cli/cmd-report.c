@@ -108,7 +108,7 @@ static int run(int argc, char **argv)
         case OPT_LEVEL: level_arg = optarg; break;
         case OPT_PDF: pdf_arg = optarg; break;
         case OPT_MEASURES: measures_arg = optarg; break;
-        default: return cli_usage_error(&cmd_report, "unknown option");
+        default: return cli_option_error(&cmd_report, argc, argv, "o:");
         }
     }
     if (argc - optind != 1)

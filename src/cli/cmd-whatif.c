@@ -27,7 +27,7 @@ static const char usage[] =
     "  --target KR         the result to reach, in kr (default 0 = nollresultat)\n"
     "  --simulate N        Monte Carlo with N draws: P(result >= target), P10/P50/P90\n"
     "  --seed S            the random seed (default 1); same seed, same output\n"
-    "  --table[=TABLE]     the scenario's follow-up table instead of the bridge (verksamhet\n"
+    "  --table [TABLE]     the scenario's follow-up table instead of the bridge (verksamhet\n"
     "                      or slag; text and md default to both), measures applied per unit\n"
     "  --format FMT        text (default), csv or json (md with --table)\n"
     "  --unit UNIT         kr (default for the bridge), kkr or mnkr (default kkr for --table)\n"
@@ -594,7 +594,14 @@ static int run(int argc, char **argv)
                 return EXIT_BAD_INPUT;
             set.seed = (unsigned long)v;
             break;
-        case OPT_TABLE: table = true; table_arg = optarg; break;
+        case OPT_TABLE:
+            table = true;
+            table_arg = optarg;
+            /* "--table slag" as well as "--table=slag", as for kkr report. */
+            if (!table_arg && optind < argc && (strcmp(argv[optind], "slag") == 0
+                                                || strcmp(argv[optind], "verksamhet") == 0))
+                table_arg = argv[optind++];
+            break;
         case OPT_FORMAT:
             if (!cli_parse_format(optarg, &set.format))
                 return EXIT_BAD_INPUT;
@@ -605,7 +612,7 @@ static int run(int argc, char **argv)
             unit_given = true;
             break;
         case 'o': output = optarg; break;
-        default: return cli_usage_error(&cmd_whatif, "unknown option");
+        default: return cli_option_error(&cmd_whatif, argc, argv, "o:");
         }
     }
     if (argc - optind != 1)

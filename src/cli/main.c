@@ -1,4 +1,5 @@
 /* main.c — the kkr command table and dispatch (git-style subcommands) */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -32,10 +33,55 @@ static const struct command *find_command(const char *name)
     return NULL;
 }
 
+/* Edit distance (Levenshtein) between short ASCII names, for "did you mean". */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t lb = strlen(b), row[32];
+    if (lb >= sizeof row / sizeof row[0])
+        return (size_t)-1;
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t best = diagonal + (a[i - 1] != b[j - 1]);
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = above;
+        }
+    }
+    return row[lb];
+}
+
+static int unknown_command(const char *name)
+{
+    const struct command *closest = NULL;
+    size_t best = 3; /* suggest only within two edits, like git */
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        size_t d = edit_distance(name, commands[i]->name);
+        if (d < best) {
+            best = d;
+            closest = commands[i];
+        }
+    }
+    if (closest)
+        cli_error("'%s' is not a kkr command; did you mean '%s'?", name, closest->name);
+    else
+        cli_error("'%s' is not a kkr command", name);
+    print_overview(stderr);
+    return EXIT_BAD_INPUT;
+}
+
 int main(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; every GSL status is checked instead. */
     gsl_set_error_handler_off();
+    opterr = 0; /* the commands report bad options themselves (cli_option_error) */
 
     if (argc < 2) {
         print_overview(stderr);
@@ -56,20 +102,14 @@ int main(int argc, char **argv)
             return cli_finish_stdout(EXIT_OK);
         }
         const struct command *cmd = find_command(argv[2]);
-        if (!cmd) {
-            cli_error("'%s' is not a kkr command", argv[2]);
-            print_overview(stderr);
-            return EXIT_BAD_INPUT;
-        }
+        if (!cmd)
+            return unknown_command(argv[2]);
         fputs(cmd->usage, stdout);
         return cli_finish_stdout(EXIT_OK);
     }
     const struct command *cmd = find_command(name);
-    if (!cmd) {
-        cli_error("'%s' is not a kkr command", name);
-        print_overview(stderr);
-        return EXIT_BAD_INPUT;
-    }
+    if (!cmd)
+        return unknown_command(name);
     if (cli_wants_help(cmd, argc - 1, argv + 1))
         return cli_finish_stdout(EXIT_OK);
     return cli_finish_stdout(cmd->run(argc - 1, argv + 1));
