@@ -1,12 +1,15 @@
-/* snapshot.c — locked monthly forecasts in snapshots/YYYYMM.csv: listing and loading */
+/* snapshot.c — locked monthly forecasts in snapshots/YYYYMM.csv: listing, loading, locking */
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "kkr/csv.h"
 #include "kkr/money.h"
+#include "kkr/output.h"
+#include "kkr/snapshot.h"
 #include "kkr/workbook.h"
 
 static const struct kkr_csv_column snapshot_columns[] = {
@@ -58,33 +61,52 @@ static enum kkr_status take_row(void *ud, const struct kkr_csv_row *row, struct 
     return KKR_OK;
 }
 
+char *kkr_snapshot_path(const struct kkr_workbook *wb, int year, int month)
+{
+    size_t n = strlen(wb->dir);
+    char *path;
+    if (asprintf(&path, "%s%ssnapshots/%04d%02d.csv", wb->dir,
+                 n && wb->dir[n - 1] == '/' ? "" : "/", year, month) < 0)
+        return NULL;
+    return path;
+}
+
+/* An empty snapshot sized for the workbook's units, or NULL when out of memory. */
+static struct kkr_snapshot *snapshot_alloc(const struct kkr_workbook *wb, int year, int month)
+{
+    size_t slots = wb->unit_count * KKR_KINDS;
+    struct kkr_snapshot *snap = calloc(1, sizeof *snap);
+    if (!snap)
+        return NULL;
+    snap->year = year;
+    snap->month = month;
+    snap->unit_count_ = wb->unit_count;
+    snap->forecast_ore = calloc(slots ? slots : 1, sizeof *snap->forecast_ore);
+    snap->forecast_has = calloc(slots ? slots : 1, 1);
+    snap->method = calloc(slots ? slots : 1, sizeof *snap->method);
+    snap->comment = calloc(slots ? slots : 1, sizeof *snap->comment);
+    if (!snap->forecast_ore || !snap->forecast_has || !snap->method || !snap->comment) {
+        kkr_snapshot_free(snap);
+        return NULL;
+    }
+    return snap;
+}
+
 enum kkr_status kkr_snapshot_load(const struct kkr_workbook *wb, int year, int month,
                                   struct kkr_snapshot **out, struct kkr_diag *diag,
                                   struct kkr_warnings *warn)
 {
     *out = NULL;
-    size_t n = strlen(wb->dir);
-    char *path;
-    if (asprintf(&path, "%s%ssnapshots/%04d%02d.csv", wb->dir,
-                 n && wb->dir[n - 1] == '/' ? "" : "/", year, month) < 0)
+    char *path = kkr_snapshot_path(wb, year, month);
+    if (!path)
         return kkr_fail(diag, KKR_ERR_NOMEM, wb->dir, 0, 0, "out of memory");
     size_t slots = wb->unit_count * KKR_KINDS;
-    struct kkr_snapshot *snap = calloc(1, sizeof *snap);
+    struct kkr_snapshot *snap = snapshot_alloc(wb, year, month);
     long *seen = calloc(slots ? slots : 1, sizeof *seen);
-    if (snap) {
-        snap->year = year;
-        snap->month = month;
-        snap->forecast_ore = calloc(slots ? slots : 1, sizeof *snap->forecast_ore);
-        snap->forecast_has = calloc(slots ? slots : 1, 1);
-        snap->method = calloc(slots ? slots : 1, sizeof *snap->method);
-        snap->comment = calloc(slots ? slots : 1, sizeof *snap->comment);
-    }
     enum kkr_status st;
-    if (!snap || !seen || !snap->forecast_ore || !snap->forecast_has || !snap->method ||
-        !snap->comment) {
+    if (!snap || !seen) {
         st = kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
     } else {
-        snap->unit_count_ = wb->unit_count;
         struct snap_ctx ctx = {wb, snap, seen};
         st = kkr_csv_read_file(path, snapshot_columns, take_row, &ctx, diag, warn);
         if (st == KKR_ERR_NOT_FOUND && diag && diag->line == 0)
@@ -170,4 +192,159 @@ enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, 
     if (*count)
         qsort(*periods, *count, sizeof **periods, compare_int);
     return KKR_OK;
+}
+
+/* ---- locking (kkr lock) ---- */
+
+enum kkr_status kkr_snapshot_new(const struct kkr_workbook *wb, int year, int month,
+                                 struct kkr_snapshot **out, struct kkr_diag *diag)
+{
+    *out = NULL;
+    if (month < 1 || month > 12)
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "month %d is outside 1..12", month);
+    if (!(*out = snapshot_alloc(wb, year, month)))
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return KKR_OK;
+}
+
+static bool set_text(char **slot, const char *text)
+{
+    free(*slot);
+    *slot = NULL;
+    return !text || !*text || (*slot = strdup(text)) != NULL;
+}
+
+enum kkr_status kkr_snapshot_set(struct kkr_snapshot *snap, int unit, enum kkr_kind kind,
+                                 int64_t forecast_ore, const char *method, const char *comment,
+                                 struct kkr_diag *diag)
+{
+    if (unit < 0 || (size_t)unit >= snap->unit_count_)
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "unit %d is outside the snapshot",
+                        unit);
+    size_t slot = (size_t)unit * KKR_KINDS + kind;
+    snap->forecast_ore[slot] = forecast_ore;
+    snap->forecast_has[slot] = 1;
+    if (!set_text(&snap->method[slot], method) || !set_text(&snap->comment[slot], comment))
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    return KKR_OK;
+}
+
+enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
+                                         const struct kkr_rollup *r,
+                                         const struct kkr_forecast_set *set,
+                                         struct kkr_snapshot **out, struct kkr_diag *diag)
+{
+    struct kkr_snapshot *snap;
+    enum kkr_status st = kkr_snapshot_new(wb, r->year, r->period, &snap, diag);
+    for (size_t u = 0; st == KKR_OK && u < wb->unit_count; u++) {
+        for (int kind = 0; st == KKR_OK && kind < KKR_KINDS; kind++) {
+            size_t slot = u * KKR_KINDS + (size_t)kind;
+            const char *method = NULL, *comment = NULL;
+            char note[160];
+            switch (r->source[slot]) {
+            case KKR_FROM_NONE: continue;
+            case KKR_FROM_ENTERED:
+                method = KKR_SNAPSHOT_ENTERED;
+                comment = wb->forecast_comment ? wb->forecast_comment[slot] : NULL;
+                break;
+            case KKR_FROM_BUDGET: method = KKR_SNAPSHOT_BUDGET; break;
+            case KKR_FROM_COMPUTED:
+                if (set && slot < set->count && set->has[slot]) {
+                    /* the interval at locking time: what prognossäkerhet is judged against */
+                    char low[48], high[48];
+                    kkr_money_format(low, sizeof low, set->low_ore[slot], KKR_UNIT_KR,
+                                     &KKR_STYLE_TEXT);
+                    kkr_money_format(high, sizeof high, set->high_ore[slot], KKR_UNIT_KR,
+                                     &KKR_STYLE_TEXT);
+                    snprintf(note, sizeof note, "intervall %.0f %%: %s till %s kr",
+                             set->level * 100.0, low, high);
+                    method = set->method_used[slot];
+                    comment = note;
+                } else {
+                    method = r->method;
+                }
+                break;
+            }
+            st = kkr_snapshot_set(snap, (int)u, (enum kkr_kind)kind,
+                                  r->own[slot].forecast_full, method, comment, diag);
+        }
+    }
+    if (st != KKR_OK) {
+        kkr_snapshot_free(snap);
+        return st;
+    }
+    *out = snap;
+    return KKR_OK;
+}
+
+/* One CSV field, quoted when needed (RFC 4180) and otherwise exact. */
+static void write_field(FILE *out, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ";\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (const char *p = s; *p; p++) {
+        if (*p == '"')
+            fputc('"', out);
+        fputc(*p, out);
+    }
+    fputc('"', out);
+}
+
+void kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
+                        const struct kkr_snapshot *snap)
+{
+    fputs("verksamhet;slag;prognos;metod;kommentar\n", out);
+    for (size_t u = 0; u < wb->unit_count && u < snap->unit_count_; u++) {
+        for (int kind = 0; kind < KKR_KINDS; kind++) {
+            size_t slot = u * KKR_KINDS + (size_t)kind;
+            if (!snap->forecast_has[slot])
+                continue;
+            char amount[64];
+            kkr_money_format_exact(amount, sizeof amount, snap->forecast_ore[slot],
+                                   &KKR_STYLE_EXCEL);
+            write_field(out, wb->units[u].code);
+            fprintf(out, ";%s;%s;", kkr_kind_name((enum kkr_kind)kind), amount);
+            write_field(out, snap->method[slot]);
+            fputc(';', out);
+            write_field(out, snap->comment[slot]);
+            fputc('\n', out);
+        }
+    }
+}
+
+enum kkr_status kkr_snapshot_lock(const struct kkr_workbook *wb, const struct kkr_snapshot *snap,
+                                  struct kkr_diag *diag)
+{
+    char *path = kkr_snapshot_path(wb, snap->year, snap->month);
+    if (!path)
+        return kkr_fail(diag, KKR_ERR_NOMEM, wb->dir, 0, 0, "out of memory");
+    /* the folder: path up to its last '/' */
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+        int saved = errno;
+        enum kkr_status st =
+            kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "cannot create folder: %s", strerror(saved));
+        free(path);
+        return st;
+    }
+    *slash = '/';
+    struct kkr_output o;
+    enum kkr_status st = kkr_output_open(&o, path, true, diag);
+    if (st == KKR_OK) {
+        kkr_snapshot_write(o.fp, wb, snap);
+        st = kkr_output_commit(&o, diag);
+        kkr_output_abort(&o);
+    }
+    if (st == KKR_ERR_EXISTS)
+        st = kkr_fail(diag, KKR_ERR_EXISTS, path, 0, 0,
+                      "%04d%02d is already locked, and a snapshot is never overwritten",
+                      snap->year, snap->month);
+    free(path);
+    return st;
 }

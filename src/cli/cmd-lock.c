@@ -1,15 +1,133 @@
 /* cmd-lock.c — kkr lock: freeze the report period's forecast into snapshots/ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+#include "kkr/forecast.h"
+#include "kkr/rollup.h"
+#include "kkr/snapshot.h"
+
+static const char usage[] =
+    "usage: kkr lock DIR [options]\n"
+    "\n"
+    "Freezes the report period's helår prognos per verksamhet and slag into\n"
+    "DIR/snapshots/YYYYMM.csv, as `kkr report` shows it: the figures of prognos.csv (metod\n"
+    "'manuell', with their kommentar), and where it has none the computed forecast (--forecast;\n"
+    "metod names the method) or the helårsbudget (metod 'helårsbudget'). A snapshot is never\n"
+    "overwritten: locking a month twice fails with exit status 1 and leaves the file as it was.\n"
+    "\n"
+    "  --period YYYYMM     the report period (default: the latest month with utfall)\n"
+    "  --forecast METHOD   fill helår prognos where prognos.csv has none: budget, runrate,\n"
+    "                      trend, seasonal, ets or auto\n"
+    "  --level LEVEL       interval level for --forecast (default 80 %)\n";
+
+enum { OPT_PERIOD = 256, OPT_FORECAST, OPT_LEVEL };
 
 static int run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'lock' is not implemented yet");
-    return EXIT_BAD_INPUT;
+    static const struct option options[] = {
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {"forecast", required_argument, NULL, OPT_FORECAST},
+        {"level", required_argument, NULL, OPT_LEVEL},
+        {0},
+    };
+    const char *period_arg = NULL, *forecast_arg = NULL;
+    struct kkr_forecast_options fopt;
+    kkr_forecast_options_init(&fopt);
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        switch (c) {
+        case OPT_PERIOD: period_arg = optarg; break;
+        case OPT_FORECAST: forecast_arg = optarg; break;
+        case OPT_LEVEL:
+            if (!kkr_forecast_level_parse(optarg, &fopt.level)) {
+                cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", optarg);
+                return EXIT_BAD_INPUT;
+            }
+            break;
+        default: return cli_option_error(&cmd_lock, argc, argv, "");
+        }
+    }
+    if (argc - optind != 1)
+        return cli_usage_error(&cmd_lock, "expected one workbook folder");
+    struct kkr_diag diag;
+    const struct kkr_forecast_method *method = NULL;
+    enum kkr_status st = KKR_OK;
+    if (forecast_arg && (st = kkr_forecast_method_find(forecast_arg, &method, &diag)) != KKR_OK)
+        return cli_fail_diag(&diag, st);
+
+    int code;
+    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
+    if (!wb)
+        return code;
+    int period = wb->last_actual_month;
+    if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
+        kkr_workbook_free(wb);
+        return EXIT_BAD_INPUT;
+    }
+    if (period == 0) {
+        cli_error("%s: no utfall in %d, nothing to lock; give --period YYYYMM", wb->dir,
+                  wb->year);
+        kkr_workbook_free(wb);
+        return EXIT_BAD_INPUT;
+    }
+
+    /* the same roll-up as `kkr report [--forecast METHOD]`, so the lock freezes what the
+     * nämnd saw */
+    struct kkr_forecast_set *set = NULL;
+    struct kkr_forecast_fill fill;
+    struct kkr_rollup rollup;
+    struct kkr_snapshot *snap = NULL;
+    bool have_rollup = false;
+    if (method) {
+        st = kkr_forecast_set_compute(wb, period, method, &fopt, &set, &diag);
+        if (st == KKR_OK)
+            fill = kkr_forecast_set_fill(set);
+    }
+    if (st == KKR_OK) {
+        st = kkr_rollup_build(wb, period, set ? &fill : NULL, &rollup, &diag);
+        have_rollup = st == KKR_OK;
+    }
+    if (st == KKR_OK)
+        st = kkr_snapshot_from_rollup(wb, &rollup, set, &snap, &diag);
+    if (st == KKR_OK)
+        st = kkr_snapshot_lock(wb, snap, &diag);
+    if (st == KKR_OK) {
+        size_t counts[4] = {0};
+        for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+            counts[rollup.source[i]]++;
+        char *path = kkr_snapshot_path(wb, wb->year, period);
+        const struct kkr_figures *net = &kkr_rollup_total(&rollup)->net;
+        char budget[64], forecast[64], variance[64];
+        kkr_money_format(budget, sizeof budget, net->budget_full, KKR_UNIT_KKR, &KKR_STYLE_TEXT);
+        kkr_money_format(forecast, sizeof forecast, net->forecast_full, KKR_UNIT_KKR,
+                         &KKR_STYLE_TEXT);
+        kkr_money_format(variance, sizeof variance, kkr_figures_variance_full(net),
+                         KKR_UNIT_KKR, &KKR_STYLE_TEXT);
+        printf("Låst prognos %s %d: %s\n", kkr_month_name(period), wb->year,
+               path ? path : "snapshots/");
+        printf("%zu rader: %zu manuell, %zu beräknade%s%s, %zu helårsbudget\n",
+               counts[KKR_FROM_ENTERED] + counts[KKR_FROM_COMPUTED] + counts[KKR_FROM_BUDGET],
+               counts[KKR_FROM_ENTERED], counts[KKR_FROM_COMPUTED], method ? " med " : "",
+               method ? method->name : "", counts[KKR_FROM_BUDGET]);
+        printf("Helår netto: budget %s kkr, prognos %s kkr, avvikelse %s kkr\n", budget,
+               forecast, variance);
+        free(path);
+        code = EXIT_OK;
+    } else {
+        code = cli_fail_diag(&diag, st);
+    }
+    kkr_snapshot_free(snap);
+    if (have_rollup)
+        kkr_rollup_release(&rollup);
+    kkr_forecast_set_free(set);
+    kkr_workbook_free(wb);
+    return code;
 }
 
 const struct command cmd_lock = {
-    "lock", run, "freeze the report period's forecast into snapshots/",
-    "usage: kkr lock DIR\n",
+    "lock", run, "freeze the report period's forecast into snapshots/", usage,
 };
