@@ -39,6 +39,7 @@ struct load_state {
     const struct kkr_workbook *wb;
     struct kkr_measures *m;
     size_t capacity;
+    bool header_checked;
 };
 
 static char *dup_text(const char *s, size_t len)
@@ -132,12 +133,44 @@ static enum kkr_status parse_amount(const struct kkr_csv_row *row, int col, int6
                     "'-1 234,56'", f->text, column_name[col]);
 }
 
+/* effekt and the drivers are alternatives, so the CSV reader cannot require either: the header
+ * must have effekt or all three driver columns. Reported on line 1 as the reader's own
+ * "missing column" (checked with the first data row, the first time the header is seen). */
+static enum kkr_status check_header(const struct kkr_csv_row *row, struct kkr_diag *diag)
+{
+    if (row->columns[COL_EFFECT] != 0)
+        return KKR_OK;
+    const int drivers[3] = {COL_COUNT, COL_PER_MONTH, COL_FROM};
+    int present = 0, missing = COL_EFFECT;
+    for (int i = 0; i < 3; i++) {
+        if (row->columns[drivers[i]] != 0)
+            present++;
+        else if (missing == COL_EFFECT)
+            missing = drivers[i];
+    }
+    if (present == 3)
+        return KKR_OK;
+    if (present == 0)
+        missing = COL_EFFECT;
+    return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, 1, 0,
+                    "missing column '%s' in the header, expected "
+                    "'verksamhet;beskrivning;effekt;sannolikhet' or "
+                    "'verksamhet;beskrivning;antal;per_månad;från_period;sannolikhet'",
+                    column_name[missing]);
+}
+
 static enum kkr_status measure_row(void *userdata, const struct kkr_csv_row *row,
                                    struct kkr_diag *diag)
 {
     struct load_state *ls = userdata;
     const struct kkr_workbook *wb = ls->wb;
     char msg[700];
+    if (!ls->header_checked) {
+        enum kkr_status hst = check_header(row, diag);
+        if (hst != KKR_OK)
+            return hst;
+        ls->header_checked = true;
+    }
     struct kkr_measure me = {0};
     me.unit = -1;
     me.kind = -1;
@@ -312,7 +345,7 @@ static enum kkr_status load_common(const char *name, const char *data, size_t le
         kkr_measures_free(m);
         return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
     }
-    struct load_state ls = {wb, m, 0};
+    struct load_state ls = {wb, m, 0, false};
     enum kkr_status st = data
         ? kkr_csv_read_buffer(name, data, len, measure_columns, measure_row, &ls, diag, warn)
         : kkr_csv_read_file(name, measure_columns, measure_row, &ls, diag, warn);
@@ -320,6 +353,8 @@ static enum kkr_status load_common(const char *name, const char *data, size_t le
         kkr_measures_free(m);
         return st;
     }
+    if (m->count == 0)
+        kkr_warn(warn, "%s: no measures, only a header", name);
     *out = m;
     return KKR_OK;
 }

@@ -188,6 +188,29 @@ static void test_load_buffer(void)
     CHECK_INT(diag.column, 1);
     msg = load_error("verksamhet;beskrivning;effekt;sannolikhet\n;A;1;mycket\n", &diag, &st);
     CHECK_INT(st, KKR_ERR_SYNTAX);
+    /* A header with neither effekt nor all three drivers: line 1, as a missing column. */
+    msg = load_error("verksamhet;beskrivning;sannolikhet\n;A;1\n", &diag, &st);
+    CHECK_INT(st, KKR_ERR_SYNTAX);
+    CHECK_INT(diag.line, 1);
+    CHECK_INT(diag.column, 0);
+    CHECK_STR(msg, "missing column 'effekt' in the header, expected "
+                   "'verksamhet;beskrivning;effekt;sannolikhet' or "
+                   "'verksamhet;beskrivning;antal;per_månad;från_period;sannolikhet'");
+    msg = load_error("verksamhet;beskrivning;antal;från_period\n;A;2;202006\n", &diag, &st);
+    CHECK_INT(diag.line, 1);
+    CHECK(strstr(msg, "missing column 'per_månad'") == msg);
+    /* Only a header: no measures, one warning. */
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    const char *hdr = "verksamhet;beskrivning;effekt;sannolikhet\n";
+    CHECK_INT(kkr_measures_load_buffer("h.csv", hdr, strlen(hdr), NULL, &m, &diag, &warn),
+              KKR_OK);
+    CHECK(m != NULL && m->count == 0);
+    CHECK_INT(warn.count, 1);
+    if (warn.count == 1)
+        CHECK_STR(warn.items[0], "h.csv: no measures, only a header");
+    kkr_measures_free(m);
+    kkr_warnings_release(&warn);
 }
 
 /* ---- simulation ---- */
