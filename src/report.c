@@ -319,8 +319,7 @@ static void footnotes(FILE *out, const struct kkr_workbook *wb, const struct kkr
         else
             fprintf(out, "* prognos = helårsbudget där prognos.csv saknar belopp\n");
     }
-    if (opt->columns & KKR_COL_BENCHMARK)
-    {
+    if (opt->columns & KKR_COL_BENCHMARK) {
         /* tenths of a percent, rounded half away from zero, with a decimal comma */
         int tenths = (r->period * 2000 / 12 + 1) / 2;
         fprintf(out, "Riktpunkt: periodiserad budget som andel av helårsbudgeten "
