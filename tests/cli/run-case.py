@@ -5,6 +5,8 @@ A case file is a few header lines, then sections (bytes kept exactly):
 
     # comment
     args: report wb --format csv     arguments, split like a shell; @SRC@ = source root
+    before: lock wb                  a command run first, must exit 0, output ignored
+                                     (repeatable, in order; e.g. lock, then report --compare)
     workbook: budgets/smedjebacken-2020   copied (from the source root) to ./wb first
     exit: 0                          expected exit status
     absent: out.csv                  a file that must not exist afterwards (repeatable)
@@ -33,7 +35,7 @@ SRC = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 def parse(path):
     with open(path, 'rb') as f:
         lines = f.read().splitlines(keepends=True)
-    head = {'args': [], 'workbook': None, 'exit': 0, 'absent': []}
+    head = {'args': [], 'before': [], 'workbook': None, 'exit': 0, 'absent': []}
     sections = []
     cur = None
     for line in lines:
@@ -54,6 +56,8 @@ def parse(path):
             value = value.strip()
             if key == 'args':
                 head['args'] = shlex.split(value.replace('@SRC@', SRC))
+            elif key == 'before':
+                head['before'].append(shlex.split(value.replace('@SRC@', SRC)))
             elif key == 'workbook':
                 head['workbook'] = value
             elif key == 'exit':
@@ -113,6 +117,13 @@ def main():
             cmd = ['valgrind', '--quiet', '--error-exitcode=99', '--leak-check=full',
                    '--errors-for-leak-kinds=definite,indirect',
                    '--suppressions=' + os.path.join(SRC, 'tests', 'valgrind.supp')] + cmd
+        for before in head['before']:
+            pre = subprocess.run(cmd[:len(cmd) - len(head['args'])] + before, cwd=tmp,
+                                 capture_output=True, env=env)
+            if pre.returncode != 0:
+                print(f'before: {shlex.join(before)}: exit status {pre.returncode}')
+                sys.stdout.write(pre.stderr.decode(errors='replace'))
+                ok = False
         proc = subprocess.run(cmd, cwd=tmp, input=stdin, capture_output=True, env=env)
         if proc.returncode != head['exit']:
             print(f'exit status {proc.returncode}, expected {head["exit"]}')
