@@ -215,10 +215,10 @@ static int run(int argc, char **argv)
         char a[64];
         for (size_t i = 0; i < res->unmapped_count; i++) {
             const struct kkr_import_unmapped *u = &res->unmapped[i];
-            cli_error("%s:%ld:%ld: unmapped verksamhet '%s' (%llu rows, %s kr), expected a "
+            cli_error("%s:%ld:%ld: unmapped verksamhet '%s' (%llu %s, %s kr), expected a "
                       "kod in %s (--strict)", strcmp(ledger, "-") == 0 ? "<stdin>" : ledger,
                       u->first_line, u->column, u->code, (unsigned long long)u->rows,
-                      kr(a, u->amount_ore), map_path);
+                      rows(u->rows), kr(a, u->amount_ore), map_path);
         }
         code = EXIT_CHECK_FAILED;
         goto out;
