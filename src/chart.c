@@ -475,7 +475,7 @@ static double draw_header(struct canvas *c, const struct kkr_chart *ch, double m
 struct legend_item {
     const char *text;
     struct rgb col;
-    int style; /* 0 box, 1 line, 2 dashed line, 3 band */
+    int style; /* 0 box, 1 line, 2 dashed line, 3 band, 4 dot, 5 hollow dot */
 };
 
 static void swatch(struct canvas *c, double x, double y, double s, const struct legend_item *it)
@@ -491,6 +491,16 @@ static void swatch(struct canvas *c, double x, double y, double s, const struct 
         cairo_set_source_rgba(cr, it->col.r, it->col.g, it->col.b, 0.45);
         cairo_rectangle(cr, x, y + s * 0.15, s * 1.6, s * 0.7);
         cairo_fill(cr);
+        break;
+    case 4:
+    case 5: /* the markers of prognoshistorik: locked (filled) and current (hollow) */
+        cairo_arc(cr, x + s / 2, y + s / 2, it->style == 4 ? s * 0.32 : s * 0.4, 0, 2 * M_PI);
+        cairo_fill(cr);
+        if (it->style == 5) {
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_arc(cr, x + s / 2, y + s / 2, s * 0.23, 0, 2 * M_PI);
+            cairo_fill(cr);
+        }
         break;
     default:
         cairo_set_line_width(cr, c->fs * 0.22);
@@ -514,7 +524,7 @@ static double draw_legend(struct canvas *c, const struct legend_item *items, siz
     double s = lh * 0.8;
     double x = x0;
     for (size_t i = 0; i < n; i++) {
-        double sw = items[i].style == 0 ? s : s * 1.6;
+        double sw = items[i].style == 0 || items[i].style >= 4 ? s : s * 1.6;
         double tw = text_width(c, items[i].text, c->small);
         double need = sw + c->fs * 0.35 + tw;
         if (x > x0 && x + need > max_x) {
@@ -709,12 +719,14 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
         for (int k = 0; k < r->nbars; k++) {
             double by = by0 + k * (bh + c->fs * 0.1);
             double xa = kkr_scale_map(&L->sc, r->a[k]), xb = kkr_scale_map(&L->sc, r->b[k]);
-            if (xb - xa < 0.8) { /* a zero value still shows a hairline */
+            struct rgb col = r->col[k];
+            if (xb - xa < 0.8) { /* a zero value still shows a hairline, in neutral grey */
                 double mid = (xa + xb) / 2;
                 xa = mid - 0.4;
                 xb = mid + 0.4;
+                col = C_AXIS;
             }
-            set_rgb(cr, r->col[k]);
+            set_rgb(cr, col);
             cairo_rectangle(cr, xa, by, xb - xa, bh);
             cairo_fill(cr);
             log_append(c->bars, xa, by, xb - xa, bh);
@@ -799,7 +811,7 @@ static double header_height(struct canvas *c, const struct kkr_chart *ch,
     y += c->fs * 0.6;
     double lh = line_height(c, c->small), s = lh * 0.8, x = m;
     for (size_t i = 0; i < nlegend; i++) {
-        double sw = legend[i].style == 0 ? s : s * 1.6;
+        double sw = legend[i].style == 0 || legend[i].style >= 4 ? s : s * 1.6;
         double need = sw + c->fs * 0.35 + text_width(c, legend[i].text, c->small);
         if (x > m && x + need > c->w - m) {
             x = m;
@@ -913,8 +925,10 @@ static size_t legend_for(const struct kkr_chart *ch, struct legend_item *items)
     }
     case KKR_CHART_PROGNOSHISTORIK:
         items[0] = (struct legend_item){"Helårsprognos", C_SURPLUS, 1};
-        items[1] = (struct legend_item){"Helårsbudget", C_BUDGET, 2};
-        return 2;
+        items[1] = (struct legend_item){"låst (snapshots)", C_SURPLUS, 4};
+        items[2] = (struct legend_item){"aktuell, ej låst", C_SURPLUS, 5};
+        items[3] = (struct legend_item){"Helårsbudget", C_BUDGET, 2};
+        return 4;
     }
     return 0;
 }
@@ -1152,7 +1166,7 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
                                     struct kkr_diag *diag)
 {
     double m = c->fs * 1.2;
-    struct legend_item legend[2];
+    struct legend_item legend[4];
     size_t nl = legend_for(ch, legend);
     double y = draw_header(c, ch, m);
     y = draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
@@ -1226,11 +1240,19 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
             } else {
                 dot(c, x, yy, c->fs * 0.34, C_SURPLUS);
             }
-            /* above the point unless it would leave the plot; alternate when labels were
-             * pushed aside, so they stay near their point */
-            double ly = yy - lh - c->fs * 0.5;
+            /* above the point, below it at a dip (lower than its neighbours) so the line
+             * never crosses the figure; never outside the plot */
+            double v = dval(c, ch->points[i].forecast_ore);
+            bool has_prev = i > 0, has_next = i + 1 < n;
+            bool dip = (has_prev || has_next) &&
+                       (!has_prev || dval(c, ch->points[i - 1].forecast_ore) > v) &&
+                       (!has_next || dval(c, ch->points[i + 1].forecast_ore) > v);
+            double above = yy - lh - c->fs * 0.5, below = yy + c->fs * 0.5;
+            double ly = dip ? below : above;
             if (ly < P.py0 - c->fs)
-                ly = yy + c->fs * 0.5;
+                ly = below;
+            else if (ly + lh > P.py1)
+                ly = above;
             text_at(c, labs[i], c->small, pos[i], ly, 0.5, 0, C_TEXT);
         }
         free(want), free(size), free(pos), free(labs);

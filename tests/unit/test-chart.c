@@ -7,6 +7,9 @@
 
 #include <cairo.h>
 
+#include "kkr/rollup.h"
+#include "kkr/scenario.h"
+#include "kkr/workbook.h"
 #include "test.h"
 
 static void test_names(void)
@@ -388,6 +391,110 @@ static void test_render_many(void)
     }
 }
 
+/* True if no text box overlaps a bar (value labels sit beside their bars, never on them). */
+static bool texts_clear_of_bars(const struct kkr_chart_text_log *texts,
+                                const struct kkr_chart_text_log *bars)
+{
+    bool ok = true;
+    for (size_t i = 0; i < texts->count; i++) {
+        const struct kkr_chart_box *a = &texts->boxes[i];
+        for (size_t j = 0; j < bars->count; j++) {
+            const struct kkr_chart_box *b = &bars->boxes[j];
+            double e = 0.05;
+            if (a->x < b->x + b->w - e && b->x < a->x + a->w - e && a->y < b->y + b->h - e &&
+                b->y < a->y + a->h - e) {
+                fprintf(stderr, "  text %zu overlaps bar %zu: %g,%g %gx%g / %g,%g %gx%g\n", i,
+                        j, a->x, a->y, a->w, a->h, b->x, b->y, b->w, b->h);
+                ok = false;
+            }
+        }
+    }
+    return ok;
+}
+
+/* Every kind from the real workbooks (the bundled example and the 60-unit test workbook),
+ * slide and A4: no two texts overlap, none leaves the page, none sits on a bar. */
+static void render_workbook(const char *dir, const char *measures, size_t min_rows)
+{
+    char path[1024], mpath[1024];
+    snprintf(path, sizeof path, "%s/%s", KKR_SOURCE_ROOT, dir);
+    snprintf(mpath, sizeof mpath, "%s/%s/%s", KKR_SOURCE_ROOT, dir, measures);
+    struct kkr_diag diag;
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    struct kkr_workbook *wb = NULL;
+    CHECK_INT(kkr_workbook_load(path, &wb, &diag, &warn), KKR_OK);
+    if (!wb) {
+        fprintf(stderr, "  %s\n", diag.message);
+        return;
+    }
+    struct kkr_rollup rollup;
+    CHECK_INT(kkr_rollup_build(wb, wb->last_actual_month, NULL, &rollup, &diag), KKR_OK);
+    CHECK(rollup.row_count >= min_rows);
+    struct kkr_measures *m = NULL;
+    struct kkr_bridge *br = NULL;
+    struct kkr_bridge_options bo;
+    kkr_bridge_options_init(&bo);
+    CHECK_INT(kkr_measures_load(mpath, wb, &m, &diag, &warn), KKR_OK);
+    CHECK_INT(kkr_bridge_compute(wb, m, &bo, &br, &diag, &warn), KKR_OK);
+    struct kkr_chart_step steps[64];
+    size_t ns = 0;
+    if (br && br->step_count + 2 <= 64) {
+        steps[ns++] = (struct kkr_chart_step){br->baseline_label, br->baseline_ore, true};
+        for (size_t i = 0; i < br->step_count; i++)
+            steps[ns++] = (struct kkr_chart_step){br->steps[i].label, br->steps[i].expected_ore,
+                                                  false};
+        steps[ns++] = (struct kkr_chart_step){"Resultat efter åtgärder", br->result_ore, true};
+    }
+    struct kkr_chart_set_options so;
+    kkr_chart_set_options_init(&so);
+    so.steps = steps;
+    so.step_count = ns;
+    struct kkr_chart_set set;
+    CHECK_INT(kkr_chart_set_build(&set, wb, &rollup, &so, &diag), KKR_OK);
+    for (int kind = 0; kind < KKR_CHART_KINDS; kind++) {
+        CHECK(set.present[kind]);
+        for (int a4 = 0; a4 < 2 && set.present[kind]; a4++) {
+            struct kkr_chart ch = set.charts[kind];
+            struct kkr_chart_text_log texts = {0}, bars = {0};
+            ch.text_log = &texts;
+            ch.bar_log = &bars;
+            struct kkr_chart_size size;
+            if (a4)
+                kkr_chart_size_a4(&size);
+            else
+                kkr_chart_size_slide(&size);
+            size.dpi = 72; /* layout is in points; pixels do not matter here */
+            CHECK_INT(kkr_chart_write(&ch, tmp_path("wb.png"), KKR_CHART_PNG, &size, &diag),
+                      KKR_OK);
+            double h = kkr_chart_natural_height(&ch, size.width_pt);
+            bool ok = boxes_ok(&texts, size.width_pt, h) && texts_clear_of_bars(&texts, &bars);
+            CHECK(ok);
+            if (!ok)
+                fprintf(stderr, "  in %s, kind %s, %s\n", dir, kkr_chart_kind_name(ch.kind),
+                        a4 ? "a4" : "slide");
+            if (kind == KKR_CHART_AVVIKELSE)
+                CHECK_INT(bars.count, rollup.row_count);
+            if (kind == KKR_CHART_BRYGGA)
+                CHECK_INT(bars.count, ns);
+            kkr_chart_text_log_release(&texts);
+            kkr_chart_text_log_release(&bars);
+        }
+    }
+    kkr_chart_set_release(&set);
+    kkr_bridge_free(br);
+    kkr_measures_free(m);
+    kkr_warnings_release(&warn);
+    kkr_rollup_release(&rollup);
+    kkr_workbook_free(wb);
+}
+
+static void test_render_workbooks(void)
+{
+    render_workbook("budgets/smedjebacken-2020", "atgarder-maj.csv", 16);
+    render_workbook("tests/data/chart-60", "atgarder.csv", 61);
+}
+
 int main(void)
 {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/kkr-test-chart-XXXXXX");
@@ -403,9 +510,10 @@ int main(void)
     test_forecast_path();
     test_render_avvikelse();
     test_render_many();
+    test_render_workbooks();
     if (!getenv("KKR_KEEP_TMP")) {
         const char *names[] = {"avv.png", "avv2.png", "a.pdf", "b.pdf", "a.svg", "b.svg",
-                               "many.png"};
+                               "many.png", "wb.png"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             unlink(tmp_path(names[i]));
         rmdir(tmpdir);
