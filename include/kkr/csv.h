@@ -50,6 +50,10 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
                                     void *userdata, struct kkr_diag *diag,
                                     struct kkr_warnings *warn);
 
+/* Rows without quotes are split by a fast path; with false every row goes through libcsv
+ * (for the differential test and benchmarks). Process-wide; not for concurrent use. */
+void kkr_csv_set_fast_path(bool enabled);
+
 /* Reads a whole file into a malloc'd buffer (NUL-terminated, *len without the NUL). */
 enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
                                   struct kkr_diag *diag);

@@ -1,4 +1,6 @@
 /* test-csv.c — the CSV reader: delimiters, quotes, encodings, header aliases, line numbers */
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "kkr/csv.h"
@@ -38,6 +40,135 @@ static enum kkr_status read(const char *data, struct seen *s, struct kkr_diag *d
     memset(s, 0, sizeof *s);
     kkr_diag_clear(d);
     return kkr_csv_read_buffer("t.csv", data, strlen(data), columns, collect, s, d, w);
+}
+
+/* ---- differential test: the memchr fast path against libcsv alone ---- */
+
+static const struct kkr_csv_column any_columns[] = {
+    {"verksamhet|vht|kod|unit", false},
+    {"slag|konto|kind", false},
+    {"period|datum|månad", false},
+    {"belopp|prognos|effekt|andel|amount", false},
+    {"kommentar|text|namn|beskrivning", false},
+    {NULL, false},
+};
+
+struct transcript {
+    char *text;
+    size_t len, cap;
+};
+
+static void append(struct transcript *t, const char *s, size_t n)
+{
+    if (t->len + n + 1 > t->cap) {
+        t->cap = (t->len + n + 1) * 2;
+        t->text = realloc(t->text, t->cap);
+        if (!t->text)
+            abort();
+    }
+    memcpy(t->text + t->len, s, n);
+    t->len += n;
+    t->text[t->len] = '\0';
+}
+
+static enum kkr_status record(void *ud, const struct kkr_csv_row *row, struct kkr_diag *diag)
+{
+    struct transcript *t = ud;
+    char head[64];
+    (void)diag;
+    append(t, head, (size_t)snprintf(head, sizeof head, "%ld:", row->line));
+    for (size_t c = 0; c < row->field_count; c++) {
+        append(t, head, (size_t)snprintf(head, sizeof head, "[%ld|", row->columns[c]));
+        append(t, row->fields[c].text, row->fields[c].len);
+        append(t, "]", 1);
+    }
+    append(t, "\n", 1);
+    return KKR_OK;
+}
+
+/* Reads data with and without the fast path; both must give the same rows or the same error. */
+static void same_both_ways(const char *name, const char *data, size_t len)
+{
+    struct transcript fast = {0}, slow = {0};
+    struct kkr_diag dfast, dslow;
+    kkr_diag_clear(&dfast);
+    kkr_diag_clear(&dslow);
+    kkr_csv_set_fast_path(true);
+    enum kkr_status sfast = kkr_csv_read_buffer(name, data, len, any_columns, record, &fast,
+                                                &dfast, NULL);
+    kkr_csv_set_fast_path(false);
+    enum kkr_status sslow = kkr_csv_read_buffer(name, data, len, any_columns, record, &slow,
+                                                &dslow, NULL);
+    kkr_csv_set_fast_path(true);
+    CHECK_INT(sfast, sslow);
+    CHECK_INT(fast.len, slow.len);
+    CHECK(fast.len == slow.len && (fast.len == 0 || memcmp(fast.text, slow.text, fast.len) == 0));
+    if (sfast != KKR_OK) {
+        CHECK_INT(dfast.line, dslow.line);
+        CHECK_INT(dfast.column, dslow.column);
+        CHECK_STR(dfast.message, dslow.message);
+    }
+    if (sfast != sslow || fast.len != slow.len)
+        fprintf(stderr, "  (differs on %s)\n", name);
+    free(fast.text);
+    free(slow.text);
+}
+
+/* Every file of a folder under the source root (not recursive). Returns the number read. */
+static int same_both_ways_in(const char *folder)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", KKR_SOURCE_ROOT, folder);
+    DIR *d = opendir(path);
+    int n = 0;
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue;
+        char file[8192];
+        snprintf(file, sizeof file, "%s/%s", path, e->d_name);
+        char *data;
+        size_t len;
+        struct kkr_diag diag;
+        if (kkr_file_read_all(file, &data, &len, &diag) != KKR_OK)
+            continue; /* a folder */
+        same_both_ways(e->d_name, data, len);
+        free(data);
+        n++;
+    }
+    closedir(d);
+    return n;
+}
+
+static void test_fast_path_matches_libcsv(void)
+{
+    static const char *const cases[] = {
+        "verksamhet;belopp\nPOL;1\n",
+        "verksamhet;belopp\r\nPOL; 1 \r\n\r\nFOV;2",
+        "verksamhet;belopp\rPOL;1\rFOV;2\r",
+        "verksamhet,belopp\nPOL,\"1,5\"\nFOV,2\n",
+        "verksamhet\tbelopp\tkommentar\nPOL\t1\t\t\n",
+        "verksamhet;belopp\n   \n;;\nPOL;1;;;\n",
+        "verksamhet;belopp\nPOL;1;x\n",
+        "verksamhet;belopp\n\"PO\nL\";1\nFOV;2\n",
+        "verksamhet;belopp\n\"open;1\nFOV;2\n",
+        "verksamhet;belopp\nPO\"L;1\n",
+        "verksamhet;belopp;kommentar\nPOL;1;\"a \"\"b\"\"\"\nFOV;\t2\t;c\n",
+        "verksamhet;belopp\nPOL\n",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        same_both_ways("case.csv", cases[i], strlen(cases[i]));
+    int files = 0;
+    files += same_both_ways_in("budgets/smedjebacken-2020");
+    files += same_both_ways_in("tests/data/import");
+    files += same_both_ways_in("tests/data/chart-60");
+    files += same_both_ways_in("tests/fuzz/corpus/csv");
+    files += same_both_ways_in("tests/fuzz/corpus/workbook");
+    files += same_both_ways_in("tests/fuzz/corpus/import");
+    files += same_both_ways_in("tests/fuzz/corpus/measures");
+    CHECK(files >= 50);
 }
 
 int main(void)
@@ -119,5 +250,6 @@ int main(void)
     CHECK_INT(kkr_csv_read_file("/nonexistent/x.csv", columns, collect, &s, &d, &w),
               KKR_ERR_NOT_FOUND);
     kkr_warnings_release(&w);
+    test_fast_path_matches_libcsv();
     TEST_MAIN_END();
 }
