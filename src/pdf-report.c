@@ -24,6 +24,8 @@ struct page {
     PangoLayout *layout;
     PangoLayout *footer_layout; /* its own, so a page break never clobbers the text in hand */
     PangoFontDescription *body, *bold, *small, *h1, *h2;
+    PangoFontDescription *tbody, *tbold; /* the tables: smaller when kr figures are wide */
+    double num_w;                        /* width of a figure column */
     double y;
     int page;
     int pages_total;        /* from the first pass; 0 while counting */
@@ -62,6 +64,8 @@ static void font_release(struct page *p)
     pango_font_description_free(p->small);
     pango_font_description_free(p->h1);
     pango_font_description_free(p->h2);
+    pango_font_description_free(p->tbody);
+    pango_font_description_free(p->tbold);
 }
 
 /* Lays out text in width (<= 0: one line); returns its height. */
@@ -146,25 +150,72 @@ static void heading(struct page *p, const char *s, double space_after)
 
 /* ---- tables ---- */
 
-#define NUM_W 50.0
 #define CONTENT_W (PAGE_W - 2 * MARGIN_X)
-#define NAME_W (CONTENT_W - 6 * NUM_W)
+#define NUM_W (p->num_w)
+#define NAME_W (CONTENT_W - 6 * p->num_w)
+
+static double figure_width(struct page *p, int64_t ore, const PangoFontDescription *fd)
+{
+    char buf[64];
+    kkr_money_format(buf, sizeof buf, ore, p->unit, &KKR_STYLE_PRINT);
+    layout_text(p, buf, fd, 0, PANGO_ALIGN_LEFT);
+    return layout_width(p);
+}
+
+/* Sizes the figure columns to the widest figure of both tables (in kr they run to
+ * "−220 150 241"), shrinking the table font a little when the names would get too narrow,
+ * so that neighbouring figures never touch or wrap. */
+static void table_fit(struct page *p, const struct kkr_rollup *rollup)
+{
+    static const double sizes[] = {8.5, 8.0, 7.5, 7.0, 6.5};
+    for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+        pango_font_description_free(p->tbody);
+        pango_font_description_free(p->tbold);
+        p->tbody = pango_font_description_copy(p->body);
+        pango_font_description_set_absolute_size(p->tbody, sizes[si] * PANGO_SCALE);
+        p->tbold = pango_font_description_copy(p->tbody);
+        pango_font_description_set_weight(p->tbold, PANGO_WEIGHT_BOLD);
+        double widest = 0;
+        for (size_t i = 0; i < rollup->row_count; i++) {
+            const struct kkr_rollup_row *row = &rollup->rows[i];
+            const struct kkr_figures *fs[3] = {&row->net, &row->kind[0], &row->kind[1]};
+            for (int k = 0; k < (row->unit < 0 ? 3 : 1); k++) {
+                const struct kkr_figures *f = fs[k];
+                int64_t v[6] = {f->budget_ytd,  f->actual_ytd,    kkr_figures_variance_ytd(f),
+                                f->budget_full, f->forecast_full, kkr_figures_variance_full(f)};
+                for (int j = 0; j < 6; j++) {
+                    double w = figure_width(p, v[j], p->tbold);
+                    if (w > widest)
+                        widest = w;
+                }
+            }
+        }
+        layout_text(p, "Avvikelse", p->tbold, 0, PANGO_ALIGN_LEFT);
+        if (layout_width(p) > widest)
+            widest = layout_width(p);
+        p->num_w = widest + sizes[si] * 1.5;
+        if (p->num_w < 50)
+            p->num_w = 50;
+        if (CONTENT_W - 6 * p->num_w >= 150)
+            break;
+    }
+}
 
 static void table_header(struct page *p, const char *first)
 {
     double x0 = MARGIN_X + NAME_W;
-    double h = layout_text(p, "Ackumulerat period", p->bold, 3 * NUM_W, PANGO_ALIGN_RIGHT);
+    double h = layout_text(p, "Ackumulerat period", p->tbold, 3 * NUM_W, PANGO_ALIGN_RIGHT);
     need(p, h * 3 + 8);
     show(p, x0, p->y, 0.1);
-    layout_text(p, "Helår", p->bold, 3 * NUM_W, PANGO_ALIGN_RIGHT);
+    layout_text(p, "Helår", p->tbold, 3 * NUM_W, PANGO_ALIGN_RIGHT);
     show(p, x0 + 3 * NUM_W, p->y, 0.1);
     p->y += h + 1;
-    layout_text(p, first, p->bold, NAME_W, PANGO_ALIGN_LEFT);
+    layout_text(p, first, p->tbold, NAME_W, PANGO_ALIGN_LEFT);
     show(p, MARGIN_X, p->y, 0.1);
     static const char *const cols[6] = {"Budget", "Utfall", "Avvikelse",
                                         "Budget", "Prognos", "Avvikelse"};
     for (int i = 0; i < 6; i++) {
-        layout_text(p, cols[i], p->bold, NUM_W, PANGO_ALIGN_RIGHT);
+        layout_text(p, cols[i], p->tbold, NUM_W, PANGO_ALIGN_RIGHT);
         show(p, x0 + i * NUM_W, p->y, 0.1);
     }
     p->y += h + 2;
@@ -179,7 +230,7 @@ static void table_header(struct page *p, const char *first)
 static void table_row(struct page *p, const char *first_col, const char *name, int depth,
                       bool bold, const struct kkr_figures *f, bool shade)
 {
-    const PangoFontDescription *fd = bold ? p->bold : p->body;
+    const PangoFontDescription *fd = bold ? p->tbold : p->tbody;
     double indent = depth * 9.0;
     double h = layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
     if (p->y + h + 3 > PAGE_H - MARGIN_BOTTOM) {
@@ -334,6 +385,7 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
 
     /* the slag table */
     heading(&p, "Resultat per slag", 6);
+    table_fit(&p, rollup);
     table_header(&p, "Slag");
     const struct kkr_rollup_row *tot = kkr_rollup_total(rollup);
     table_row(&p, "Slag", "Intäkter", 0, false, &tot->kind[KKR_REVENUE], false);
