@@ -105,11 +105,13 @@ static inline bool parse_amount_fast(const char *s, size_t len, int64_t *out_ore
     const char *d0 = p;
     int64_t v = 0;
     while (p < e && (unsigned)(*p - '0') < 10u) {
+        if (p - d0 >= 15)
+            goto slow; /* 16 digits or more: no overflow here, kkr_money_parse decides */
         v = v * 10 + (*p - '0');
         p++;
     }
     size_t nd = (size_t)(p - d0);
-    if (nd == 0 || nd > 15)
+    if (nd == 0)
         goto slow;
     v *= 100;
     if (p < e) {
@@ -1215,22 +1217,26 @@ static enum kkr_status process_lines(struct reader *r, const char *buf, size_t l
             m.quote &= keep;
             m.special &= keep;
         }
-        if (m.special) {
-            uint64_t sp = m.special;
-            while (sp) {
-                size_t pos = b + (size_t)__builtin_ctzll(sp);
-                sp &= sp - 1;
-                if (pos < enc_next)
+        /* special bytes (NUL, >= 0x80) are checked in file order with the line ends, so
+         * that the first error in the file is the one reported, whatever the chunk size */
+        uint64_t sp = m.special;
+        uint64_t ev = m.delim | m.nl | m.quote;
+        while (ev || sp) {
+            unsigned bit = ev ? (unsigned)__builtin_ctzll(ev) : 64;
+            uint64_t one = bit < 64 ? (uint64_t)1 << bit : 0;
+            uint64_t before = bit < 64 ? sp & (one - 1) : sp;
+            sp &= ~before;
+            while (before) {
+                size_t spos = b + (size_t)__builtin_ctzll(before);
+                before &= before - 1;
+                if (spos < enc_next)
                     continue;
-                st = check_byte(r, buf, ls, pos, len, &enc_next);
+                st = check_byte(r, buf, ls, spos, len, &enc_next);
                 if (st != KKR_OK)
                     goto done;
             }
-        }
-        uint64_t ev = m.delim | m.nl | m.quote;
-        while (ev) {
-            unsigned bit = (unsigned)__builtin_ctzll(ev);
-            uint64_t one = (uint64_t)1 << bit;
+            if (!ev)
+                break;
             ev &= ev - 1;
             size_t pos = b + bit;
             if (m.delim & one) {
@@ -1637,6 +1643,7 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
     size_t have = 0;      /* bytes in buf */
     size_t start = 0;     /* first byte not yet processed */
     bool header_done = false, eof = false, first = true;
+    bool ends_nl = false;  /* the last byte read is a newline (for the last line's number) */
     struct kkr_import_progress prog = {0, total, 0};
 
     while (!eof) {
@@ -1671,6 +1678,8 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
             eof = true;
         have += (size_t)n;
         res->bytes_read += (uint64_t)n;
+        if (n > 0)
+            ends_nl = buf[have - 1] == '\n';
         if (first && have >= 3) {
             first = false;
             if (memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
@@ -1729,7 +1738,7 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
         }
     }
     if (st == KKR_OK && r->csv_ready) {
-        long end_line = r->line;
+        long end_line = ends_nl ? r->line - 1 : r->line;
         if (csv_fini(&r->csv, csv_field_cb, csv_row_cb, r) != 0 && r->status == KKR_OK)
             st = kkr_fail(diag, KKR_ERR_SYNTAX, name, r->rec_line, (long)r->field_idx + 1,
                           "quoted field not closed at the end of the file (line %ld), "
