@@ -1,14 +1,26 @@
 #!/usr/bin/env python3
-"""bench-forecast-m3.py — forecast accuracy of kkr on the M3 monthly series (issue 3).
+"""bench-forecast-m3.py — forecast accuracy of kkr on the M3 monthly series, and ets speed (issue 3).
 
-    tests/bench/bench-forecast-m3.py KKR M3.csv [--r-sample N] [--keep DIR]
+    tests/bench/bench-forecast-m3.py KKR M3.csv [--r-sample N] [--jobs J]
+                                     [--bench-ets BENCH_ETS] [--r-speed-series N] [--keep DIR]
 
-Converts the 714 monthly M3 series (serie;år;månad;värde) into a kkr workbook in a temporary
-folder (never committed), runs `kkr forecast --backtest` on it and prints the mean APE of the
-year-end forecast per method at k = 2, 4, 6, 8, 10 and the 80 % interval coverage. Where R
-with the forecast package is installed, it also fits R's forecast::ets on a deterministic
-sample of the same cases (--r-sample per k, default 150; 0 skips R) and prints both on that
-sample.
+1. Accuracy. Converts the 714 monthly M3 series (serie;år;månad;värde) into a kkr workbook in
+   a temporary folder (never committed), runs `kkr forecast --backtest` on it and prints the
+   mean APE of the year-end forecast per method at k = 2, 4, 6, 8, 10 and the coverage of the
+   80 % interval, on all cases.
+2. R. Where R with the forecast package is installed (Debian: apt-get install r-cran-forecast),
+   it fits R's forecast::ets on a deterministic sample of the same cases (--r-sample per k,
+   default 200, seed 3; 0 skips R; R needs about a second per fit, so not on all 30 000
+   cases) and prints kkr and R side by side on that sample. R sees exactly what kkr's backtest
+   saw: every month before the year plus months 1..k, as ts(frequency = 12), ets() with its
+   defaults (model chosen by AICc), refitted for every case; its year total is utfall 1..k +
+   the sum of its point forecasts for months k+1..12 (the same definition as kkr's), and its
+   80 % interval of the total is the 10/90 % quantiles of 500 simulated sample paths
+   (simulate(fit, future = TRUE)), as kkr's is an interval of the total.
+3. Speed. With --bench-ets (the built tests/bench/bench-ets), runs it on the same file (it
+   prints series per second of kkr_ets_fit + kkr_ets_forecast) and times R's ets() +
+   forecast() on the same task for the first --r-speed-series series (default 100), and
+   prints the ratio.
 
 The conversion: each calendar year is a fiscal year; each series is one unit with slag
 kostnad; the series' years are shifted so that every series ends in 2019 and the workbook's
@@ -33,11 +45,16 @@ KS = [2, 4, 6, 8, 10]
 METHODS = ['budget', 'runrate', 'trend', 'seasonal', 'ets', 'auto']
 
 
-def convert(m3, out):
+def read_m3(m3):
     series = collections.OrderedDict()
     with open(m3, encoding='utf-8') as f:
         for r in csv.DictReader(f, delimiter=';'):
-            series.setdefault(r['serie'], []).append((int(r['år']), int(r['månad']), float(r['värde'])))
+            series.setdefault(r['serie'], []).append((int(r['år']), int(r['månad']),
+                                                      float(r['värde'])))
+    return series
+
+
+def convert(series, out):
     os.makedirs(out, exist_ok=True)
     with open(os.path.join(out, 'bok.conf'), 'w', encoding='utf-8') as f:
         f.write('organisation = M3 (Makridakis & Hibon 2000), månadsserier\nnämnd = benchmark\n'
@@ -66,7 +83,6 @@ def convert(m3, out):
                 g = sum(growth) / len(growth) if growth else 1.0
                 for m in range(1, 13):
                     fb.write(f'{name};kostnad;{year}{m:02d};{prev[m] * g:.2f}\n')
-    return series
 
 
 def r_available():
@@ -76,41 +92,105 @@ def r_available():
                           capture_output=True).returncode == 0
 
 
-R_SCRIPT = r'''
+# Input: id;h;known;y (y comma-separated). Output: id;prognos;låg;hög;modell.
+R_ACCURACY = r'''
 suppressMessages(library(forecast))
 args <- commandArgs(trailingOnly = TRUE)
 d <- read.table(args[1], sep = ";", header = TRUE, stringsAsFactors = FALSE)
 out <- file(args[2], "w")
-writeLines("id;prognos;låg;hög", out)
-t0 <- proc.time()[["elapsed"]]
+writeLines("id;prognos;låg;hög;modell", out)
+set.seed(3)
 for (i in seq_len(nrow(d))) {
   y <- as.numeric(strsplit(d$y[i], ",")[[1]])
   h <- d$h[i]
+  known <- d$known[i]
   fit <- ets(ts(y, frequency = 12))
   fc <- forecast(fit, h = h)
-  # interval of the year total from simulated sample paths (as kkr's is for the total)
   sims <- replicate(500, sum(simulate(fit, nsim = h, future = TRUE)))
   q <- quantile(sims, c(0.1, 0.9))
-  known <- d$known[i]
-  writeLines(sprintf("%d;%.4f;%.4f;%.4f", d$id[i], known + sum(fc$mean), known + q[[1]],
-                     known + q[[2]]), out)
+  writeLines(sprintf("%d;%.4f;%.4f;%.4f;%s", d$id[i], known + sum(fc$mean), known + q[[1]],
+                     known + q[[2]], fit$method), out)
 }
 close(out)
-cat(sprintf("%.3f\n", proc.time()[["elapsed"]] - t0))
 '''
+
+# Input as above; prints the wall and CPU seconds spent in ets() + forecast() (not R's
+# start-up or reading).
+R_SPEED = r'''
+suppressMessages(library(forecast))
+args <- commandArgs(trailingOnly = TRUE)
+d <- read.table(args[1], sep = ";", header = TRUE, stringsAsFactors = FALSE)
+ys <- lapply(strsplit(d$y, ","), as.numeric)
+t0 <- proc.time()
+tot <- 0
+for (i in seq_len(nrow(d))) {
+  fc <- forecast(ets(ts(ys[[i]], frequency = 12)), h = d$h[i])
+  tot <- tot + d$known[i] + sum(fc$mean)
+}
+t <- proc.time() - t0
+cat(sprintf("%.3f %.3f\n", t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))
+'''
+
+
+def run_r_parallel(script, rows, jobs, tmp, tag):
+    """Runs the R script on rows (id;h;known;y lines) split over jobs processes."""
+    path = os.path.join(tmp, f'{tag}.R')
+    with open(path, 'w') as f:
+        f.write(script)
+    procs = []
+    for j in range(jobs):
+        part = rows[j::jobs]
+        if not part:
+            continue
+        rin, rout = os.path.join(tmp, f'{tag}-in{j}.csv'), os.path.join(tmp, f'{tag}-out{j}.csv')
+        with open(rin, 'w', encoding='utf-8') as f:
+            f.write('id;h;known;y\n')
+            f.writelines(part)
+        procs.append((subprocess.Popen(['Rscript', path, rin, rout], stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, text=True), rout))
+    res, outs = {}, []
+    for p, rout in procs:
+        out, err = p.communicate()
+        if p.returncode != 0:
+            sys.stderr.write(err)
+            raise SystemExit(1)
+        outs.append(out)
+        if os.path.exists(rout):
+            with open(rout, encoding='utf-8') as f:
+                for r in csv.DictReader(f, delimiter=';'):
+                    res[int(r['id'])] = r
+    return res, outs
+
+
+def r_row(i, y, known, h):
+    return f"{i};{h};{known:.4f};{','.join('%.4f' % v for v in y)}\n"
+
+
+def speed_task(obs):
+    """The ets benchmark's task for one series (as bench-ets.c): the last complete calendar
+    year of the series, k = 6: the months before July of that year, and July..December."""
+    by = collections.Counter(y for y, _, _ in obs)
+    year = max(y for y, c in by.items() if c == 12)
+    y = [v for (yy, m, v) in obs if (yy, m) < (year, 7)]
+    known = sum(v for (yy, m, v) in obs if yy == year and m < 7)
+    return y, known, 6
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('kkr')
     ap.add_argument('m3')
-    ap.add_argument('--r-sample', type=int, default=150)
+    ap.add_argument('--r-sample', type=int, default=200)
+    ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1)
+    ap.add_argument('--bench-ets')
+    ap.add_argument('--r-speed-series', type=int, default=100)
     ap.add_argument('--keep')
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix='kkr-m3-')
     try:
         wb = a.keep or os.path.join(tmp, 'm3')
-        series = convert(a.m3, wb)
+        series = read_m3(a.m3)
+        convert(series, wb)
         cases_path = os.path.join(tmp, 'cases.csv')
         t0 = time.time()
         p = subprocess.run([a.kkr, 'forecast', wb, '--backtest', '--format', 'csv',
@@ -122,85 +202,115 @@ def main():
         table = {}
         for r in csv.DictReader(p.stdout.splitlines(), delimiter=';'):
             table[(r['metod'], int(r['k']))] = r
-        print(f'kkr forecast --backtest on {len(series)} M3 monthly series: {elapsed:.1f} s')
-        print('mean APE of the year total, % (cases); coverage of the 80 % interval')
-        print('%-10s' % 'metod' + ''.join('%16s' % f'k={k}' for k in KS) + '   täckning')
+        print(f'$ kkr forecast M3 --backtest   ({len(series)} M3 monthly series, '
+              f'{elapsed:.1f} s)')
+        print(f'mean APE of the year total, % (cases at k=2: {table[("auto", 2)]["fall"]})')
+        print('%-10s' % 'metod' + ''.join('%8s' % f'k={k}' for k in KS))
         for m in METHODS:
-            cells, n, inside = [], 0, 0.0
+            print('%-10s' % m + ''.join('%8.2f' % float(table[(m, k)]['mape'])
+                                        if (m, k) in table else '%8s' % '-' for k in KS))
+        print('coverage of the 80 % interval, %')
+        print('%-10s' % 'metod' + ''.join('%8s' % f'k={k}' for k in KS) + '     all')
+        for m in METHODS:
+            n, inside, cells = 0, 0.0, []
             for k in KS:
                 r = table.get((m, k))
                 if r:
-                    cells.append('%16s' % f"{float(r['mape']):.2f} ({r['fall']})")
+                    cells.append('%8.1f' % float(r['täckning']))
                     n += int(r['fall'])
                     inside += float(r['täckning']) * int(r['fall']) / 100
                 else:
-                    cells.append('%16s' % '-')
-            print('%-10s' % m + ''.join(cells) + ('   %.1f %%' % (100 * inside / n) if n else ''))
-        if a.r_sample <= 0:
-            return 0
-        if not r_available():
-            print('R with the forecast package is not installed: skipping the comparison '
+                    cells.append('%8s' % '-')
+            print('%-10s' % m + ''.join(cells) + ('%8.1f' % (100 * inside / n) if n else ''))
+
+        have_r = r_available()
+        if a.r_sample > 0 and not have_r:
+            print('\nR with the forecast package is not installed: skipping the comparison '
                   'with forecast::ets')
-            return 0
-        # the same cases for R: a deterministic sample per k of auto's cases
-        cases = collections.defaultdict(list)
-        with open(cases_path, encoding='utf-8') as f:
-            for r in csv.DictReader(f, delimiter=';'):
-                if r['metod'] == 'auto' and int(r['k']) in KS:
-                    cases[int(r['k'])].append(r)
-        rng = random.Random(3)
-        sample = []
-        for k in KS:
-            c = cases[k]
-            sample += rng.sample(c, min(a.r_sample, len(c)))
-        # the series as the backtest saw it: all months before the year plus months 1..k
-        data = collections.defaultdict(dict)
-        for name, obs in series.items():
-            shift = 2019 - obs[-1][0]
-            for y, m, v in obs:
-                data[name][(y + shift, m)] = v
-        rin = os.path.join(tmp, 'r-in.csv')
-        with open(rin, 'w', encoding='utf-8') as f:
-            f.write('id;h;known;y\n')
-            for i, r in enumerate(sample):
-                year, k = int(r['år']), int(r['k'])
-                months = sorted(p for p in data[r['kod']] if p < (year, k + 1))
-                y = [data[r['kod']][p] for p in months]
-                known = sum(data[r['kod']][(year, m)] for m in range(1, k + 1))
-                f.write(f"{i};{12 - k};{known:.4f};{','.join('%.4f' % v for v in y)}\n")
-        rscript = os.path.join(tmp, 'ets.R')
-        with open(rscript, 'w') as f:
-            f.write(R_SCRIPT)
-        rout = os.path.join(tmp, 'r-out.csv')
-        p = subprocess.run(['Rscript', rscript, rin, rout], capture_output=True, text=True)
-        if p.returncode != 0:
-            sys.stderr.write(p.stderr)
-            return 1
-        r_res = {}
-        with open(rout, encoding='utf-8') as f:
-            for r in csv.DictReader(f, delimiter=';'):
-                r_res[int(r['id'])] = r
-        print(f'\nthe same {len(sample)} cases ({a.r_sample} per k, seed 3) with R forecast::ets '
-              f'({p.stdout.strip()} s in R):')
-        print('%-16s' % '' + ''.join('%10s' % f'k={k}' for k in KS) + '   täckning')
-        for label in ('kkr auto', 'R ets'):
-            cells, inside, n = [], 0, 0
+        if a.r_sample > 0 and have_r:
+            # the same cases for R: a deterministic sample per k of the backtest's cases
+            cases = collections.defaultdict(list)
+            kkr_case = {}
+            with open(cases_path, encoding='utf-8') as f:
+                for r in csv.DictReader(f, delimiter=';'):
+                    key = (r['kod'], int(r['år']), int(r['k']))
+                    kkr_case[key + (r['metod'],)] = r
+                    if r['metod'] == 'auto' and int(r['k']) in KS:
+                        cases[int(r['k'])].append(key)
+            rng = random.Random(3)
+            sample = []
             for k in KS:
-                apes = []
-                for i, r in enumerate(sample):
-                    if int(r['k']) != k:
-                        continue
-                    o = float(r['utfall'])
-                    if label == 'kkr auto':
-                        f_, lo, hi = float(r['prognos']), float(r['låg']), float(r['hög'])
-                    else:
-                        rr = r_res[i]
+                sample += rng.sample(cases[k], min(a.r_sample, len(cases[k])))
+            data = collections.defaultdict(dict)
+            for name, obs in series.items():
+                shift = 2019 - obs[-1][0]
+                for y, m, v in obs:
+                    data[name][(y + shift, m)] = v
+            rows = []
+            for i, (kod, year, k) in enumerate(sample):
+                # the series as the backtest saw it: every month before the year + months 1..k
+                months = sorted(p for p in data[kod] if p < (year, k + 1))
+                known = sum(data[kod][(year, m)] for m in range(1, k + 1))
+                rows.append(r_row(i, [data[kod][p] for p in months], known, 12 - k))
+            t0 = time.time()
+            r_res, _ = run_r_parallel(R_ACCURACY, rows, a.jobs, tmp, 'acc')
+            print(f'\nthe same {len(sample)} cases ({a.r_sample} per k, random.Random(3)) '
+                  f'with R forecast::ets ({time.time() - t0:.0f} s, {a.jobs} R processes)')
+            print('mean APE, %' + ' ' * 5 + ''.join('%8s' % f'k={k}' for k in KS)
+                  + '   coverage 80 %')
+            for label in ('kkr auto', 'kkr ets', 'kkr seasonal', 'R ets'):
+                cells, inside, n = [], 0, 0
+                for k in KS:
+                    apes = []
+                    for i, key in enumerate(sample):
+                        if key[2] != k:
+                            continue
+                        o = float(kkr_case[key + ('auto',)]['utfall'])
+                        if label == 'R ets':
+                            rr = r_res[i]
+                        else:
+                            rr = kkr_case[key + (label.split()[1],)]
                         f_, lo, hi = float(rr['prognos']), float(rr['låg']), float(rr['hög'])
-                    apes.append(abs(f_ - o) / abs(o) * 100)
-                    inside += lo <= o <= hi
-                    n += 1
-                cells.append('%10.2f' % (sum(apes) / len(apes)))
-            print('%-16s' % label + ''.join(cells) + '   %.1f %%' % (100 * inside / n))
+                        apes.append(abs(f_ - o) / abs(o) * 100)
+                        inside += lo <= o <= hi
+                        n += 1
+                    cells.append('%8.2f' % (sum(apes) / len(apes)))
+                print('%-16s' % label + ''.join(cells) + '   %.1f %%' % (100 * inside / n))
+            wins = []
+            for k in KS:
+                idx = [i for i, key in enumerate(sample) if key[2] == k]
+                w = sum(abs(float(kkr_case[sample[i] + ('auto',)]['prognos']) -
+                            float(kkr_case[sample[i] + ('auto',)]['utfall'])) <
+                        abs(float(r_res[i]['prognos']) -
+                            float(kkr_case[sample[i] + ('auto',)]['utfall'])) for i in idx)
+                wins.append('%8.0f' % (100.0 * w / len(idx)))
+            print('%-16s' % 'auto closer, %' + ''.join(wins))
+
+        if a.bench_ets:
+            print(f'\n$ {os.path.basename(a.bench_ets)} M3')
+            p = subprocess.run([a.bench_ets, a.m3], capture_output=True, text=True)
+            sys.stdout.write(p.stdout)
+            if p.returncode != 0:
+                sys.stderr.write(p.stderr)
+                return 1
+            kkr_rate = None
+            for line in p.stdout.splitlines():
+                if line.startswith('series/s:'):  # series/s: WALL (wall), CPU (CPU)
+                    kkr_rate = (float(line.split()[1]), float(line.split()[3]))
+            if not have_r:
+                print('R with the forecast package is not installed: skipping the speed '
+                      'comparison with forecast::ets')
+            elif kkr_rate:
+                names = list(series)[:a.r_speed_series]
+                rows = [r_row(i, *speed_task(series[n])) for i, n in enumerate(names)]
+                _, outs = run_r_parallel(R_SPEED, rows, 1, tmp, 'speed')
+                wall, cpu = (float(x) for x in outs[0].split())
+                r_rate = (len(names) / wall, len(names) / cpu)
+                print(f'R forecast::ets (ets() + forecast(), the first {len(names)} series, one '
+                      f'process): wall {wall:.1f} s, CPU {cpu:.1f} s')
+                print(f'series/s: {r_rate[0]:.2f} (wall), {r_rate[1]:.2f} (CPU)')
+                print(f'ratio kkr / R: {kkr_rate[0] / r_rate[0]:.0f}x (wall), '
+                      f'{kkr_rate[1] / r_rate[1]:.0f}x (CPU)')
         return 0
     finally:
         if not a.keep:
