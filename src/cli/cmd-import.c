@@ -68,10 +68,12 @@ static void show_progress(void *userdata, const struct kkr_import_progress *p)
         for (int i = 0; i < width; i++)
             bar[i] = i < filled ? '#' : '.';
         bar[width] = '\0';
-        fprintf(stderr, "\rkkr import: [%s] %.0f/%.0f MB  %.1f M rows/s  %d:%02d left  ", bar,
-                mb, (double)p->bytes_total / 1e6, rate / 1e6, (int)left / 60, (int)left % 60);
+        fprintf(stderr, "\rkkr import: [%s] %.0f/%.0f MB  %.0f MB/s  %.1f M rows/s  %d:%02d left  ",
+                bar, mb, (double)p->bytes_total / 1e6, t > 0 ? mb / t : 0, rate / 1e6,
+                (int)left / 60, (int)left % 60);
     } else {
-        fprintf(stderr, "\rkkr import: %.0f MB  %.1f M rows/s  ", mb, rate / 1e6);
+        fprintf(stderr, "\rkkr import: %.0f MB  %.0f MB/s  %.1f M rows/s  ", mb,
+                t > 0 ? mb / t : 0, rate / 1e6);
     }
     pr->shown = true;
 }
