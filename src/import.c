@@ -566,6 +566,9 @@ struct reader {
     int64_t *slot_sum[PERIOD_SLOTS];
     uint64_t *slot_rows[PERIOD_SLOTS];
     int slot_count;
+    char last_ptext[16];           /* the last period text parsed, its period and slot */
+    size_t last_plen;
+    int last_period, last_slot;
     size_t cells_per_slot;         /* targets * 2 */
 
     struct kkr_import_result *res;
@@ -826,12 +829,20 @@ static enum kkr_status handle_row(struct reader *r, const char *const f[KKR_IMPO
                 return fail_field(r, KKR_ERR_SYNTAX, line, KKR_IMPORT_ACCOUNT, acc, alen,
                                   "cannot parse account", "digits (Kommun-Bas)");
 
-    /* period */
-    int period = kkr_import_parse_period(s[KKR_IMPORT_PERIOD], n[KKR_IMPORT_PERIOD]);
-    if (!period)
-        return fail_field(r, KKR_ERR_SYNTAX, line, KKR_IMPORT_PERIOD, s[KKR_IMPORT_PERIOD],
-                          n[KKR_IMPORT_PERIOD], "cannot parse period",
-                          "YYYYMM, YYYY-MM or a date YYYY-MM-DD");
+    /* period: an export comes sorted by period or date, so the last text nearly always
+     * repeats and its slot is known */
+    const char *ps = s[KKR_IMPORT_PERIOD];
+    size_t pn = n[KKR_IMPORT_PERIOD];
+    int period, slot = -1;
+    if (pn && pn == r->last_plen && memcmp(ps, r->last_ptext, pn) == 0) {
+        period = r->last_period;
+        slot = r->last_slot;
+    } else {
+        period = kkr_import_parse_period(ps, pn);
+        if (!period)
+            return fail_field(r, KKR_ERR_SYNTAX, line, KKR_IMPORT_PERIOD, ps, pn,
+                              "cannot parse period", "YYYYMM, YYYY-MM or a date YYYY-MM-DD");
+    }
 
     /* belopp */
     int64_t amount_ore;
@@ -853,9 +864,17 @@ static enum kkr_status handle_row(struct reader *r, const char *const f[KKR_IMPO
                               "kronor like -1234,56 (at most two decimals)");
     }
 
-    int slot = period_slot(r, period);
-    if (slot < 0)
-        return fail_nomem(r);
+    if (slot < 0) {
+        slot = period_slot(r, period);
+        if (slot < 0)
+            return fail_nomem(r);
+        if (pn <= sizeof r->last_ptext) {
+            memcpy(r->last_ptext, ps, pn);
+            r->last_plen = pn;
+            r->last_period = period;
+            r->last_slot = slot;
+        }
+    }
     res->rows_read++;
     if (!!__builtin_add_overflow(res->read_ore, amount_ore, &res->read_ore))
         return overflow(r, line);
@@ -982,11 +1001,6 @@ static void csv_row_cb(int c, void *userdata)
 static int is_space_only(unsigned char c)
 {
     return c == ' ';
-}
-
-static int is_space_tab(unsigned char c)
-{
-    return c == ' ' || c == '\t';
 }
 
 static enum kkr_status csv_error_at(struct reader *r, long line)
@@ -1397,7 +1411,7 @@ static enum kkr_status parse_header(struct reader *r, const char *s, size_t len)
     if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
         return fail_nomem(r);
     csv_set_delim(&p, (unsigned char)r->delim);
-    csv_set_space_func(&p, r->delim == '\t' ? is_space_only : is_space_tab);
+    csv_set_space_func(&p, r->delim == '\t' ? is_space_only : NULL);  /* NULL: ' ', '\t' */
     struct header_fields h = {0};
     size_t done = csv_parse(&p, s, len, header_field_cb, NULL, &h);
     int fin = done == len ? csv_fini(&p, header_field_cb, NULL, &h) : -1;
@@ -1720,7 +1734,7 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
             }
             r->csv_ready = true;
             csv_set_delim(&r->csv, (unsigned char)r->delim);
-            csv_set_space_func(&r->csv, r->delim == '\t' ? is_space_only : is_space_tab);
+            csv_set_space_func(&r->csv, r->delim == '\t' ? is_space_only : NULL);
             header_done = true;
             start += hl;
             if (nl)
