@@ -6,11 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <pango/pangocairo.h>
+#include <zlib.h>
 
 #include "kkr/output.h"
 
@@ -1402,6 +1404,121 @@ enum kkr_status kkr_chart_draw(cairo_t *cr, const struct kkr_chart *chart, doubl
 
 /* ---- files ---- */
 
+/* PNG writer for the image surface. cairo's own goes through libpng's adaptive filtering at
+ * the default zlib level, which took half of kkr chart's time; a chart is flat colour, so a
+ * cheap per-row choice (Up for a row like the one above, else Sub) with a fast deflate level
+ * is some 15 % larger and several times faster. Also records the resolution (pHYs). */
+struct png_out {
+    FILE *fp;
+    bool ok;
+};
+
+static void be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24);
+    p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8);
+    p[3] = (unsigned char)v;
+}
+
+static void png_chunk(struct png_out *o, const char *type, const unsigned char *data,
+                      size_t len)
+{
+    unsigned char head[8];
+    be32(head, (uint32_t)len);
+    memcpy(head + 4, type, 4);
+    uLong crc = crc32(0L, (const Bytef *)type, 4);
+    if (len > 0)
+        crc = crc32(crc, data, (uInt)len);
+    unsigned char tail[4];
+    be32(tail, (uint32_t)crc);
+    if (fwrite(head, 1, 8, o->fp) != 8 || (len > 0 && fwrite(data, 1, len, o->fp) != len) ||
+        fwrite(tail, 1, 4, o->fp) != 4)
+        o->ok = false;
+}
+
+static bool png_write(cairo_surface_t *img, double dpi, FILE *fp)
+{
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    struct png_out o = {fp, fwrite(sig, 1, 8, fp) == 8};
+    cairo_surface_flush(img);
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    unsigned char ihdr[13];
+    be32(ihdr, (uint32_t)w);
+    be32(ihdr + 4, (uint32_t)h);
+    ihdr[8] = 8;  /* bits per sample */
+    ihdr[9] = 2;  /* RGB */
+    ihdr[10] = ihdr[11] = ihdr[12] = 0;
+    png_chunk(&o, "IHDR", ihdr, sizeof ihdr);
+    unsigned char phys[9];
+    uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
+    be32(phys, ppm);
+    be32(phys + 4, ppm);
+    phys[8] = 1; /* metres */
+    png_chunk(&o, "pHYs", phys, sizeof phys);
+
+    size_t row_len = (size_t)w * 3 + 1;
+    unsigned char *rows = malloc(row_len * 2);
+    size_t cap = 1 << 17;
+    unsigned char *zbuf = malloc(cap);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    bool zok = rows && zbuf &&
+               deflateInit2(&z, 2, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!zok) {
+        free(rows);
+        free(zbuf);
+        return false;
+    }
+    unsigned char *cur = rows, *prev = rows + row_len;
+    for (int y = 0; y <= h && o.ok; y++) {
+        int flush = y == h ? Z_FINISH : Z_NO_FLUSH;
+        if (y < h) {
+            const uint32_t *px = (const uint32_t *)(data + (size_t)y * stride);
+            const uint32_t *up = y > 0 ? (const uint32_t *)(data + (size_t)(y - 1) * stride)
+                                       : NULL;
+            bool same = up && memcmp(px, up, (size_t)w * 4) == 0;
+            unsigned char *r = cur + 1;
+            for (int x = 0; x < w; x++) {
+                r[3 * x] = (unsigned char)(px[x] >> 16);
+                r[3 * x + 1] = (unsigned char)(px[x] >> 8);
+                r[3 * x + 2] = (unsigned char)px[x];
+            }
+            if (same) { /* Up: every byte minus the one above is zero */
+                cur[0] = 2;
+                memset(r, 0, (size_t)w * 3);
+            } else {    /* Sub: each byte minus the one three to the left */
+                cur[0] = 1;
+                for (size_t i = (size_t)w * 3; i-- > 3;)
+                    r[i] = (unsigned char)(r[i] - r[i - 3]);
+            }
+            z.next_in = cur;
+            z.avail_in = (uInt)row_len;
+        }
+        do {
+            z.next_out = zbuf;
+            z.avail_out = (uInt)cap;
+            if (deflate(&z, flush) == Z_STREAM_ERROR) {
+                o.ok = false;
+                break;
+            }
+            size_t have = cap - z.avail_out;
+            if (have > 0)
+                png_chunk(&o, "IDAT", zbuf, have);
+        } while (z.avail_out == 0); /* as zpipe.c: at Z_FINISH this ends the stream */
+        unsigned char *t = cur;
+        cur = prev;
+        prev = t;
+    }
+    deflateEnd(&z);
+    free(rows);
+    free(zbuf);
+    png_chunk(&o, "IEND", NULL, 0);
+    return o.ok;
+}
+
 static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int length)
 {
     FILE *fp = closure;
@@ -1420,17 +1537,30 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
     if (st != KKR_OK)
         return st;
     cairo_surface_t *s = NULL;
+    unsigned char *pixels = MAP_FAILED;
+    size_t pixels_len = 0;
     if (format == KKR_CHART_PNG) {
         double scale = size->dpi / 72.0;
         int pw = (int)lround(w * scale), ph = (int)lround(h * scale);
-        s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
+        /* The pixels in one pre-faulted mapping: touching fresh pages one fault at a time
+         * cost more than drawing them (a 1600 px chart is some 2 500 pages). */
+        int pstride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, pw);
+        pixels_len = (size_t)pstride * (size_t)(ph > 0 ? ph : 1);
+        pixels = pw > 0 && ph > 0 && pstride > 0
+                     ? mmap(NULL, pixels_len, PROT_READ | PROT_WRITE,
+                            MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0)
+                     : MAP_FAILED;
+        if (pixels != MAP_FAILED)
+            s = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, pw, ph, pstride);
+        else
+            s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
         cairo_t *cr = cairo_create(s);
         cairo_scale(cr, (double)pw / w, (double)ph / h);
         st = kkr_chart_draw(cr, chart, w, h, diag);
         cairo_status_t cs = cairo_status(cr);
         cairo_destroy(cr);
-        if (st == KKR_OK && cs == CAIRO_STATUS_SUCCESS)
-            cs = cairo_surface_write_to_png_stream(s, write_fp, o.fp);
+        if (st == KKR_OK && cs == CAIRO_STATUS_SUCCESS && !png_write(s, size->dpi, o.fp))
+            cs = CAIRO_STATUS_WRITE_ERROR;
         if (st == KKR_OK && cs != CAIRO_STATUS_SUCCESS)
             st = kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "cannot write PNG: %s",
                           cairo_status_to_string(cs));
@@ -1460,6 +1590,8 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
                           format == KKR_CHART_PDF ? "PDF" : "SVG", cairo_status_to_string(cs));
     }
     cairo_surface_destroy(s);
+    if (pixels != MAP_FAILED)
+        munmap(pixels, pixels_len);
     if (st != KKR_OK) {
         kkr_output_abort(&o);
         return st;

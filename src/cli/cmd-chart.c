@@ -14,6 +14,7 @@
 static const char usage[] =
     "usage: kkr chart DIR --kind KIND -o FILE [options]\n"
     "       kkr chart DIR --all -o FOLDER/ [options]\n"
+    "       kkr chart DIR --kind KIND,KIND... -o FOLDER/ [options]\n"
     "\n"
     "Draws the nämnd's charts from the same figures as kkr report. The extension of FILE\n"
     "picks the format: .png, .pdf or .svg.\n"
@@ -24,9 +25,10 @@ static const char usage[] =
     "                      brygga           from the baseline through the measures to the\n"
     "                                       result (needs --measures)\n"
     "                      prognoshistorik  the helårsprognos month by month (snapshots/)\n"
+    "                      several kinds, comma-separated: those charts into FOLDER\n"
     "  --all               the standard set into FOLDER (brygga only with --measures)\n"
     "  -o, --output PATH   the file, or the folder with --all\n"
-    "  --format FMT        png (default), pdf or svg: the format of --all\n"
+    "  --format FMT        png (default), pdf or svg: the format of --all or several kinds\n"
     "  --unit KOD          ackumulerat: one verksamhet (with its Varav units); default total\n"
     "  --measures FILE     brygga: the measures (åtgärder) file\n"
     "  --baseline YYYYMM   brygga: start from a locked snapshot instead of the current forecast\n"
@@ -268,12 +270,24 @@ static int run(int argc, char **argv)
     if (all == (kind_arg != NULL))
         return cli_usage_error(&cmd_chart, "expected either --kind KIND or --all");
     enum kkr_chart_kind kind = KKR_CHART_AVVIKELSE;
-    if (kind_arg && !kkr_chart_kind_parse(kind_arg, &kind))
-        return cli_usage_error(&cmd_chart,
-                               "--kind '%s': expected avvikelse, budget-prognos, ackumulerat, "
-                               "brygga or prognoshistorik", kind_arg);
+    bool want[KKR_CHART_KINDS] = {false};
+    int nwant = 0;
+    for (const char *p = kind_arg; p && *p;) {
+        size_t len = strcspn(p, ",");
+        char name[64];
+        snprintf(name, sizeof name, "%.*s", (int)(len < sizeof name ? len : sizeof name - 1), p);
+        if (len >= sizeof name || !kkr_chart_kind_parse(name, &kind))
+            return cli_usage_error(&cmd_chart,
+                                   "--kind '%.*s': expected avvikelse, budget-prognos, "
+                                   "ackumulerat, brygga or prognoshistorik", (int)len, p);
+        nwant += !want[kind];
+        want[kind] = true;
+        p += len + (p[len] == ',');
+    }
+    /* several kinds go into a folder, like --all */
+    bool multi = all || nwant > 1;
     enum kkr_chart_format format = KKR_CHART_PNG;
-    if (all && format_arg) {
+    if (multi && format_arg) {
         if (strcmp(format_arg, "png") == 0)
             format = KKR_CHART_PNG;
         else if (strcmp(format_arg, "pdf") == 0)
@@ -283,15 +297,15 @@ static int run(int argc, char **argv)
         else
             return cli_usage_error(&cmd_chart, "--format '%s': expected png, pdf or svg",
                                    format_arg);
-    } else if (!all) {
+    } else if (!multi) {
         if (format_arg)
-            return cli_usage_error(&cmd_chart, "--format goes with --all; for one chart the "
-                                               "extension of -o picks the format");
+            return cli_usage_error(&cmd_chart, "--format goes with --all or several kinds; for "
+                                               "one chart the extension of -o picks the format");
         if (!kkr_chart_format_from_path(output, &format))
             return cli_usage_error(&cmd_chart, "-o '%s': expected a name ending in .png, .pdf "
                                                "or .svg", output);
     }
-    if (kind_arg && kind == KKR_CHART_BRYGGA && !measures)
+    if (kind_arg && want[KKR_CHART_BRYGGA] && !measures)
         return cli_usage_error(&cmd_chart, "--kind brygga needs --measures FILE");
     if (baseline && !measures)
         return cli_usage_error(&cmd_chart, "--baseline goes with --measures");
@@ -344,7 +358,7 @@ static int run(int argc, char **argv)
     struct kkr_chart_set set;
     code = build_set(wb, &rollup, money_unit, unit_index, measures, baseline, &set);
     if (code == EXIT_OK) {
-        if (!all) {
+        if (!multi) {
             code = write_one(&set, kind, output, format, &size);
         } else {
             if (mkdir(output, 0777) != 0 && errno != EEXIST) {
@@ -355,7 +369,7 @@ static int run(int argc, char **argv)
             size_t len = strlen(output);
             const char *sep = len > 0 && output[len - 1] == '/' ? "" : "/";
             for (int k = 0; k < KKR_CHART_KINDS && code == EXIT_OK; k++) {
-                if (!set.present[k])
+                if (!set.present[k] || (!all && !want[k]))
                     continue;
                 char path[4096];
                 snprintf(path, sizeof path, "%s%s%s.%s", output, sep,
