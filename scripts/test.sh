@@ -41,6 +41,48 @@ if command -v valgrind >/dev/null; then
     logs+=("$B/meson-logs/valgrind-cli.json")
 fi
 # -- hardening (issue 7): fuzzing --
+# When clang can link a libFuzzer program (packages clang + libclang-rt-dev), every harness in
+# tests/fuzz runs for FUZZ_SECONDS (default 20) on a scratch copy of its committed corpus. Each
+# harness is one result ("OK fuzz-NAME" / "FAIL fuzz-NAME" in $F/fuzz-results.txt, counted
+# below); a crash input is kept as $F/fuzz-NAME-crash-*, the log as $F/fuzz-NAME.log.
+F=build-fuzz
+fuzz_probe=$(mktemp -d)
+if command -v clang >/dev/null &&
+   printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return d && n; }\n' \
+       >"$fuzz_probe/p.c" &&
+   clang -fsanitize=fuzzer,address,undefined "$fuzz_probe/p.c" -o "$fuzz_probe/p" 2>/dev/null; then
+    [ -f $F/build.ninja ] ||
+        CC=clang meson setup $F -Dfuzz=true -Db_lundef=false -Dbench=false >/dev/null
+    rm -f $F/fuzz-results.txt
+    echo "== build (fuzz)"
+    if ninja -C $F >/dev/null; then
+        for h in money csv workbook measures import; do
+            secs=${FUZZ_SECONDS:-20}
+            work=$(mktemp -d)
+            cp tests/fuzz/corpus/$h/* "$work"/
+            echo "== fuzz-$h (${secs} s)"
+            if ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16 UBSAN_OPTIONS=halt_on_error=1 \
+                timeout $((secs + 120)) $F/tests/fuzz/fuzz-$h -max_total_time="$secs" \
+                -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+                -artifact_prefix="$F/fuzz-$h-" "$work" >$F/fuzz-$h.log 2>&1; then
+                echo "OK fuzz-$h" >>$F/fuzz-results.txt
+                grep -a -E '^#[0-9]+.*DONE' $F/fuzz-$h.log | tail -n 1
+            else
+                echo "FAIL fuzz-$h" >>$F/fuzz-results.txt
+                echo "== fuzz-$h: FAILED, see $F/fuzz-$h.log"
+                grep -a -E 'ERROR|SUMMARY|runtime error|property failed' $F/fuzz-$h.log | head -n 5
+            fi
+            rm -rf "$work"
+        done
+    else
+        echo "== build (fuzz): FAILED"
+        echo "FAIL build-fuzz" >$F/fuzz-results.txt
+    fi
+    logs+=("$F/fuzz-results.txt")
+else
+    echo "== fuzzing: skipped (no clang that links -fsanitize=fuzzer)"
+fi
+rm -rf "$fuzz_probe"
 
 python3 - "$failed_steps" "${logs[@]}" <<'PY'
 import json, sys
@@ -49,6 +91,13 @@ passed = failed = skipped = 0
 for path in sys.argv[2:]:
     try:
         with open(path) as f:
+            if path.endswith('.txt'):  # fuzz-results.txt: "OK name" / "FAIL name" per line
+                for line in f:
+                    if line.startswith('OK '):
+                        passed += 1
+                    elif line.strip():
+                        failed += 1
+                continue
             for line in f:
                 r = json.loads(line).get('result')
                 if r in ('OK', 'EXPECTEDFAIL'):
