@@ -13,6 +13,7 @@
 
 #include "kkr/csv.h"
 #include "kkr/money.h"
+#include "kkr/report.h"
 #include "kkr/text.h"
 #include "kkr/workbook.h"
 
@@ -103,15 +104,14 @@ static inline bool parse_amount_fast(const char *s, size_t len, int64_t *out_ore
         p++;
     }
     const char *d0 = p;
+    /* at most 15 digits here (no overflow); 16 or more: kkr_money_parse decides */
+    const char *dl = e - p > 15 ? p + 15 : e;
     int64_t v = 0;
-    while (p < e && (unsigned)(*p - '0') < 10u) {
-        if (p - d0 >= 15)
-            goto slow; /* 16 digits or more: no overflow here, kkr_money_parse decides */
+    while (p < dl && (unsigned)(*p - '0') < 10u) {
         v = v * 10 + (*p - '0');
         p++;
     }
-    size_t nd = (size_t)(p - d0);
-    if (nd == 0)
+    if (p == d0 || (p < e && (unsigned)(*p - '0') < 10u))
         goto slow;
     v *= 100;
     if (p < e) {
@@ -988,7 +988,8 @@ static void csv_row_cb(int c, void *userdata)
         const char *f[KKR_IMPORT_ROLES];
         size_t fl[KKR_IMPORT_ROLES];
         for (int i = 0; i < KKR_IMPORT_ROLES; i++) {
-            f[i] = r->fhave[i] ? r->fbuf + r->foff[i] : NULL;
+            /* fbuf is still NULL when every field so far was empty */
+            f[i] = r->fhave[i] ? (r->fbuf ? r->fbuf + r->foff[i] : "") : NULL;
             fl[i] = r->fhave[i] ? r->flen[i] : 0;
         }
         r->res->slow_rows++;
@@ -1129,10 +1130,12 @@ static enum kkr_status check_encoding(struct reader *r, const char *buf, size_t 
 /* ---- fast path: the block scanner ----
  * 64 bytes at a time, bit masks of delimiters, newlines, quotes, bytes >= 0x80 and NULs
  * (SSE2 compares where available). Fields are split at delimiter bits; a line with a quote,
- * or inside an open quoted record, goes whole to libcsv. */
+ * or a CR not followed by LF (libcsv ends a record there), or inside an open quoted record,
+ * goes whole to libcsv. */
 
 struct masks {
-    uint64_t delim, nl, quote, special;   /* special: high bytes and NULs */
+    uint64_t delim, nl, special;          /* special: high bytes and NULs */
+    uint64_t quote;                       /* '"' and '\r' */
 };
 
 #if defined(__SSE2__)
@@ -1140,13 +1143,15 @@ struct masks {
 static inline void block_masks(const char *s, char delim, struct masks *m)
 {
     const __m128i vd = _mm_set1_epi8(delim), vn = _mm_set1_epi8('\n'),
-                  vq = _mm_set1_epi8('"'), vz = _mm_setzero_si128();
+                  vq = _mm_set1_epi8('"'), vr = _mm_set1_epi8('\r'), vz = _mm_setzero_si128();
     uint64_t d = 0, n = 0, q = 0, sp = 0;
     for (int k = 0; k < 4; k++) {
         __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + 16 * k));
         d |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vd)) << (16 * k);
         n |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vn)) << (16 * k);
-        q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(x, vq)) << (16 * k);
+        q |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(x, vq),
+                                                                 _mm_cmpeq_epi8(x, vr)))
+             << (16 * k);
         sp |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_or_si128(x, _mm_cmpeq_epi8(x, vz)))
               << (16 * k);
     }
@@ -1163,7 +1168,7 @@ static inline void block_masks(const char *s, char delim, struct masks *m)
         unsigned char c = (unsigned char)s[k];
         d |= (uint64_t)(c == (unsigned char)delim) << k;
         n |= (uint64_t)(c == '\n') << k;
-        q |= (uint64_t)(c == '"') << k;
+        q |= (uint64_t)(c == '"' || c == '\r') << k;
         sp |= (uint64_t)(c == 0 || c >= 0x80) << k;
     }
     m->delim = d;
@@ -1181,7 +1186,7 @@ static enum kkr_status fast_row(struct reader *r, const char *s, size_t n,
     if (nfields > r->header_count)
         return too_many_fields(r, r->line, nfields);
     bool all_empty = true;
-    for (int k = 0; k < KKR_IMPORT_ROLES; k++)
+    for (int k = 0; k < KKR_IMPORT_ROLES && all_empty; k++)
         if (f[k] && !blank_bytes(f[k], fl[k]))
             all_empty = false;
     if (all_empty) {
@@ -1231,26 +1236,32 @@ static enum kkr_status process_lines(struct reader *r, const char *buf, size_t l
             m.quote &= keep;
             m.special &= keep;
         }
-        /* special bytes (NUL, >= 0x80) are checked in file order with the line ends, so
-         * that the first error in the file is the one reported, whatever the chunk size */
-        uint64_t sp = m.special;
+        /* Special bytes (NUL, >= 0x80) first. A bad one stops the events at its position:
+         * the lines before it are still processed, so that the first error in the file is
+         * the one reported, whatever the path and the chunk size. */
         uint64_t ev = m.delim | m.nl | m.quote;
-        while (ev || sp) {
-            unsigned bit = ev ? (unsigned)__builtin_ctzll(ev) : 64;
-            uint64_t one = bit < 64 ? (uint64_t)1 << bit : 0;
-            uint64_t before = bit < 64 ? sp & (one - 1) : sp;
-            sp &= ~before;
-            while (before) {
-                size_t spos = b + (size_t)__builtin_ctzll(before);
-                before &= before - 1;
-                if (spos < enc_next)
-                    continue;
-                st = check_byte(r, buf, ls, spos, len, &enc_next);
-                if (st != KKR_OK)
-                    goto done;
+        enum kkr_status byte_st = KKR_OK;
+        for (uint64_t sp = m.special; sp; sp &= sp - 1) {
+            size_t spos = b + (size_t)__builtin_ctzll(sp);
+            if (spos < enc_next)
+                continue;
+            unsigned char c = (unsigned char)buf[spos];
+            if (r->enc == ENC_UTF8 && c >= 0xC2 && c <= 0xDF && spos + 1 < len &&
+                ((unsigned char)buf[spos + 1] & 0xC0) == 0x80) {
+                enc_next = spos + 2;   /* å, ä, ö: the common case, inline */
+                continue;
             }
-            if (!ev)
+            if (r->enc == ENC_CP1252 && c != 0)
+                continue;
+            byte_st = check_byte(r, buf, ls, spos, len, &enc_next);
+            if (byte_st != KKR_OK) {
+                ev &= ((uint64_t)1 << (spos - b)) - 1;
                 break;
+            }
+        }
+        while (ev) {
+            unsigned bit = (unsigned)__builtin_ctzll(ev);
+            uint64_t one = (uint64_t)1 << bit;
             ev &= ev - 1;
             size_t pos = b + bit;
             if (m.delim & one) {
@@ -1263,7 +1274,9 @@ static enum kkr_status process_lines(struct reader *r, const char *buf, size_t l
                     fs = pos + 1;
                 }
             } else if (m.quote & one) {
-                quoted = true;
+                /* a quote, or a CR that is not part of CRLF (libcsv ends a record there) */
+                if (buf[pos] == '"' || pos + 1 >= len || buf[pos + 1] != '\n')
+                    quoted = true;
             } else {
                 /* end of line at pos */
                 if (quoted || slow_only || r->csv.pstate != 0) {
@@ -1289,6 +1302,10 @@ static enum kkr_status process_lines(struct reader *r, const char *buf, size_t l
                 for (int k = 0; k < KKR_IMPORT_ROLES; k++)
                     f[k] = NULL;
             }
+        }
+        if (byte_st != KKR_OK) {
+            st = byte_st;
+            goto done;
         }
     }
     if (eof && ls < len) {
@@ -1799,7 +1816,7 @@ static void write_rows(FILE *fp, const struct kkr_import_result *r,
     char amount[48];
     for (size_t i = 0; i < r->cell_count; i++) {
         const struct kkr_import_cell *c = &r->cells[i];
-        put_field(fp, map->targets[c->target].name, delim);
+        kkr_csv_write_text(fp, map->targets[c->target].name, delim); /* neutralised text */
         fprintf(fp, "%c%s%c%06d%c", delim, kind_names[c->kind], delim, c->period, delim);
         kkr_import_format_ore(amount, c->amount_ore, NULL);
         put_field(fp, amount, delim);
@@ -1897,7 +1914,12 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
     const char *p = data, *end = data + len;
     bool last_has_nl = true;
     while (p < end) {
-        const char *e = memchr(p, '\n', (size_t)(end - p));
+        /* a line ends at LF or a lone CR, as the CSV reader counts lines */
+        const char *e = p;
+        while (e < end && *e != '\n' && !(*e == '\r' && (e + 1 == end || e[1] != '\n')))
+            e++;
+        if (e == end)
+            e = NULL;
         const char *le = e ? e + 1 : end;
         while (row < m.count && m.line[row] <= line) {
             dropping = m.drop[row];

@@ -399,6 +399,51 @@ static void test_corpus(void)
     kkr_import_map_free(map);
 }
 
+/* Small ledgers at the edges the fuzzer found: both paths must agree on each. */
+static void test_edges(void)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/map.csv", tmpdir);
+    static const char map_csv[] = "kod;verksamhet\n1*;POL\n10;AO\n";
+    put_file(path, map_csv, sizeof map_csv - 1);
+    struct kkr_import_map *map = NULL;
+    struct kkr_diag diag;
+    CHECK(kkr_import_map_load(path, &map, &diag, NULL) == KKR_OK);
+    if (!map)
+        return;
+    static const struct { const char *name, *text; enum kkr_status st; } edges[] = {
+        /* a lone CR ends a record in libcsv, so the fast path hands the line over */
+        {"lone CR", "Vht;Konto;Text;Period;Belopp\n10;4010;a\rb;202001;1\n", KKR_ERR_SYNTAX},
+        {"CR at the end", "Vht;Konto;Period;Belopp\n10;4010;202001;1\r", KKR_OK},
+        {"CRLF", "Vht;Konto;Period;Belopp\r\n10;4010;202001;1\r\n10;4010;202002;2\r\n",
+         KKR_OK},
+        /* every role field empty and quoted: libcsv's field buffer was never allocated */
+        {"empty quoted", "Vht;Konto;Period;Belopp;Text\n;;;;\"\"\n10;4010;202001;1;x\n", KKR_OK},
+        {"bad period before NUL",
+         "Vht;Konto;Period;Belopp\n10;4010;2020-05-1;2\n10;4\0;202001;3\n", KKR_ERR_SYNTAX},
+        {"blank lines", "Vht;Konto;Period;Belopp\n\n;;;\n  \n10;4010;202001;1\n\n", KKR_OK},
+        {"only a header", "Vht;Konto;Period;Belopp\n", KKR_OK},
+        {"quote over lines", "Vht;Konto;Text;Period;Belopp\n10;4010;\"a\n\nb\";202001;1\n"
+                             "10;4010;c;202001;2\n", KKR_OK},
+    };
+    for (size_t i = 0; i < sizeof edges / sizeof edges[0]; i++) {
+        char dst[512];
+        snprintf(dst, sizeof dst, "%s/edge.csv", tmpdir);
+        size_t len = strlen(edges[i].text);
+        if (strstr(edges[i].name, "NUL"))
+            len += strlen(edges[i].text + len + 1) + 1;   /* the text goes on after the NUL */
+        put_file(dst, edges[i].text, len);
+        uint64_t f = 0, s = 0;
+        enum kkr_status st;
+        differential(edges[i].name, dst, map, NULL, &f, &s, &st);
+        if (st != edges[i].st)
+            fprintf(stderr, "edge '%s': status %d, expected %d\n", edges[i].name, st,
+                    edges[i].st);
+        CHECK(st == edges[i].st);
+    }
+    kkr_import_map_free(map);
+}
+
 int main(void)
 {
     if (!mkdtemp(tmpdir)) {
@@ -412,6 +457,7 @@ int main(void)
     test_accounts();
     test_columns();
     test_ledgers();
+    test_edges();
     test_corpus();
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
