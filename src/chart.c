@@ -1148,12 +1148,19 @@ static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch
         snprintf(lab, sizeof lab, "Utfall %s %s", month_abbr[k - 1], num);
         double x = kkr_scale_map(&P.sx, k), yy = kkr_scale_map(&P.sy, a[k - 1]);
         double tw = text_width(c, lab, c->small), lh = line_height(c, c->small);
-        double lx = x - tw - c->fs * 0.4;
+        /* on the side away from the budget line: below-right of the point when utfall runs
+         * under budget (the prognos rises away above it), else above-left */
+        bool under = a[k - 1] <= b[k - 1];
+        double lx = under ? x + c->fs * 0.5 : x - tw - c->fs * 0.4;
+        if (lx + tw > P.px1)
+            lx = P.px1 - tw;
         if (lx < P.px0 + c->fs * 0.3)
             lx = P.px0 + c->fs * 0.3;
-        double ly = yy - lh - c->fs * 0.6;
+        double ly = under ? yy + c->fs * 0.6 : yy - lh - c->fs * 0.6;
         if (ly < P.py0)
             ly = yy + c->fs * 0.6;
+        if (ly + lh > P.py1)
+            ly = yy - lh - c->fs * 0.6;
         /* a white backing keeps the label readable over grid lines */
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
         cairo_rectangle(cr, lx - 1, ly, tw + 2, lh);
