@@ -1156,7 +1156,20 @@ static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch
             lx = P.px1 - tw;
         if (lx < P.px0 + c->fs * 0.3)
             lx = P.px0 + c->fs * 0.3;
-        double ly = under ? yy + c->fs * 0.6 : yy - lh - c->fs * 0.6;
+        double ly = yy + c->fs * 0.6;
+        if (!under) { /* above every line drawn under the label's span */
+            double top = yy;
+            for (int i = 0; i < k; i++) {
+                double xi = kkr_scale_map(&P.sx, i + 1);
+                if (xi < lx - (P.px1 - P.px0) / 11.0 || xi > x)
+                    continue;
+                double ys[2] = {kkr_scale_map(&P.sy, a[i]), kkr_scale_map(&P.sy, b[i])};
+                for (int j = 0; j < 2; j++)
+                    if (ys[j] < top)
+                        top = ys[j];
+            }
+            ly = top - lh - c->fs * 0.6;
+        }
         if (ly < P.py0)
             ly = yy + c->fs * 0.6;
         if (ly + lh > P.py1)

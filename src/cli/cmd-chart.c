@@ -1,6 +1,7 @@
 /* cmd-chart.c — kkr chart: draw charts as PNG, PDF or SVG; the A4 report for kkr report --pdf */
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 
 #include "cli.h"
 #include "kkr/chart.h"
+#include "kkr/forecast.h"
 #include "kkr/rollup.h"
 #include "kkr/scenario.h"
 
@@ -30,6 +32,8 @@ static const char usage[] =
     "  -o, --output PATH   the file, or the folder with --all\n"
     "  --format FMT        png (default), pdf or svg: the format of --all or several kinds\n"
     "  --unit KOD          ackumulerat: one verksamhet (with its Varav units); default total\n"
+    "  --forecast METHOD   fill prognos where prognos.csv has none (as kkr report\n"
+    "                      --forecast); ackumulerat then shows the 80 %% interval band\n"
     "  --measures FILE     brygga: the measures (åtgärder) file\n"
     "  --baseline YYYYMM   brygga: start from a locked snapshot instead of the current forecast\n"
     "  --period YYYYMM     the report period (default: the latest month with utfall)\n"
@@ -42,7 +46,7 @@ static const char usage[] =
 
 enum {
     OPT_KIND = 256, OPT_ALL, OPT_FORMAT, OPT_UNIT, OPT_MEASURES, OPT_BASELINE, OPT_PERIOD,
-    OPT_IN, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_A4,
+    OPT_IN, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_A4, OPT_FORECAST,
 };
 
 static bool parse_number(const char *opt, const char *arg, double lo, double hi, double *out)
@@ -128,12 +132,38 @@ static void free_labels(char **labels, size_t n)
 /* Builds the chart set for a workbook and roll-up: the bridge from measures when given. */
 static int build_set(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
                      enum kkr_display_unit unit, int unit_index, const char *measures_path,
-                     const char *baseline_arg, struct kkr_chart_set *set)
+                     const char *baseline_arg, const struct kkr_forecast_set *fset,
+                     struct kkr_chart_set *set)
 {
     struct kkr_chart_set_options so;
     kkr_chart_set_options_init(&so);
     so.unit = unit;
     so.unit_index = unit_index;
+    if (fset) {
+        /* The band of the chosen unit (or the total): the computed parts' standard deviations
+         * added in quadrature (independent errors) around the prognos; entered parts
+         * (prognos.csv) carry none. */
+        double var = 0;
+        for (size_t u = 0; u < wb->unit_count; u++) {
+            if (unit_index >= 0 && !kkr_workbook_unit_within(wb, (int)u, unit_index))
+                continue;
+            for (int k = 0; k < KKR_KINDS; k++) {
+                size_t i = u * KKR_KINDS + (size_t)k;
+                if (rollup->source[i] == KKR_FROM_COMPUTED && fset->has[i])
+                    var += fset->sd[i] * fset->sd[i];
+            }
+        }
+        const struct kkr_rollup_row *sel = kkr_rollup_total(rollup);
+        for (size_t i = 0; unit_index >= 0 && i < rollup->row_count; i++)
+            if (rollup->rows[i].unit == unit_index)
+                sel = &rollup->rows[i];
+        double half_ore = kkr_forecast_z(fset->level) * sqrt(var) * 100.0;
+        if (var > 0 && half_ore < 9e17) {
+            so.has_interval = true;
+            so.low_ore = sel->net.forecast_full - (int64_t)llround(half_ore);
+            so.high_ore = sel->net.forecast_full + (int64_t)llround(half_ore);
+        }
+    }
     struct kkr_bridge *bridge = NULL;
     struct kkr_chart_step *steps = NULL;
     char **labels = NULL;
@@ -187,7 +217,7 @@ int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup 
                          const char *measures_path, const char *baseline_arg)
 {
     struct kkr_chart_set set;
-    int code = build_set(wb, rollup, unit, -1, measures_path, baseline_arg, &set);
+    int code = build_set(wb, rollup, unit, -1, measures_path, baseline_arg, NULL, &set);
     if (code != EXIT_OK)
         return code;
     struct kkr_diag diag;
@@ -220,11 +250,12 @@ static int run(int argc, char **argv)
         {"height", required_argument, NULL, OPT_HEIGHT},
         {"dpi", required_argument, NULL, OPT_DPI},
         {"a4", no_argument, NULL, OPT_A4},
+        {"forecast", required_argument, NULL, OPT_FORECAST},
         {"help", no_argument, NULL, 'h'},
         {0},
     };
     const char *kind_arg = NULL, *output = NULL, *format_arg = NULL, *unit_arg = NULL;
-    const char *measures = NULL, *baseline = NULL, *period_arg = NULL;
+    const char *measures = NULL, *baseline = NULL, *period_arg = NULL, *forecast_arg = NULL;
     bool all = false, a4 = false;
     double width = 0, height = 0, dpi = 0;
     enum kkr_display_unit money_unit = KKR_UNIT_KKR;
@@ -259,6 +290,7 @@ static int run(int argc, char **argv)
                 return EXIT_BAD_INPUT;
             break;
         case OPT_A4: a4 = true; break;
+        case OPT_FORECAST: forecast_arg = optarg; break;
         case 'h': fputs(usage, stdout); return cli_finish_stdout(EXIT_OK);
         default: return cli_option_error(&cmd_chart, argc, argv, "o:h");
         }
@@ -350,13 +382,29 @@ static int run(int argc, char **argv)
     }
     struct kkr_diag diag;
     struct kkr_rollup rollup;
-    enum kkr_status st = kkr_rollup_build(wb, period, NULL, &rollup, &diag);
+    enum kkr_status st = KKR_OK;
+    struct kkr_forecast_set *fset = NULL;
+    struct kkr_forecast_fill fill_value;
+    if (forecast_arg) {
+        const struct kkr_forecast_method *method = NULL;
+        struct kkr_forecast_options fopt;
+        kkr_forecast_options_init(&fopt);
+        st = kkr_forecast_method_find(forecast_arg, &method, &diag);
+        if (st == KKR_OK)
+            st = kkr_forecast_set_compute(wb, period, method, &fopt, &fset, &diag);
+        if (st == KKR_OK)
+            fill_value = kkr_forecast_set_fill(fset);
+    }
+    if (st == KKR_OK)
+        st = kkr_rollup_build(wb, period, fset ? &fill_value : NULL, &rollup, &diag);
     if (st != KKR_OK) {
+        kkr_forecast_set_free(fset);
         kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
     struct kkr_chart_set set;
-    code = build_set(wb, &rollup, money_unit, unit_index, measures, baseline, &set);
+    code = build_set(wb, &rollup, money_unit, unit_index, measures, baseline, fset, &set);
+    kkr_forecast_set_free(fset);
     if (code == EXIT_OK) {
         if (!multi) {
             code = write_one(&set, kind, output, format, &size);
