@@ -412,8 +412,9 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
         out->outcome[y] = sum_range(s->values, 12 * y, 12 * y + 12);
         struct kkr_series sub = *s;
         sub.years = y + 1;
-        /* ets: parameters fitted once on the data before the year, then run forward over the
-         * months 1..k as they arrive (refitting every month changes little and costs 11x). */
+        /* ets: the model chosen by AICc on the data before the year; its parameters are
+         * refitted every month (choosing among all models every month costs 11x and changes
+         * little). */
         struct kkr_ets_model md;
         int n0 = 12 * y - s->start;
         kkr_ets_fit(s->values + s->start, n0, 12, &md);
@@ -429,6 +430,13 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                 }
             }
             double sum, sd;
+            /* the chosen model's parameters refitted as the months arrive (as the live
+             * forecast refits); the model itself stays the one chosen at the year's start */
+            struct kkr_ets_model mk;
+            if (md.aicc != HUGE_VAL &&
+                kkr_ets_fit_model(s->values + s->start, n0 + k, 12, md.error, md.trend,
+                                  md.season, md.damped, &mk))
+                md = mk;
             kkr_ets_forecast(&md, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
             double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
             if (isfinite(full)) {
@@ -448,93 +456,113 @@ void kkr_backtest_series_release(struct kkr_backtest_series *b)
     b->full = b->sd = b->outcome = NULL;
 }
 
-/* Candidates of auto: the base methods and their combination (the mean of the methods that
- * use the seasonal pattern: budget, seasonal, ets). */
-#define CANDIDATES (KKR_BACKTEST_METHODS + 1)
-#define C_COMB KKR_BACKTEST_METHODS
+/* auto: a combination of budget, runrate, seasonal and ets with weights learned per series in
+ * its backtest: each method's weight is prior / MSE, where MSE is the mean squared relative
+ * error of the method's year-end forecasts in earlier years at the same k (k - 1 and k + 1
+ * count half), shrunk by one pseudo-case towards the mean of all the methods' squared errors.
+ * The prior is 2 for ets (it uses the whole history) and 1 for the others; with no earlier
+ * years the weights are the priors. The interval: the weighted mean of the parts' standard
+ * deviations (their errors are strongly correlated), scaled by how the combination's own
+ * errors in earlier years compared with it (z-scores, shrunk by two pseudo-cases). */
+static const int comb_parts[] = {M_BUDGET, M_RUNRATE, M_SEASONAL, M_ETS};
+#define COMB_PARTS ((int)(sizeof comb_parts / sizeof comb_parts[0]))
+static const double comb_prior[] = {1.0, 1.0, 1.0, 2.0};
 
-static bool candidate(const double *full, const double *sd, int c, double *f, double *s)
+static int clamp_k(int k)
 {
-    if (c < KKR_BACKTEST_METHODS) {
-        *f = full[c];
-        *s = sd[c];
-        return isfinite(full[c]);
-    }
-    static const int parts[] = {M_BUDGET, M_SEASONAL, M_ETS};
-    double sf = 0, ss = 0;
-    int n = 0;
-    for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-        if (isfinite(full[parts[i]])) {
-            sf += full[parts[i]];
-            ss += sd[parts[i]];
-            n++;
-        }
-    }
-    if (n < 2)
-        return false;
-    *f = sf / n;
-    /* mean of the sds: the parts' errors are strongly correlated */
-    *s = ss / n;
-    return true;
+    return k < 1 ? 1 : (k > 11 ? 11 : k);
 }
 
-static const char *candidate_name(int c)
+/* The weights of the parts for year y at month k from the years before y; false when no
+ * part has a forecast. full: the base forecasts of year y at k. */
+static bool comb_weights(const struct kkr_backtest_series *b, int y, int k, const double *full,
+                         double *w)
 {
-    return c < KKR_BACKTEST_METHODS ? base_methods[c]->name : "kombination";
+    double se[COMB_PARTS] = {0}, cnt[COMB_PARTS] = {0}, all = 0, all_n = 0;
+    for (int py = 0; py < y && py < b->years; py++) {
+        double o = b->outcome[py];
+        if (!isfinite(o) || o == 0.0)
+            continue;
+        for (int kk = clamp_k(k - 1); kk <= clamp_k(k + 1); kk++) {
+            double wt = kk == k ? 1.0 : 0.5;
+            for (int i = 0; i < COMB_PARTS; i++) {
+                double f = b->full[bt_index(py, kk, comb_parts[i])];
+                if (!isfinite(f))
+                    continue;
+                double e = (f - o) / o;
+                se[i] += wt * e * e;
+                cnt[i] += wt;
+                all += wt * e * e;
+                all_n += wt;
+            }
+        }
+    }
+    double base = all_n > 0 ? all / all_n : 1.0;
+    bool any = false;
+    for (int i = 0; i < COMB_PARTS; i++) {
+        w[i] = 0.0;
+        if (!isfinite(full[comb_parts[i]]))
+            continue;
+        double mse = (se[i] + base) / (cnt[i] + 1.0);
+        w[i] = comb_prior[i] / (mse + 1e-12);
+        any = true;
+    }
+    return any;
+}
+
+/* The combination for year y at k from base forecasts full/sd. */
+static bool comb_forecast(const struct kkr_backtest_series *b, int y, int k, const double *full,
+                          const double *sd, double *f, double *s)
+{
+    double w[COMB_PARTS];
+    if (!comb_weights(b, y, k, full, w))
+        return false;
+    double tw = 0, tf = 0, ts = 0;
+    for (int i = 0; i < COMB_PARTS; i++) {
+        if (w[i] == 0.0)
+            continue;
+        tw += w[i];
+        tf += w[i] * full[comb_parts[i]];
+        ts += w[i] * (isfinite(sd[comb_parts[i]]) ? sd[comb_parts[i]] : 0.0);
+    }
+    *f = tf / tw;
+    *s = ts / tw;
+    return isfinite(*f);
 }
 
 void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
                               const double *base_full, const double *base_sd,
                               const struct kkr_forecast_options *opt, struct kkr_forecast *out)
 {
-    double ape[CANDIDATES] = {0}, z2[CANDIDATES] = {0};
-    int n[CANDIDATES] = {0};
-    int kk = k < 1 ? 1 : (k > 11 ? 11 : k);
-    for (int py = 0; py < y && py < b->years; py++) {
-        double o = b->outcome[py];
-        if (!isfinite(o) || o == 0.0)
-            continue;
-        for (int c = 0; c < CANDIDATES; c++) {
-            double f, s;
-            if (!candidate(b->full + bt_index(py, kk, 0), b->sd + bt_index(py, kk, 0), c, &f, &s))
-                continue;
-            ape[c] += fabs(f - o) / fabs(o);
-            if (s > 0)
-                z2[c] += (f - o) * (f - o) / (s * s);
-            else
-                z2[c] += 1.0;
-            n[c]++;
-        }
-    }
-    /* Scores: mean APE in earlier years; the combination is the default when nothing has
-     * been seen (it is the best on average), and gets a small head start otherwise. */
-    int best = -1;
-    double best_score = 0;
-    for (int c = 0; c < CANDIDATES; c++) {
-        double f, s;
-        if (!candidate(base_full, base_sd, c, &f, &s))
-            continue;
-        double score;
-        if (n[c] == 0)
-            score = c == C_COMB ? 1e10 : 1e11;
-        else
-            score = ape[c] / n[c] * (c == C_COMB ? 0.9 : 1.0);
-        if (best < 0 || score < best_score) {
-            best = c;
-            best_score = score;
-        }
-    }
-    if (best < 0) {
+    double f, s;
+    if (!comb_forecast(b, y, k, base_full, base_sd, &f, &s)) {
+        /* none of the parts applies (e.g. trend alone): the first base method that does */
+        for (int i = 0; i < KKR_BACKTEST_METHODS; i++)
+            if (isfinite(base_full[i])) {
+                finish(out, base_full[i], base_sd[i], opt->level, base_methods[i]->name);
+                return;
+            }
         out->method = NULL;
         out->full = NAN;
         return;
     }
-    double f, s;
-    candidate(base_full, base_sd, best, &f, &s);
-    /* Calibrate the interval with the method's own errors in earlier years (z-scores),
-     * shrunk towards the model's figure by two pseudo-years. */
-    double scale = sqrt((2.0 + z2[best]) / (2.0 + n[best]));
-    if (s <= 0 && n[best] > 0)
-        s = ape[best] / n[best] * fabs(f) * 1.25;
-    finish(out, f, s * scale, opt->level, candidate_name(best));
+    /* calibration: the combination's errors in earlier years against its sd */
+    double z2 = 0, n = 0;
+    for (int py = 0; py < y && py < b->years; py++) {
+        double o = b->outcome[py];
+        if (!isfinite(o) || o == 0.0)
+            continue;
+        for (int kk = clamp_k(k - 1); kk <= clamp_k(k + 1); kk++) {
+            double pf, ps;
+            if (!comb_forecast(b, py, kk, b->full + bt_index(py, kk, 0),
+                               b->sd + bt_index(py, kk, 0), &pf, &ps) ||
+                !(ps > 0))
+                continue;
+            double wt = kk == k ? 1.0 : 0.5;
+            z2 += wt * (pf - o) * (pf - o) / (ps * ps);
+            n += wt;
+        }
+    }
+    double scale = sqrt((2.0 + z2) / (2.0 + n));
+    finish(out, f, s * scale, opt->level, "kombination");
 }
