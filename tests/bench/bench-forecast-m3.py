@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench-forecast-m3.py — forecast accuracy of kkr on the M3 monthly series, and ets speed (issue 3).
 
-    tests/bench/bench-forecast-m3.py KKR M3.csv [--r-sample N] [--jobs J]
+    tests/bench/bench-forecast-m3.py KKR M3.csv [--r-sample N] [--jobs J] [--r-cache FILE]
                                      [--bench-ets BENCH_ETS] [--r-speed-series N] [--keep DIR]
 
 1. Accuracy. Converts the 714 monthly M3 series (serie;år;månad;värde) into a kkr workbook in
@@ -16,10 +16,12 @@
    defaults (model chosen by AICc), refitted for every case; its year total is utfall 1..k +
    the sum of its point forecasts for months k+1..12 (the same definition as kkr's), and its
    80 % interval of the total is the 10/90 % quantiles of 500 simulated sample paths
-   (simulate(fit, future = TRUE)), as kkr's is an interval of the total.
+   (simulate(fit, future = TRUE)), as kkr's is an interval of the total. R needs about a
+   second a case: --r-cache FILE keeps R's answers keyed by the exact input (h, utfall 1..k,
+   the series) and reuses them in later runs; what R answers depends only on that input.
 3. Speed. With --bench-ets (the built tests/bench/bench-ets), runs it on the same file (it
    prints series per second of kkr_ets_fit + kkr_ets_forecast) and times R's ets() +
-   forecast() on the same task for the first --r-speed-series series (default 100), and
+   forecast() on the same task for the first --r-speed-series series (default 50), and
    prints the ratio.
 
 The conversion: each calendar year is a fiscal year; each series is one unit with slag
@@ -132,6 +134,35 @@ cat(sprintf("%.3f %.3f\n", t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))
 '''
 
 
+def run_r_cached(rows, jobs, tmp, cache):
+    """R_ACCURACY on rows, reusing answers from the cache file (h;known;y -> R's answer) for
+    rows whose input is exactly the same; new answers are added to the cache."""
+    known, todo = {}, []
+    if cache and os.path.exists(cache):
+        with open(cache, encoding='utf-8') as f:
+            for line in f:
+                inp, _, ans = line.rstrip('\n').partition('\t')
+                known[inp] = ans.split(';')
+    res = {}
+    for row in rows:
+        i, inp = row.split(';', 1)
+        inp = inp.rstrip('\n')
+        if inp in known:
+            ans = known[inp]
+            res[int(i)] = {'prognos': ans[0], 'låg': ans[1], 'hög': ans[2], 'modell': ans[3]}
+        else:
+            todo.append(row)
+    if todo:
+        new, _ = run_r_parallel(R_ACCURACY, todo, jobs, tmp, 'acc')
+        res.update(new)
+        if cache:
+            inputs = {int(r.split(';', 1)[0]): r.split(';', 1)[1].rstrip('\n') for r in todo}
+            with open(cache, 'a', encoding='utf-8') as f:
+                for i, r in new.items():
+                    f.write(f"{inputs[i]}\t{r['prognos']};{r['låg']};{r['hög']};{r['modell']}\n")
+    return res, len(rows) - len(todo)
+
+
 def run_r_parallel(script, rows, jobs, tmp, tag):
     """Runs the R script on rows (id;h;known;y lines) split over jobs processes."""
     path = os.path.join(tmp, f'{tag}.R')
@@ -183,7 +214,9 @@ def main():
     ap.add_argument('--r-sample', type=int, default=200)
     ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1)
     ap.add_argument('--bench-ets')
-    ap.add_argument('--r-speed-series', type=int, default=100)
+    ap.add_argument('--r-speed-series', type=int, default=50)
+    ap.add_argument('--r-cache', help="file of R's answers by input (R needs ~1 s a case): "
+                    'reused for the same input, new answers appended')
     ap.add_argument('--keep')
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix='kkr-m3-')
@@ -253,9 +286,11 @@ def main():
                 known = sum(data[kod][(year, m)] for m in range(1, k + 1))
                 rows.append(r_row(i, [data[kod][p] for p in months], known, 12 - k))
             t0 = time.time()
-            r_res, _ = run_r_parallel(R_ACCURACY, rows, a.jobs, tmp, 'acc')
+            r_res, cached = run_r_cached(rows, a.jobs, tmp, a.r_cache)
             print(f'\nthe same {len(sample)} cases ({a.r_sample} per k, random.Random(3)) '
-                  f'with R forecast::ets ({time.time() - t0:.0f} s, {a.jobs} R processes)')
+                  f'with R forecast::ets ({time.time() - t0:.0f} s, {a.jobs} R processes'
+                  + (f'; {cached} answers from {a.r_cache}, computed by R on the identical '
+                     f'input' if cached else '') + ')')
             print('mean APE, %' + ' ' * 5 + ''.join('%8s' % f'k={k}' for k in KS)
                   + '   coverage 80 %')
             for label in ('kkr auto', 'kkr ets', 'kkr seasonal', 'R ets'):

@@ -223,6 +223,19 @@ static void test_auto(void)
         s6 += v[12 + i];
     CHECK_NEAR(bt.full[(1 * 12 + 6) * KKR_BACKTEST_METHODS + 1], 2 * s6, 1e-9);
     kkr_backtest_series_release(&bt);
+
+    /* Two years: no earlier year to learn from, so the weights are the priors: auto =
+     * (budget + runrate + seasonal + 2 ets) / 5, and its sd the same mean of the sds. */
+    struct kkr_series s2 = {v + 36, b + 36, 2, 0, 4, 0};
+    struct kkr_forecast a;
+    kkr_forecast_run(&kkr_forecast_auto, &s2, &opt, &a);
+    CHECK_STR(a.method, "kombination");
+    struct kkr_forecast fb = run(&kkr_forecast_budget, v + 36, b + 36, 2, 4);
+    struct kkr_forecast fr = run(&kkr_forecast_runrate, v + 36, b + 36, 2, 4);
+    struct kkr_forecast fs = run(&kkr_forecast_seasonal, v + 36, b + 36, 2, 4);
+    struct kkr_forecast fe = run(&kkr_forecast_ets, v + 36, b + 36, 2, 4);
+    CHECK_NEAR(a.full, (fb.full + fr.full + fs.full + 2 * fe.full) / 5, 1e-6);
+    CHECK_NEAR(a.sd, (fb.sd + fr.sd + fs.sd + 2 * fe.sd) / 5, 1e-6);
 }
 
 int main(void)
