@@ -9,6 +9,7 @@
 #include "kkr/csv.h"
 #include "kkr/money.h"
 #include "kkr/output.h"
+#include "kkr/report.h"
 #include "kkr/snapshot.h"
 #include "kkr/workbook.h"
 
@@ -277,22 +278,12 @@ enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
     return KKR_OK;
 }
 
-/* One CSV field, quoted when needed (RFC 4180) and otherwise exact. */
+/* One CSV field, quoted when needed (RFC 4180), formula-like text neutralised with a leading
+ * apostrophe (the CSV reader drops it again). */
 static void write_field(FILE *out, const char *s)
 {
-    if (!s)
-        return;
-    if (!strpbrk(s, ";\"\r\n")) {
-        fputs(s, out);
-        return;
-    }
-    fputc('"', out);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
-            fputc('"', out);
-        fputc(*p, out);
-    }
-    fputc('"', out);
+    if (s)
+        kkr_csv_write_text(out, s, ';');
 }
 
 void kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,

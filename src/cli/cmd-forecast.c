@@ -242,9 +242,10 @@ static void write_case(void *userdata, int unit, int kind, int year, int k, int 
                        double full, double low, double high, double outcome)
 {
     struct case_sink *sink = userdata;
-    fprintf(sink->fp, "%s;%s;%d;%d;%s;%.2f;%.2f;%.2f;%.2f\n", sink->wb->units[unit].code,
-            kkr_kind_name((enum kkr_kind)kind), year, k, kkr_backtest_method_name(method), full,
-            low, high, outcome);
+    /* the kod as a CSV text cell: quoted when needed, formula-like text neutralised */
+    kkr_csv_write_text(sink->fp, sink->wb->units[unit].code, ';');
+    fprintf(sink->fp, ";%s;%d;%d;%s;%.2f;%.2f;%.2f;%.2f\n", kkr_kind_name((enum kkr_kind)kind),
+            year, k, kkr_backtest_method_name(method), full, low, high, outcome);
 }
 
 static int run_backtest(const struct kkr_workbook *wb, const struct kkr_forecast_options *fopt,

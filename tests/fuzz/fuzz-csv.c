@@ -4,7 +4,8 @@
  * is valid UTF-8 (the reader converts or rejects everything else); a row's line numbers only
  * grow. Each field is then written back with kkr_csv_write_text (the writer of every CSV
  * output), read again, and must come back as kkr_csv_safe_text made it (trimmed, as the reader
- * trims), never starting with a formula character. */
+ * trims, and without the apostrophe it put before a formula character, which the reader
+ * drops); the written cell itself never starts with a formula character. */
 #include "fuzz-util.h"
 #include "kkr/csv.h"
 #include "kkr/report.h"
@@ -65,6 +66,11 @@ static void roundtrip(const char *text)
     const char *want = safe;
     size_t want_len = strlen(safe);
     kkr_text_trim(&want, &want_len);
+    /* the reader drops the apostrophe the writer puts before a formula character */
+    if (want_len >= 2 && want[0] == '\'' && strchr("=+-@\t\r", want[1])) {
+        want++;
+        want_len--;
+    }
 
     struct back b = {want, want_len, 0};
     struct kkr_diag diag;
