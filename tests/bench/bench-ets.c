@@ -1,7 +1,7 @@
 /* bench-ets.c — ets fits and year-total forecasts per second on the M3 monthly series
  *
- * usage: bench-ets M3.csv [REPEATS]   (default 3; M3.csv as ../shared/data/m3-monthly.csv:
- *                                      serie;år;månad;värde)
+ * usage: bench-ets M3.csv [REPEATS [MAX_SERIES]]   (default 3, all series; M3.csv as
+ *                                      ../shared/data/m3-monthly.csv: serie;år;månad;värde)
  * For every series: the last complete calendar year of the series is the forecast year, k = 6;
  * kkr_ets_fit (all models, AICc) on every month before July of that year, then
  * kkr_ets_forecast of July..December (point forecasts and the sd of the sum), the year total =
@@ -106,7 +106,7 @@ int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
     if (argc < 2) {
-        fprintf(stderr, "usage: bench-ets M3.csv [REPEATS]\n");
+        fprintf(stderr, "usage: bench-ets M3.csv [REPEATS [MAX_SERIES]]\n");
         return 2;
     }
     int repeats = argc > 2 ? atoi(argv[2]) : 3;
@@ -118,6 +118,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "bench-ets: cannot read series from %s\n", argv[1]);
         return 1;
     }
+    size_t all = count;
+    if (argc > 3 && strtoull(argv[3], NULL, 10) > 0 && strtoull(argv[3], NULL, 10) < count)
+        count = (size_t)strtoull(argv[3], NULL, 10);
     double best_wall = INFINITY, best_cpu = INFINITY, ape = 0;
     size_t used = 0;
     char models[16][8];
@@ -166,7 +169,7 @@ int main(int argc, char **argv)
     for (int j = 0; j < kinds; j++)
         printf(" %s %d", models[j], model_count[j]);
     printf("\n");
-    for (size_t i = 0; i < count; i++)
+    for (size_t i = 0; i < all; i++)
         free(s[i].y);
     free(s);
     return 0;
