@@ -1809,26 +1809,102 @@ static void put_field(FILE *fp, const char *s, char delim)
     fputc('"', fp);
 }
 
+enum { COL_UNIT, COL_KIND, COL_PERIOD, COL_AMOUNT, COL_COUNT };
+
+/* layout: the role (COL_*, or -1 for another column, left empty) of each of the ncol columns
+ * of the file written to; NULL = verksamhet;slag;period;belopp. */
 static void write_rows(FILE *fp, const struct kkr_import_result *r,
-                       const struct kkr_import_map *map, char delim, const char *eol)
+                       const struct kkr_import_map *map, char delim, const char *eol,
+                       const int *layout, size_t ncol)
 {
     static const char *const kind_names[KKR_KINDS] = {"intäkt", "kostnad"};
+    static const int standard[COL_COUNT] = {COL_UNIT, COL_KIND, COL_PERIOD, COL_AMOUNT};
+    if (!layout) {
+        layout = standard;
+        ncol = COL_COUNT;
+    }
     char amount[48];
     for (size_t i = 0; i < r->cell_count; i++) {
         const struct kkr_import_cell *c = &r->cells[i];
-        kkr_csv_write_text(fp, map->targets[c->target].name, delim); /* neutralised text */
-        fprintf(fp, "%c%s%c%06d%c", delim, kind_names[c->kind], delim, c->period, delim);
-        kkr_import_format_ore(amount, c->amount_ore, NULL);
-        put_field(fp, amount, delim);
+        for (size_t k = 0; k < ncol; k++) {
+            if (k)
+                fputc(delim, fp);
+            switch (layout[k]) {
+            case COL_UNIT:
+                kkr_csv_write_text(fp, map->targets[c->target].name, delim); /* neutralised */
+                break;
+            case COL_KIND:
+                fputs(kind_names[c->kind], fp);
+                break;
+            case COL_PERIOD:
+                fprintf(fp, "%06d", c->period);
+                break;
+            case COL_AMOUNT:
+                kkr_import_format_ore(amount, c->amount_ore, NULL);
+                put_field(fp, amount, delim);
+                break;
+            default:
+                break;
+            }
+        }
         fputs(eol, fp);
     }
+}
+
+/* The roles of the columns of an existing utfall.csv's header line (the workbook's header
+ * names), so that imported rows follow the file's own column order. Returns the column count,
+ * or 0 when a role is missing or there are too many columns (then the standard order). */
+static size_t utfall_layout(const char *h, size_t len, char delim, int *layout, size_t max)
+{
+    static const char *const aliases[COL_COUNT] = {
+        "verksamhet|unit|kod|code", "slag|kind|typ", "period|månad|month", "belopp|amount|summa",
+    };
+    if (len >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) {
+        h += 3;
+        len -= 3;
+    }
+    while (len && (h[len - 1] == '\r' || h[len - 1] == '\n'))
+        len--;
+    size_t n = 0;
+    bool seen[COL_COUNT] = {false, false, false, false};
+    for (size_t i = 0; i <= len;) {
+        size_t j = i;
+        bool quoted = false;
+        while (j < len && (quoted || h[j] != delim)) {
+            if (h[j] == '"')
+                quoted = !quoted;
+            j++;
+        }
+        const char *name = h + i;
+        size_t nl = j - i;
+        trim(&name, &nl);
+        if (nl >= 2 && name[0] == '"' && name[nl - 1] == '"') {
+            name++;
+            nl -= 2;
+        }
+        if (n == max)
+            return 0;
+        layout[n] = -1;
+        for (int k = 0; k < COL_COUNT; k++)
+            if (!seen[k] && name_matches(aliases[k], name, nl)) {
+                layout[n] = k;
+                seen[k] = true;
+                break;
+            }
+        n++;
+        i = j + 1;
+    }
+    for (int k = 0; k < COL_COUNT; k++)
+        if (!seen[k])
+            return 0;
+    return n;
 }
 
 enum kkr_status kkr_import_write(FILE *fp, const struct kkr_import_result *r,
                                  const struct kkr_import_map *map, struct kkr_diag *diag)
 {
     fputs("verksamhet;slag;period;belopp\n", fp);
-    write_rows(fp, r, map, ';', "\n");
+    write_rows(fp, r, map, ';', "\n", NULL, 0);
     if (ferror(fp))
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "write error");
     return KKR_OK;
@@ -1898,7 +1974,7 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
     }
     struct merge_rows m = {0};
     m.res = r;
-    static const struct kkr_csv_column cols[] = {{"period", true}, {NULL, false}};
+    static const struct kkr_csv_column cols[] = {{"period|månad|month", true}, {NULL, false}};
     st = kkr_csv_read_buffer(utfall_path, data, len, cols, merge_row, &m, diag, NULL);
     if (st != KKR_OK)
         goto out;
@@ -1934,7 +2010,9 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
     }
     if (!last_has_nl && r->cell_count)
         fputs(eol, fp);
-    write_rows(fp, r, map, delim, eol);
+    int layout[64];
+    size_t ncol = utfall_layout(data, hlen, delim, layout, sizeof layout / sizeof layout[0]);
+    write_rows(fp, r, map, delim, eol, ncol ? layout : NULL, ncol);
     if (ferror(fp))
         st = kkr_fail(diag, KKR_ERR_IO, utfall_path, 0, 0, "write error");
 out:
