@@ -310,7 +310,8 @@ const struct kkr_forecast_method kkr_forecast_seasonal = {
 const struct kkr_forecast_method kkr_forecast_ets = {
     "ets", 1, run_ets, "exponential smoothing (Holt-Winters, chosen by AICc)"};
 const struct kkr_forecast_method kkr_forecast_auto = {
-    "auto", 0, run_auto, "per series the method with the smallest backtest error at the same k"};
+    "auto", 0, run_auto,
+    "budget, runrate, seasonal and ets weighted by their backtest errors per series"};
 
 const struct kkr_forecast_method *const kkr_forecast_methods[] = {
     &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,

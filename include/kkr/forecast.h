@@ -109,7 +109,7 @@ void kkr_ets_forecast(const struct kkr_ets_model *model, const double *y, int n,
 
 /* ---- backtest: replaying earlier years ---- */
 
-#define KKR_BACKTEST_METHODS 5  /* budget, runrate, trend, seasonal, ets (auto is chosen) */
+#define KKR_BACKTEST_METHODS 5  /* budget, runrate, trend, seasonal, ets (auto combines) */
 
 /* For one series, the base methods' year-end forecasts for every earlier complete year y
  * (index in the series' years, y < years - 1) and k = 1..11. */
@@ -128,7 +128,7 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                                             struct kkr_diag *diag);
 void kkr_backtest_series_release(struct kkr_backtest_series *b);
 
-/* auto for year y at month k from the table (years before y only): the chosen (or combined)
+/* auto for year y at month k from the table (years before y only): the learned combination
  * forecast; needs the base forecasts of year y in the table (or from a fresh run). */
 void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
                               const double *base_full, const double *base_sd,
