@@ -864,7 +864,7 @@ static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
         }
         const struct kkr_chart_row *src = &ch->rows[i];
         r->label = src->label ? src->label : "";
-        r->depth = src->depth;
+        r->depth = src->depth < 8 ? src->depth : 8; /* indentation only: a deep tree stays drawable */
         r->bold = src->total;
         r->rule = src->total && i > 0;
         if (ch->kind == KKR_CHART_AVVIKELSE) {

@@ -231,7 +231,7 @@ static void table_row(struct page *p, const char *first_col, const char *name, i
                       bool bold, const struct kkr_figures *f, bool shade)
 {
     const PangoFontDescription *fd = bold ? p->tbold : p->tbody;
-    double indent = depth * 9.0;
+    double indent = (depth < 8 ? depth : 8) * 9.0; /* a hostile deep tree stays on the page */
     double h = layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
     if (p->y + h + 3 > PAGE_H - MARGIN_BOTTOM) {
         new_page(p);

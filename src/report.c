@@ -214,12 +214,20 @@ struct text_layout {
     size_t width[MAX_COLUMNS];
 };
 
+/* Indentation levels shown in text and Markdown: deeper rows indent no further, so that a
+ * hostile 100 000-level tree gives 100 000 lines, not gigabytes of spaces (issue 7). */
+#define MAX_INDENT 12
+static size_t indent_of(int depth)
+{
+    return 2 * (size_t)(depth < MAX_INDENT ? depth : MAX_INDENT);
+}
+
 static void measure(struct text_layout *lay, const struct line *lines, size_t n,
                     const struct column **cols, size_t ncols, const struct kkr_report_options *opt)
 {
     char buf[128];
     for (size_t i = 0; i < n; i++) {
-        size_t w = kkr_utf8_width(lines[i].name, strlen(lines[i].name)) + 2 * (size_t)lines[i].depth;
+        size_t w = kkr_utf8_width(lines[i].name, strlen(lines[i].name)) + indent_of(lines[i].depth);
         if (w > lay->name_width)
             lay->name_width = w;
         for (size_t c = 0; c < ncols; c++) {
@@ -285,8 +293,8 @@ static void text_rows(FILE *out, const struct text_layout *lay, const struct lin
 {
     char buf[128];
     for (size_t i = 0; i < n; i++) {
-        pad(out, 2 * (size_t)lines[i].depth);
-        put_aligned(out, lines[i].name, lay->name_width - 2 * (size_t)lines[i].depth, false);
+        pad(out, indent_of(lines[i].depth));
+        put_aligned(out, lines[i].name, lay->name_width - indent_of(lines[i].depth), false);
         for (size_t c = 0; c < ncols; c++) {
             struct value v = column_value(cols[c], lines[i].f, lines[i].then);
             format_value(buf, sizeof buf, &v, opt->unit, &KKR_STYLE_TEXT);
@@ -476,7 +484,7 @@ static void write_md_table(FILE *out, const struct kkr_report_options *opt,
     fputc('\n', out);
     for (size_t i = 0; i < n; i++) {
         fputs("| ", out);
-        for (int d = 0; d < lines[i].depth; d++)
+        for (size_t d = 0; d < indent_of(lines[i].depth) / 2; d++)
             fputs("&emsp;", out);
         if (lines[i].is_total)
             fputs("**", out);
