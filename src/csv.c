@@ -291,6 +291,24 @@ static void split_line(struct reader *r, const char *line, size_t len, char deli
     on_record(-1, r);
 }
 
+/* The length of the line at s without its terminator: a line ends at LF, CR LF or a lone CR
+ * (old Mac files; libcsv ends a record at any of them, so two records never share a line
+ * number). memchr does the scanning: this loop runs once per line of the largest files. */
+static size_t line_length(const char *s, size_t left)
+{
+    const char *nl = memchr(s, '\n', left);
+    size_t n = nl ? (size_t)(nl - s) : left;
+    const char *cr = memchr(s, '\r', n);
+    if (!cr)
+        return n;
+    size_t at = (size_t)(cr - s);
+    /* the first CR before the LF: a lone CR unless the LF follows it right away; with no LF
+     * at all, any CR ends the line (at the end of the file too) */
+    if (at + 1 < n || !nl)
+        return at;
+    return n; /* CR LF: the CR stays in the line and is dropped as part of the terminator */
+}
+
 /* True when a line holds only spaces, tabs and its terminator (libcsv skips such a line). */
 static bool line_is_blank(const char *s, size_t n)
 {
@@ -451,10 +469,7 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
     while (pos < text_len && r.status == KKR_OK) {
         /* a line ends at LF, CR LF or a lone CR (old Mac files; libcsv ends a record at
          * any of them, so two records never share a line number) */
-        size_t n = 0;
-        while (pos + n < text_len && text[pos + n] != '\n' &&
-               !(text[pos + n] == '\r' && (pos + n + 1 >= text_len || text[pos + n + 1] != '\n')))
-            n++;
+        size_t n = line_length(text + pos, text_len - pos);
         size_t content = n;
         if (content > 0 && text[pos + content - 1] == '\r')
             content--;
@@ -478,6 +493,7 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
         pos += n;
         r.line++;
     }
+    r.line--; /* a record still open at the end lies on the last line, not past it */
     if (r.status == KKR_OK && csv_fini(&p, on_field, on_record, &r) != 0 && r.status == KKR_OK)
         r.status = kkr_fail(diag, KKR_ERR_SYNTAX, name,
                             r.field_count ? r.row_line : r.last_end_line + 1,

@@ -10,6 +10,16 @@ bool kkr_utf8_valid(const char *s, size_t len, size_t *bad_offset)
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
     while (i < len) {
+        /* skip ASCII eight bytes at a time: most of a ledger is ASCII */
+        while (i + 8 <= len) {
+            uint64_t word;
+            memcpy(&word, u + i, sizeof word);
+            if (word & 0x8080808080808080ULL)
+                break;
+            i += 8;
+        }
+        if (i >= len)
+            break;
         unsigned char c = u[i];
         size_t n;
         uint32_t cp;

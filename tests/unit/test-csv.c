@@ -157,6 +157,10 @@ static void test_fast_path_matches_libcsv(void)
         "verksamhet;belopp\nPO\"L;1\n",
         "verksamhet;belopp;kommentar\nPOL;1;\"a \"\"b\"\"\"\nFOV;\t2\t;c\n",
         "verksamhet;belopp\nPOL\n",
+        "verksamhet;belopp\r\r\nPOL;1\r\n",
+        "verksamhet;belopp\nPO\rL;1\nFOV;2\r",
+        "verksamhet;belopp\nPOL;1\r\nFOV;2\rSB;3\n\rHT;4",
+        "verksamhet;belopp\n\"A\r\nB\";1\r\nC;2\r\n",
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         same_both_ways("case.csv", cases[i], strlen(cases[i]));

@@ -10,6 +10,12 @@ int main(void)
     CHECK(kkr_utf8_valid("Äldreomsorg", strlen("Äldreomsorg"), NULL));
     CHECK(!kkr_utf8_valid("ab\xc4" "c", 4, &bad));
     CHECK_INT(bad, 2);
+    /* past the eight-byte ASCII skip: the offset is still the bad byte's */
+    CHECK(!kkr_utf8_valid("0123456789abcdefg\xff" "xyz", 21, &bad));
+    CHECK_INT(bad, 17);
+    CHECK(kkr_utf8_valid("0123456789abcdef\xc3\xa4", 18, NULL));
+    CHECK(!kkr_utf8_valid("01234567\xc3", 9, &bad));
+    CHECK_INT(bad, 8);
     CHECK(!kkr_utf8_valid("\xc0\xaf", 2, &bad));           /* overlong '/' */
     CHECK(!kkr_utf8_valid("\xed\xa0\x80", 3, &bad));       /* surrogate */
     CHECK(!kkr_utf8_valid("\xe2\x82", 2, &bad));           /* cut short */
