@@ -1202,12 +1202,31 @@ static enum kkr_status fast_row(struct reader *r, const char *s, size_t n,
     return handle_row(r, f, fl, r->line);
 }
 
+/* A line of buf ends at fe (its terminator, if any, runs to next): a line with a quote, or
+ * inside a quoted field, goes to libcsv; else its last field is taken and the fast path ends
+ * the row. ls and fs are where the line and its last field start, fi that field's index. */
+static enum kkr_status end_line(struct reader *r, const char *buf, size_t ls, size_t fs,
+                                size_t fe, size_t next, size_t fi, bool quoted,
+                                const char *f[KKR_IMPORT_ROLES], size_t fl[KKR_IMPORT_ROLES])
+{
+    if (quoted || r->opt->slow_path_only || r->csv.pstate != 0)
+        return slow_line(r, buf + ls, next - ls);
+    if (fe > fs && buf[fe - 1] == '\r')
+        fe--;
+    if (fe <= ls)
+        return KKR_OK;
+    if (fi < r->header_count && r->col_role[fi] >= 0) {
+        f[r->col_role[fi]] = buf + fs;
+        fl[r->col_role[fi]] = fe - fs;
+    }
+    return fast_row(r, buf + ls, fe - ls, f, fl, fi + 1);
+}
+
 /* Processes the complete lines of buf[0..len); at eof the last line may lack its newline.
  * *used gets the bytes consumed. */
 static enum kkr_status process_lines(struct reader *r, const char *buf, size_t len, bool eof,
                                      size_t *used)
 {
-    const bool slow_only = r->opt->slow_path_only;
     const size_t hc = r->header_count;
     const signed char *col_role = r->col_role;
     const char delim = r->delim;
@@ -1279,20 +1298,7 @@ static enum kkr_status process_lines(struct reader *r, const char *buf, size_t l
                     quoted = true;
             } else {
                 /* end of line at pos */
-                if (quoted || slow_only || r->csv.pstate != 0) {
-                    st = slow_line(r, buf + ls, pos + 1 - ls);
-                } else {
-                    size_t fe = pos;
-                    if (fe > fs && buf[fe - 1] == '\r')
-                        fe--;
-                    if (fe > ls) {
-                        if (fi < hc && col_role[fi] >= 0) {
-                            f[col_role[fi]] = buf + fs;
-                            fl[col_role[fi]] = fe - fs;
-                        }
-                        st = fast_row(r, buf + ls, fe - ls, f, fl, fi + 1);
-                    }
-                }
+                st = end_line(r, buf, ls, fs, pos, pos + 1, fi, quoted, f, fl);
                 if (st != KKR_OK)
                     goto done;
                 r->line++;
@@ -1310,20 +1316,7 @@ static enum kkr_status process_lines(struct reader *r, const char *buf, size_t l
     }
     if (eof && ls < len) {
         /* the last line has no newline */
-        if (quoted || slow_only || r->csv.pstate != 0) {
-            st = slow_line(r, buf + ls, len - ls);
-        } else {
-            size_t fe = len;
-            if (fe > fs && buf[fe - 1] == '\r')
-                fe--;
-            if (fe > ls) {
-                if (fi < hc && col_role[fi] >= 0) {
-                    f[col_role[fi]] = buf + fs;
-                    fl[col_role[fi]] = fe - fs;
-                }
-                st = fast_row(r, buf + ls, fe - ls, f, fl, fi + 1);
-            }
-        }
+        st = end_line(r, buf, ls, fs, len, len, fi, quoted, f, fl);
         if (st != KKR_OK)
             goto done;
         ls = len;
