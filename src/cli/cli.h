@@ -56,6 +56,14 @@ bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *perio
 bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit);
 bool cli_parse_format(const char *arg, enum kkr_format *format);
 
+/* The A4 nämnd report (kkr report --pdf), from the same roll-up as the tables; with fset
+ * (kkr report --forecast) the ackumulerat chart shows the interval band. In cmd-chart.c. */
+struct kkr_forecast_set;
+int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+                         enum kkr_display_unit unit, const char *pdf_path,
+                         const char *measures_path, const char *baseline_arg,
+                         const struct kkr_forecast_set *fset);
+
 /* Flushes and closes stdout; reports a write error (e.g. /dev/full). Returns the exit code to
  * use: code unchanged, or EXIT_BAD_INPUT on a write error. */
 int cli_finish_stdout(int code);

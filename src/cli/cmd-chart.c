@@ -207,17 +207,13 @@ static int build_set(const struct kkr_workbook *wb, const struct kkr_rollup *rol
     return code;
 }
 
-/* Used by kkr report --pdf (cmd-report.c): the A4 report with the same roll-up as the tables. */
 int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
                          enum kkr_display_unit unit, const char *pdf_path,
-                         const char *measures_path, const char *baseline_arg);
-
-int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
-                         enum kkr_display_unit unit, const char *pdf_path,
-                         const char *measures_path, const char *baseline_arg)
+                         const char *measures_path, const char *baseline_arg,
+                         const struct kkr_forecast_set *fset)
 {
     struct kkr_chart_set set;
-    int code = build_set(wb, rollup, unit, -1, measures_path, baseline_arg, NULL, &set);
+    int code = build_set(wb, rollup, unit, -1, measures_path, baseline_arg, fset, &set);
     if (code != EXIT_OK)
         return code;
     struct kkr_diag diag;

@@ -167,7 +167,6 @@ static int run(int argc, char **argv)
     bool have_then = false;
     memset(&then, 0, sizeof then);
     st = kkr_rollup_build(wb, period, fill, &rollup, &diag);
-    kkr_forecast_set_free(fset); /* the roll-up holds copies (forecast, issue 3) */
     if (st == KKR_OK && compare_arg) {
         int year, month;
         struct kkr_snapshot *snap = NULL;
@@ -176,6 +175,7 @@ static int run(int argc, char **argv)
         if (!kkr_period_parse(compare_arg, strlen(compare_arg), &year, &month) || month == 0) {
             cli_error("--compare '%s': expected YYYYMM of a locked snapshot", compare_arg);
             kkr_rollup_release(&rollup);
+            kkr_forecast_set_free(fset);
             kkr_workbook_free(wb);
             return EXIT_BAD_INPUT;
         }
@@ -193,6 +193,7 @@ static int run(int argc, char **argv)
             kkr_rollup_release(&rollup);
     }
     if (st != KKR_OK) {
+        kkr_forecast_set_free(fset);
         kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
@@ -203,11 +204,8 @@ static int run(int argc, char **argv)
         goto done;
     }
     if (pdf_arg) {
-        /* in cmd-chart.c: the A4 report from this same roll-up, so the figures are identical */
-        extern int cli_chart_report_pdf(const struct kkr_workbook *, const struct kkr_rollup *,
-                                        enum kkr_display_unit, const char *, const char *,
-                                        const char *);
-        code = cli_chart_report_pdf(wb, &rollup, opt.unit, pdf_arg, measures_arg, NULL);
+        /* the A4 report from this same roll-up, so the figures are identical */
+        code = cli_chart_report_pdf(wb, &rollup, opt.unit, pdf_arg, measures_arg, NULL, fset);
         goto done;
     }
 
@@ -225,6 +223,7 @@ done:
     if (have_then)
         kkr_rollup_release(&then);
     kkr_rollup_release(&rollup);
+    kkr_forecast_set_free(fset); /* the roll-up holds copies; the PDF's band used the set */
     kkr_workbook_free(wb);
     return code;
 }

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """check-pdf-report.py — kkr report --pdf holds every figure of the follow-up tables (issue 5).
 
-usage: check-pdf-report.py KKR WORKBOOK [MEASURES]
+usage: check-pdf-report.py KKR WORKBOOK [MEASURES] [--forecast METHOD --period YYYYMM]
+
+With --forecast the report is `kkr report --forecast METHOD --period YYYYMM --pdf` of a copy of
+WORKBOOK without prognos.csv, so every helår prognos is computed: the tables must still match
+the CSV output of the same options, and the ackumulerat chart must carry the interval band.
 
 Writes the A4 report with `kkr report WORKBOOK --pdf` (for --unit kkr and kr), extracts its text
 with pdftotext (poppler-utils) and checks, row by row and in table order, that each row of
@@ -76,13 +80,24 @@ def main():
     if not shutil.which("pdftotext"):
         print("pdftotext not found (apt-get install poppler-utils): skipped")
         return 77
-    kkr, wb = sys.argv[1], sys.argv[2]
-    measures = sys.argv[3] if len(sys.argv) > 3 else None
-    env_date = dict(os.environ)
+    argv = sys.argv[1:]
+    extra = []
+    while "--forecast" in argv or "--period" in argv:
+        i = argv.index("--forecast") if "--forecast" in argv else argv.index("--period")
+        extra += argv[i:i + 2]
+        del argv[i:i + 2]
+    kkr, wb = argv[0], argv[1]
+    measures = argv[2] if len(argv) > 2 else None
+    forecast = "--forecast" in extra
     with tempfile.TemporaryDirectory(prefix="kkr-pdf-report-") as tmp:
+        if forecast:
+            copy = os.path.join(tmp, "workbook")
+            shutil.copytree(wb, copy)
+            os.remove(os.path.join(copy, "prognos.csv"))
+            wb = copy
         for unit in ("kkr", "kr"):
             pdf = os.path.join(tmp, "rapport-%s.pdf" % unit)
-            args = [kkr, "report", wb, "--unit", unit, "--pdf", pdf]
+            args = [kkr, "report", wb] + extra + ["--unit", unit, "--pdf", pdf]
             if measures:
                 args += ["--measures", measures]
             run(args)
@@ -92,10 +107,10 @@ def main():
             text = collapse(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", pdf, "-"],
                                            capture_output=True, check=True).stdout.decode())
             units = list(csv.DictReader(io.StringIO(run(
-                [kkr, "report", wb, "--format", "csv", "--unit", unit])), delimiter=";"))
+                [kkr, "report", wb, "--format", "csv", "--unit", unit] + extra)), delimiter=";"))
             slag = list(csv.DictReader(io.StringIO(run(
-                [kkr, "report", wb, "--format", "csv", "--table", "slag", "--unit", unit])),
-                delimiter=";"))
+                [kkr, "report", wb, "--format", "csv", "--table", "slag", "--unit", unit] +
+                extra)), delimiter=";"))
             cols = ["budget_period", "utfall_period", "avvikelse_period", "budget_helår",
                     "prognos_helår", "avvikelse_helår"]
             if len(units) < 2 or len(slag) != 3:
@@ -107,6 +122,10 @@ def main():
             figures = 6 * (len(units) + len(slag))
             if "Belopp i %s" % unit not in text:
                 fail("'Belopp i %s' not in the title block" % unit)
+            if forecast and "Prognosintervall 80 %" not in text:
+                fail("--forecast: no interval band (legend 'Prognosintervall 80 %') in the report")
+            if forecast and not any(r.get("beräknad") == "ja" for r in units):
+                fail("--forecast: no row of the csv table is marked as computed")
             if unit == "kkr":
                 # comments of prognos.csv under their units
                 path = os.path.join(wb, "prognos.csv")
