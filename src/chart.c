@@ -1318,6 +1318,10 @@ static bool canvas_open(struct canvas *c, cairo_t *cr, const struct kkr_chart *c
     cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
     pango_cairo_context_set_font_options(pc, fo);
     cairo_font_options_destroy(fo);
+    /* Glyph positions unrounded: pango rounds them to whole device units, which at 1 unit =
+     * 1 pt (PDF, SVG, measuring) bent the spacing of 10 pt text visibly, and made a text's
+     * width depend on the surface's scale. */
+    pango_context_set_round_glyph_positions(pc, FALSE);
     pango_layout_context_changed(c->layout);
     c->font = pango_font_description_from_string("DejaVu Sans");
     pango_font_description_set_absolute_size(c->font, c->fs * PANGO_SCALE);
@@ -1341,13 +1345,18 @@ static void canvas_close(struct canvas *c)
     pango_font_description_free(c->title);
 }
 
-double kkr_chart_natural_height(const struct kkr_chart *chart, double width_pt)
+/* The natural height, measured with text at the scale it will be drawn: pango keeps the fonts
+ * it loaded per size and transformation, so measuring at the drawing's scale lets the drawing
+ * reuse them instead of loading (and sorting in fontconfig) every font a second time. The
+ * layout does not depend on the scale: no hinting, no hinted metrics. */
+static double natural_height_at(const struct kkr_chart *chart, double width_pt, double scale)
 {
     if (chart->kind == KKR_CHART_ACKUMULERAT || chart->kind == KKR_CHART_PROGNOSHISTORIK)
         return round(width_pt * 9.0 / 16.0);
     /* Bar charts: lay out on a tiny recording surface to measure. */
     cairo_surface_t *s = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
     cairo_t *cr = cairo_create(s);
+    cairo_scale(cr, scale, scale);
     struct kkr_chart copy = *chart;
     copy.text_log = NULL;
     copy.bar_log = NULL;
@@ -1376,6 +1385,11 @@ double kkr_chart_natural_height(const struct kkr_chart *chart, double width_pt)
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     return ceil(h);
+}
+
+double kkr_chart_natural_height(const struct kkr_chart *chart, double width_pt)
+{
+    return natural_height_at(chart, width_pt, 1.0);
 }
 
 enum kkr_status kkr_chart_draw(cairo_t *cr, const struct kkr_chart *chart, double width,
@@ -1480,7 +1494,7 @@ static bool png_write(cairo_surface_t *img, double dpi, FILE *fp)
     png_chunk(&o, "pHYs", phys, sizeof phys);
 
     size_t row_len = (size_t)w * 3 + 1;
-    unsigned char *rows = malloc(row_len * 2);
+    unsigned char *rows = malloc(row_len * 2 + 1); /* + 1: the Sub loop's 4-byte stores */
     size_t cap = 1 << 17;
     unsigned char *zbuf = malloc(cap);
     z_stream z;
@@ -1501,18 +1515,28 @@ static bool png_write(cairo_surface_t *img, double dpi, FILE *fp)
                                        : NULL;
             bool same = up && memcmp(px, up, (size_t)w * 4) == 0;
             unsigned char *r = cur + 1;
-            for (int x = 0; x < w; x++) {
-                r[3 * x] = (unsigned char)(px[x] >> 16);
-                r[3 * x + 1] = (unsigned char)(px[x] >> 8);
-                r[3 * x + 2] = (unsigned char)px[x];
-            }
             if (same) { /* Up: every byte minus the one above is zero */
                 cur[0] = 2;
                 memset(r, 0, (size_t)w * 3);
-            } else {    /* Sub: each byte minus the one three to the left */
+            } else {    /* Sub: each byte minus the one three to the left (0 left of x = 0) */
                 cur[0] = 1;
-                for (size_t i = (size_t)w * 3; i-- > 3;)
-                    r[i] = (unsigned char)(r[i] - r[i - 3]);
+                uint32_t left = 0;
+                for (int x = 0; x < w; x++, r += 3) {
+                    uint32_t p = px[x];
+                    /* byte-wise differences; the low byte of a difference depends only on
+                     * the low bytes. Four bytes stored, the fourth overwritten next (the row
+                     * buffer has one spare byte). */
+                    uint32_t dr = ((p >> 16) - (left >> 16)) & 0xff;
+                    uint32_t dg = ((p >> 8) - (left >> 8)) & 0xff;
+                    uint32_t db = (p - left) & 0xff;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+                    uint32_t d = dr << 24 | dg << 16 | db << 8;
+#else
+                    uint32_t d = dr | dg << 8 | db << 16;
+#endif
+                    memcpy(r, &d, 4);
+                    left = p;
+                }
             }
             z.next_in = cur;
             z.avail_in = (uInt)row_len;
@@ -1551,7 +1575,8 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
                                 struct kkr_diag *diag)
 {
     double w = size->width_pt;
-    double h = size->height_pt > 0 ? size->height_pt : kkr_chart_natural_height(chart, w);
+    double scale = format == KKR_CHART_PNG ? size->dpi / 72.0 : 1.0;
+    double h = size->height_pt > 0 ? size->height_pt : natural_height_at(chart, w, scale);
     struct kkr_output o;
     enum kkr_status st = kkr_output_open(&o, path, false, diag);
     if (st != KKR_OK)
@@ -1560,7 +1585,6 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
     unsigned char *pixels = MAP_FAILED;
     size_t pixels_len = 0;
     if (format == KKR_CHART_PNG) {
-        double scale = size->dpi / 72.0;
         int pw = (int)lround(w * scale), ph = (int)lround(h * scale);
         /* The pixels in one pre-faulted mapping: touching fresh pages one fault at a time
          * cost more than drawing them (a 1600 px chart is some 2 500 pages). */
@@ -1575,7 +1599,11 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
         else
             s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, pw, ph);
         cairo_t *cr = cairo_create(s);
-        cairo_scale(cr, (double)pw / w, (double)ph / h);
+        /* the same scale both ways as the measuring above (the fonts are reused); the pixel
+         * size is rounded, so white first where the last partial row or column would stay */
+        cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_paint(cr);
+        cairo_scale(cr, scale, scale);
         st = kkr_chart_draw(cr, chart, w, h, diag);
         cairo_status_t cs = cairo_status(cr);
         cairo_destroy(cr);

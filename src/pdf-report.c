@@ -42,6 +42,8 @@ static void font_setup(struct page *p, PangoLayout *layout)
     cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
     pango_cairo_context_set_font_options(pc, fo);
     cairo_font_options_destroy(fo);
+    /* glyphs where the font puts them, not rounded to whole points (see canvas_open) */
+    pango_context_set_round_glyph_positions(pc, FALSE);
     pango_layout_context_changed(layout);
     if (p->body)
         return;
