@@ -8,7 +8,8 @@ scripts/install-deps.sh
 ninja -C build >/dev/null
 build/kkr check budgets/smedjebacken-2020 >/dev/null
 build/kkr report budgets/smedjebacken-2020
-if build/kkr chart --help >/dev/null 2>&1 && build/kkr chart budgets/smedjebacken-2020 --all -o build/charts/ 2>/dev/null; then
+if build/kkr chart --help >/dev/null 2>&1 && build/kkr chart budgets/smedjebacken-2020 --all -o build/charts/ \
+        --measures budgets/smedjebacken-2020/atgarder-maj.csv --baseline 202004 2>/dev/null; then
     echo
     echo "Diagram: $(ls build/charts/ | tr '\n' ' ')(i build/charts/)"
 fi

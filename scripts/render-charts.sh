@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Renders the standard chart set of the bundled example into charts/ (PNG, 1600 px wide), as
-# shown in README.md: kkr chart --all with the measures of May 2020 for the brygga.
+# shown in README.md: kkr chart --all; the brygga is § 56 of the seed protocol, from the
+# forecast locked in April 2020 through the measures of May to the May forecast.
 # Builds kkr first when needed. KKR_BUILD picks the build folder (default: build).
 set -eu
 cd "$(dirname "$0")/.."
@@ -9,5 +10,6 @@ build=${KKR_BUILD:-build}
 ninja -C "$build" kkr >/dev/null
 example=budgets/smedjebacken-2020
 # The same input gives the same bytes; the PDF date would come from SOURCE_DATE_EPOCH.
-"$build/kkr" chart "$example" --all -o charts/ --measures "$example/atgarder-maj.csv"
+"$build/kkr" chart "$example" --all -o charts/ --measures "$example/atgarder-maj.csv" \
+    --baseline 202004
 ls -l charts/*.png | awk '{ printf "%8d  %s\n", $5, $NF }'

@@ -31,11 +31,13 @@ static const char usage[] =
     /* -- chart (issue 5): usage -- */
     "  --pdf FILE          write the A4 nämnd report (tables, comments, charts) as PDF\n"
     "  --measures FILE     with --pdf: add the bridge (brygga) of these measures\n"
+    "  --baseline YYYYMM   with --measures: the bridge starts from a locked snapshot (the\n"
+    "                      measures taken since), not from the current prognos\n"
     "";
 
 enum {
     OPT_FORMAT = 256, OPT_UNIT, OPT_PERIOD, OPT_TABLE, OPT_COLUMNS, OPT_COMPARE, OPT_EXCEL,
-    OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL,
+    OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL, OPT_BASELINE,
 };
 
 static bool parse_columns(const char *arg, unsigned *columns)
@@ -77,12 +79,14 @@ static int run(int argc, char **argv)
         {"level", required_argument, NULL, OPT_LEVEL},
         {"pdf", required_argument, NULL, OPT_PDF},
         {"measures", required_argument, NULL, OPT_MEASURES},
+        {"baseline", required_argument, NULL, OPT_BASELINE},
         {0},
     };
     struct kkr_report_options opt;
     kkr_report_options_init(&opt);
     const char *period_arg = NULL, *compare_arg = NULL, *output = "-", *table_arg = NULL;
     const char *forecast_arg = NULL, *level_arg = NULL, *pdf_arg = NULL, *measures_arg = NULL;
+    const char *baseline_arg = NULL;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
@@ -108,6 +112,7 @@ static int run(int argc, char **argv)
         case OPT_LEVEL: level_arg = optarg; break;
         case OPT_PDF: pdf_arg = optarg; break;
         case OPT_MEASURES: measures_arg = optarg; break;
+        case OPT_BASELINE: baseline_arg = optarg; break;
         default: return cli_option_error(&cmd_report, argc, argv, "o:");
         }
     }
@@ -203,9 +208,14 @@ static int run(int argc, char **argv)
         code = cli_usage_error(&cmd_report, "--measures goes with --pdf");
         goto done;
     }
+    if (baseline_arg && !measures_arg) {
+        code = cli_usage_error(&cmd_report, "--baseline goes with --pdf and --measures");
+        goto done;
+    }
     if (pdf_arg) {
         /* the A4 report from this same roll-up, so the figures are identical */
-        code = cli_chart_report_pdf(wb, &rollup, opt.unit, pdf_arg, measures_arg, NULL, fset);
+        code = cli_chart_report_pdf(wb, &rollup, opt.unit, pdf_arg, measures_arg, baseline_arg,
+                                    fset);
         goto done;
     }
 

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """check-pdf-report.py — kkr report --pdf holds every figure of the follow-up tables (issue 5).
 
-usage: check-pdf-report.py KKR WORKBOOK [MEASURES] [--forecast METHOD --period YYYYMM]
+usage: check-pdf-report.py KKR WORKBOOK [MEASURES [--baseline YYYYMM]]
+                           [--forecast METHOD --period YYYYMM]
+
+With --baseline the bridge must start from that snapshot and show the unexplained rest.
 
 With --forecast the report is `kkr report --forecast METHOD --period YYYYMM --pdf` of a copy of
 WORKBOOK without prognos.csv, so every helår prognos is computed: the tables must still match
@@ -86,6 +89,11 @@ def main():
         i = argv.index("--forecast") if "--forecast" in argv else argv.index("--period")
         extra += argv[i:i + 2]
         del argv[i:i + 2]
+    baseline = None
+    if "--baseline" in argv:
+        i = argv.index("--baseline")
+        baseline = argv[i + 1]
+        del argv[i:i + 2]
     kkr, wb = argv[0], argv[1]
     measures = argv[2] if len(argv) > 2 else None
     forecast = "--forecast" in extra
@@ -99,7 +107,7 @@ def main():
             pdf = os.path.join(tmp, "rapport-%s.pdf" % unit)
             args = [kkr, "report", wb] + extra + ["--unit", unit, "--pdf", pdf]
             if measures:
-                args += ["--measures", measures]
+                args += ["--measures", measures] + (["--baseline", baseline] if baseline else [])
             run(args)
             if not os.path.exists(pdf):
                 fail("%s not written" % pdf)
@@ -141,13 +149,16 @@ def main():
                                          (r["verksamhet"], c[:60]))
                 if measures and "Brygga" not in text:
                     fail("no brygga in the report although --measures was given")
+                if baseline and ("(snapshot %s)" % baseline not in text or
+                                 "Oförklarad rest" not in text):
+                    fail("--baseline %s: the brygga does not start from the snapshot or has no "
+                         "unexplained rest" % baseline)
                 info = subprocess.run(["pdfinfo", pdf], capture_output=True).stdout.decode() \
                     if shutil.which("pdfinfo") else "Page size: 595.28 x 841.89 pts (A4)"
                 if "(A4)" not in info:
                     fail("report is not A4: %s" % info)
                 again = os.path.join(tmp, "again.pdf")
-                run(args[:-2 if not measures else -4] + ["--pdf", again] +
-                    (["--measures", measures] if measures else []))
+                run([a if a != pdf else again for a in args])
                 with open(pdf, "rb") as a, open(again, "rb") as b:
                     if a.read() != b.read():
                         fail("two runs of kkr report --pdf gave different bytes")
