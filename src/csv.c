@@ -1,8 +1,10 @@
 /* csv.c — CSV as Swedish Excel and ERP systems write it: encodings, delimiters, header names */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <csv.h>
 
@@ -18,14 +20,20 @@ enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
     if (!f)
         return kkr_fail(diag, errno == ENOENT ? KKR_ERR_NOT_FOUND : KKR_ERR_IO, path, 0, 0,
                         "cannot open: %s", strerror(errno));
-    size_t cap = 65536, n = 0;
+    /* A regular file is read into a buffer of its size (+ 1 for the NUL, + 1 to meet the end
+     * without growing); a pipe or a stream without a descriptor grows by doubling. */
+    size_t cap = 16384, n = 0;
+    struct stat sb;
+    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
+        (uint64_t)sb.st_size < ((uint64_t)1 << 40))
+        cap = (size_t)sb.st_size + 2;
     char *buf = malloc(cap);
     if (!buf) {
         fclose(f);
         return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
     }
     for (;;) {
-        if (cap - n < 65536) {
+        if (n + 1 == cap) { /* full: the file grew, or it is no regular file */
             if (cap > ((size_t)1 << 40)) {
                 free(buf);
                 fclose(f);
