@@ -20,6 +20,42 @@ static enum kkr_status overflow(struct kkr_diag *diag, const struct kkr_workbook
                     unit >= 0 ? wb->units[unit].code : "total");
 }
 
+static bool figure_fits(int64_t v)
+{
+    return v >= -KKR_FIGURE_MAX_ORE && v <= KKR_FIGURE_MAX_ORE;
+}
+
+static bool figures_fit(const struct kkr_figures *f)
+{
+    return figure_fits(f->budget_ytd) && figure_fits(f->actual_ytd) &&
+           figure_fits(f->budget_full) && figure_fits(f->forecast_full);
+}
+
+/* Every figure within KKR_FIGURE_MAX_ORE, so the avvikelser derived from them cannot
+ * overflow. */
+static enum kkr_status check_range(const struct kkr_rollup *r, const struct kkr_workbook *wb,
+                                   struct kkr_diag *diag)
+{
+    for (size_t i = 0; i < r->row_count; i++) {
+        const struct kkr_rollup_row *row = &r->rows[i];
+        bool ok = figures_fit(&row->net);
+        for (int k = 0; k < KKR_KINDS; k++)
+            ok = ok && figures_fit(&row->kind[k]);
+        if (!ok)
+            return kkr_fail(diag, KKR_ERR_OVERFLOW, wb->dir, 0, 0,
+                            "the amounts of '%s' are too large to report, expected totals "
+                            "below 23 058 430 092 136 940 kr",
+                            row->unit >= 0 ? wb->units[row->unit].code : "total");
+    }
+    for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+        if (!figures_fit(&r->own[i]))
+            return kkr_fail(diag, KKR_ERR_OVERFLOW, wb->dir, 0, 0,
+                            "the amounts of '%s' are too large to report, expected totals "
+                            "below 23 058 430 092 136 940 kr",
+                            wb->units[i / KKR_KINDS].code);
+    return KKR_OK;
+}
+
 enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
                                       const int64_t *forecast_ore, const uint8_t *forecast_has,
                                       const struct kkr_forecast_fill *fill,
@@ -100,6 +136,8 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
     for (size_t i = 0; i < n; i++)
         out->rows[i] = sub[wb->order[i]];
     free(sub);
+    if (st == KKR_OK)
+        st = check_range(out, wb, diag);
     if (st != KKR_OK)
         kkr_rollup_release(out);
     return st;

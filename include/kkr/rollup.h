@@ -8,6 +8,11 @@
 #include "kkr/status.h"
 #include "kkr/workbook.h"
 
+/* The largest figure a roll-up holds, in öre (about 23 billiarder kr): a quarter of int64, so
+ * that an avvikelse (a difference of two figures) and the change of an avvikelse against a
+ * snapshot (a difference of two avvikelser) always fit. kkr_rollup_build* fail beyond it. */
+#define KKR_FIGURE_MAX_ORE (INT64_MAX / 4)
+
 /* The six figures of a follow-up row, in öre. avvikelse = budget - utfall / budget - prognos. */
 struct kkr_figures {
     int64_t budget_ytd;     /* budget months 1..k */
