@@ -133,9 +133,6 @@ static void on_field(void *s, size_t len, void *data)
     if (len >= 2 && src[0] == '\'' && strchr("=+-@\t\r", src[1])) {
         src++;
         len--;
-        /* every field is trimmed, this one too: "'<tab>x" is "x" (a code kept its tab and
-         * was then not found by its own name, fuzz-workbook) */
-        kkr_text_trim(&src, &len);
     }
     memcpy(r->text + r->text_len, src, len);
     r->text[r->text_len + len] = '\0';

@@ -209,6 +209,15 @@ static enum kkr_status take_unit(void *ud, const struct kkr_csv_row *row, struct
     if (f[0].len == 0)
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
                         "empty kod, expected a unit code");
+    /* A control character has no place in a code, and one at the start (e.g. "'<tab>HT", the
+     * formula-safe form of a text that begins with a tab) would keep the code from being found
+     * by its own name, as lookups trim (fuzz-workbook). */
+    for (size_t i = 0; i < f[0].len; i++)
+        if ((unsigned char)f[0].text[i] < 0x20 || f[0].text[i] == 0x7f)
+            return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                            "kod with a control character (byte 0x%02x at %zu), expected a "
+                            "unit code of letters, digits and punctuation",
+                            (unsigned char)f[0].text[i], i + 1);
     if (wb->unit_count == ld->units_capacity) {
         size_t cap = ld->units_capacity ? ld->units_capacity * 2 : 64;
         struct kkr_unit *units = realloc(wb->units, cap * sizeof *units);
