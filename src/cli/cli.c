@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kkr/forecast.h"
 
 void cli_error(const char *fmt, ...)
 {
@@ -157,4 +158,26 @@ int cli_finish_stdout(int code)
         return code ? code : EXIT_BAD_INPUT;
     }
     return code;
+}
+
+int cli_forecast_compute(const struct kkr_workbook *wb, int period, const char *method_arg,
+                         const char *level_arg, struct kkr_forecast_set **fset,
+                         struct kkr_forecast_fill *fill)
+{
+    *fset = NULL;
+    struct kkr_forecast_options fopt;
+    kkr_forecast_options_init(&fopt);
+    if (level_arg && !kkr_forecast_level_parse(level_arg, &fopt.level)) {
+        cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", level_arg);
+        return EXIT_BAD_INPUT;
+    }
+    const struct kkr_forecast_method *method = NULL;
+    struct kkr_diag diag;
+    enum kkr_status st = kkr_forecast_method_find(method_arg, &method, &diag);
+    if (st == KKR_OK)
+        st = kkr_forecast_set_compute(wb, period, method, &fopt, fset, &diag);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+    *fill = kkr_forecast_set_fill(*fset);
+    return EXIT_OK;
 }

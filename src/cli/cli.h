@@ -56,9 +56,18 @@ bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *perio
 bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit);
 bool cli_parse_format(const char *arg, enum kkr_format *format);
 
+/* --forecast METHOD [--level LEVEL] of kkr report and kkr chart: the computed forecasts for
+ * the period, to fill helår prognos where prognos.csv has none. On success *fset (free with
+ * kkr_forecast_set_free) and *fill are set; on failure the message is printed and the exit
+ * code returned. level_arg may be NULL (80 %). */
+struct kkr_forecast_set;
+struct kkr_forecast_fill;
+int cli_forecast_compute(const struct kkr_workbook *wb, int period, const char *method_arg,
+                         const char *level_arg, struct kkr_forecast_set **fset,
+                         struct kkr_forecast_fill *fill);
+
 /* The A4 nämnd report (kkr report --pdf), from the same roll-up as the tables; with fset
  * (kkr report --forecast) the ackumulerat chart shows the interval band. In cmd-chart.c. */
-struct kkr_forecast_set;
 int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
                          enum kkr_display_unit unit, const char *pdf_path,
                          const char *measures_path, const char *baseline_arg,

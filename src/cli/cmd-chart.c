@@ -381,18 +381,13 @@ static int run(int argc, char **argv)
     enum kkr_status st = KKR_OK;
     struct kkr_forecast_set *fset = NULL;
     struct kkr_forecast_fill fill_value;
-    if (forecast_arg) {
-        const struct kkr_forecast_method *method = NULL;
-        struct kkr_forecast_options fopt;
-        kkr_forecast_options_init(&fopt);
-        st = kkr_forecast_method_find(forecast_arg, &method, &diag);
-        if (st == KKR_OK)
-            st = kkr_forecast_set_compute(wb, period, method, &fopt, &fset, &diag);
-        if (st == KKR_OK)
-            fill_value = kkr_forecast_set_fill(fset);
+    if (forecast_arg &&
+        (code = cli_forecast_compute(wb, period, forecast_arg, NULL, &fset, &fill_value)) !=
+            EXIT_OK) {
+        kkr_workbook_free(wb);
+        return code;
     }
-    if (st == KKR_OK)
-        st = kkr_rollup_build(wb, period, fset ? &fill_value : NULL, &rollup, &diag);
+    st = kkr_rollup_build(wb, period, fset ? &fill_value : NULL, &rollup, &diag);
     if (st != KKR_OK) {
         kkr_forecast_set_free(fset);
         kkr_workbook_free(wb);

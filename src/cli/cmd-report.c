@@ -145,26 +145,14 @@ static int run(int argc, char **argv)
     struct kkr_diag diag;
     enum kkr_status st = KKR_OK;
     const struct kkr_forecast_fill *fill = NULL;
-    /* -- forecast (issue 3): compute fill from forecast_arg / level_arg -- */
     struct kkr_forecast_set *fset = NULL;
     struct kkr_forecast_fill fill_value;
     if (forecast_arg) {
-        const struct kkr_forecast_method *method = NULL;
-        struct kkr_forecast_options fopt;
-        kkr_forecast_options_init(&fopt);
-        if (level_arg && !kkr_forecast_level_parse(level_arg, &fopt.level)) {
+        code = cli_forecast_compute(wb, period, forecast_arg, level_arg, &fset, &fill_value);
+        if (code != EXIT_OK) {
             kkr_workbook_free(wb);
-            cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", level_arg);
-            return EXIT_BAD_INPUT;
+            return code;
         }
-        st = kkr_forecast_method_find(forecast_arg, &method, &diag);
-        if (st == KKR_OK)
-            st = kkr_forecast_set_compute(wb, period, method, &fopt, &fset, &diag);
-        if (st != KKR_OK) {
-            kkr_workbook_free(wb);
-            return cli_fail_diag(&diag, st);
-        }
-        fill_value = kkr_forecast_set_fill(fset);
         fill = &fill_value;
     }
 
