@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kkr/status.h"
 
@@ -57,5 +58,15 @@ void kkr_csv_set_fast_path(bool enabled);
 /* Reads a whole file into a malloc'd buffer (NUL-terminated, *len without the NUL). */
 enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
                                   struct kkr_diag *diag);
+
+/* ---- writing ---- */
+
+/* Neutralises a text cell for spreadsheets: a cell starting with = + - @ tab or CR gets a
+ * leading apostrophe. Writes into buf (NUL-terminated); returns buf. */
+const char *kkr_csv_safe_text(const char *s, char *buf, size_t size);
+
+/* Writes s as one CSV field with delimiter delim: quoted when it contains the delimiter, a
+ * quote, CR or LF; formula-like text neutralised. */
+void kkr_csv_write_text(FILE *out, const char *s, char delim);
 
 #endif

@@ -5,15 +5,13 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kkr/csv.h"
+#include "kkr/format.h"
+#include "kkr/json.h"
 #include "kkr/money.h"
 #include "kkr/rollup.h"
 #include "kkr/status.h"
 #include "kkr/workbook.h"
-
-enum kkr_format { KKR_FORMAT_TEXT, KKR_FORMAT_CSV, KKR_FORMAT_MD, KKR_FORMAT_JSON };
-
-/* Parses "text", "csv", "md" (or "markdown"), "json". */
-bool kkr_format_parse(const char *s, enum kkr_format *out);
 
 enum kkr_report_tables {
     KKR_TABLES_BOTH,        /* text, md, json default: the slag table, then the unit table */
@@ -50,16 +48,5 @@ void kkr_report_row_name(const struct kkr_workbook *wb, const struct kkr_rollup_
 enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
                                  const struct kkr_rollup *rollup,
                                  const struct kkr_report_options *opt, struct kkr_diag *diag);
-
-/* Neutralises a text cell for spreadsheets: a cell starting with = + - @ tab or CR gets a
- * leading apostrophe. Writes into buf (NUL-terminated); returns buf. */
-const char *kkr_csv_safe_text(const char *s, char *buf, size_t size);
-
-/* Writes s as one CSV field with delimiter delim: quoted when it contains the delimiter, a
- * quote, CR or LF; formula-like text neutralised. */
-void kkr_csv_write_text(FILE *out, const char *s, char delim);
-
-/* Writes s as a JSON string literal (with quotes). */
-void kkr_json_write_string(FILE *out, const char *s);
 
 #endif

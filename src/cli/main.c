@@ -93,7 +93,7 @@ int main(int argc, char **argv)
         return cli_finish_stdout(EXIT_OK);
     }
     if (strcmp(name, "--version") == 0) {
-        printf("kkr 0.1.0\n");
+        printf("kkr %s\n", KKR_VERSION);
         return cli_finish_stdout(EXIT_OK);
     }
     if (strcmp(name, "help") == 0) {

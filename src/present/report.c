@@ -7,21 +7,6 @@
 #include "kkr/report.h"
 #include "kkr/text.h"
 
-bool kkr_format_parse(const char *s, enum kkr_format *out)
-{
-    if (strcmp(s, "text") == 0 || strcmp(s, "txt") == 0)
-        *out = KKR_FORMAT_TEXT;
-    else if (strcmp(s, "csv") == 0)
-        *out = KKR_FORMAT_CSV;
-    else if (strcmp(s, "md") == 0 || strcmp(s, "markdown") == 0)
-        *out = KKR_FORMAT_MD;
-    else if (strcmp(s, "json") == 0)
-        *out = KKR_FORMAT_JSON;
-    else
-        return false;
-    return true;
-}
-
 void kkr_report_options_init(struct kkr_report_options *opt)
 {
     memset(opt, 0, sizeof *opt);
@@ -394,37 +379,6 @@ static void write_text(FILE *out, const struct kkr_workbook *wb, const struct kk
 
 /* ---- CSV ---- */
 
-const char *kkr_csv_safe_text(const char *s, char *buf, size_t size)
-{
-    bool risky = s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' ||
-                 s[0] == '\r';
-    snprintf(buf, size, "%s%s", risky ? "'" : "", s);
-    return buf;
-}
-
-void kkr_csv_write_text(FILE *out, const char *s, char delim)
-{
-    size_t n = strlen(s);
-    char *safe = malloc(n + 2);
-    if (!safe)
-        return;
-    kkr_csv_safe_text(s, safe, n + 2);
-    bool quote = strchr(safe, delim) || strchr(safe, '"') || strchr(safe, '\n') ||
-                 strchr(safe, '\r');
-    if (!quote) {
-        fputs(safe, out);
-    } else {
-        fputc('"', out);
-        for (const char *p = safe; *p; p++) {
-            if (*p == '"')
-                fputc('"', out);
-            fputc(*p, out);
-        }
-        fputc('"', out);
-    }
-    free(safe);
-}
-
 static void write_csv(FILE *out, const struct kkr_report_options *opt,
                       const struct column **cols, size_t ncols, struct line *lines, size_t n,
                       bool kinds)
@@ -527,26 +481,6 @@ static void write_md(FILE *out, const struct kkr_workbook *wb, const struct kkr_
 }
 
 /* ---- JSON ---- */
-
-void kkr_json_write_string(FILE *out, const char *s)
-{
-    fputc('"', out);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (*p == '"' || *p == '\\')
-            fprintf(out, "\\%c", *p);
-        else if (*p == '\n')
-            fputs("\\n", out);
-        else if (*p == '\t')
-            fputs("\\t", out);
-        else if (*p == '\r')
-            fputs("\\r", out);
-        else if (*p < 0x20)
-            fprintf(out, "\\u%04x", *p);
-        else
-            fputc(*p, out);
-    }
-    fputc('"', out);
-}
 
 static void json_rows(FILE *out, const struct kkr_workbook *wb,
                       const struct kkr_report_options *opt, const struct column **cols,

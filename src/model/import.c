@@ -13,7 +13,6 @@
 
 #include "kkr/csv.h"
 #include "kkr/money.h"
-#include "kkr/report.h"
 #include "kkr/text.h"
 #include "kkr/workbook.h"
 

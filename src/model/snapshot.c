@@ -9,7 +9,6 @@
 #include "kkr/csv.h"
 #include "kkr/money.h"
 #include "kkr/output.h"
-#include "kkr/report.h"
 #include "kkr/snapshot.h"
 #include "kkr/workbook.h"
 
