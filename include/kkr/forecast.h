@@ -136,12 +136,12 @@ void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
 
 /* ---- a workbook's forecasts ---- */
 
-/* The computed forecasts of every unit and slag for a report period. Index unit * KKR_KINDS +
- * kind. Unit-kinds with neither budget nor utfall in the year have has = 0. */
+/* The computed forecasts of every unit and slag for a report period. Index kkr_workbook_slot().
+ * Unit-slag with neither budget nor utfall in the year have has = 0. */
 struct kkr_forecast_set {
     int year, period;
     const struct kkr_forecast_method *method;
-    size_t count;               /* unit_count * KKR_KINDS */
+    size_t count;               /* kkr_workbook_slots() */
     int64_t *full_ore;          /* rounded to öre */
     int64_t *low_ore, *high_ore;
     double *sd;                 /* kr */

@@ -38,8 +38,8 @@ enum kkr_forecast_source {
     KKR_FROM_BUDGET,        /* nothing entered or computed: prognos = helårsbudget */
 };
 
-/* Computed forecasts to use where prognos.csv has none: per unit and kind, index
- * unit * KKR_KINDS + kind. has may be NULL (all present). */
+/* Computed forecasts to use where prognos.csv has none: per unit and slag, index
+ * kkr_workbook_slot(). has may be NULL (all present). */
 struct kkr_forecast_fill {
     const int64_t *full_ore;
     const uint8_t *has;
@@ -51,7 +51,8 @@ struct kkr_forecast_fill {
 struct kkr_rollup_row {
     int unit;                          /* index into wb->units, -1 for the total */
     int depth;                         /* 0 for top-level units and the total */
-    struct kkr_figures kind[KKR_KINDS];
+    struct kkr_figures kind[KKR_TYPES]; /* per typ: the sum of the typ's slag */
+    struct kkr_figures *slag;          /* per slag of wb->slag (slag_count entries) */
     struct kkr_figures net;            /* revenue + cost */
     bool computed;                     /* some part's prognos is computed or from budget */
     bool entered;                      /* some part's prognos is entered */
@@ -62,10 +63,12 @@ struct kkr_rollup {
     int period;                        /* k: months 1..k are "ackumulerat period" */
     size_t row_count;                  /* unit_count + 1 */
     struct kkr_rollup_row *rows;       /* in wb->order, the total last */
-    /* Per unit and kind (unit * KKR_KINDS + kind): the unit's own figures and source. */
+    size_t slag_count;                 /* wb->slag_count */
+    /* Per unit and slag (kkr_workbook_slot()): the unit's own figures and source. */
     struct kkr_figures *own;
     enum kkr_forecast_source *source;
     const char *method;                /* the fill method name, or NULL */
+    struct kkr_figures *slag_figures;  /* the storage of the rows' slag arrays */
 };
 
 /* Builds the roll-up for months 1..period of wb->year (period 1..12). The forecast of each
@@ -76,7 +79,7 @@ enum kkr_status kkr_rollup_build(const struct kkr_workbook *wb, int period,
                                  struct kkr_diag *diag);
 
 /* The same with the entered forecasts replaced by a given set (e.g. a snapshot, or a
- * scenario with measures applied): forecast_ore/has indexed unit * KKR_KINDS + kind. */
+ * scenario with measures applied): forecast_ore/has indexed kkr_workbook_slot(). */
 enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
                                       const int64_t *forecast_ore, const uint8_t *forecast_has,
                                       const struct kkr_forecast_fill *fill,

@@ -17,7 +17,8 @@
 struct kkr_measure {
     char *description;      /* beskrivning */
     int unit;               /* index into wb->units, -1 for the whole nämnd */
-    int kind;               /* KKR_REVENUE / KKR_COST from slag, -1 when not given */
+    int kind;               /* slag: an index of wb->slag (KKR_REVENUE / KKR_COST without
+                             * slag.csv, or without a workbook), -1 when not given */
     int64_t effect_ore;     /* effekt, or -antal × per_månad × months from drivers */
     double probability;     /* sannolikhet 0..1 (default 1) */
     int64_t expected_ore;   /* effect × probability, rounded to öre once (half away from 0) */
@@ -117,7 +118,7 @@ void kkr_bridge_free(struct kkr_bridge *b);
 
 /* ---- the scenario's follow-up table ---- */
 
-/* The forecast per unit and kind (index unit * KKR_KINDS + kind, wb->unit_count units) with
+/* The forecast per unit and slag (index kkr_workbook_slot(), wb->unit_count units) with
  * every measure's expected effect applied to its unit: forecast -= expected on the measure's
  * slag (kostnad when none is given). Measures for the whole nämnd are not applied here (they
  * have no unit); kkr_scenario_rollup shows them on a row of their own. base is the

@@ -19,8 +19,9 @@
 enum kkr_status kkr_snapshot_new(const struct kkr_workbook *wb, int year, int month,
                                  struct kkr_snapshot **out, struct kkr_diag *diag);
 
-/* Sets one unit-kind: its own helår prognos, metod and kommentar (both may be NULL; copied). */
-enum kkr_status kkr_snapshot_set(struct kkr_snapshot *snap, int unit, enum kkr_kind kind,
+/* Sets one unit-slag (slag: an index of wb->slag): its own helår prognos, metod and kommentar
+ * (both may be NULL; copied). */
+enum kkr_status kkr_snapshot_set(struct kkr_snapshot *snap, int unit, int slag,
                                  int64_t forecast_ore, const char *method, const char *comment,
                                  struct kkr_diag *diag);
 

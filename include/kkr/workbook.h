@@ -8,9 +8,21 @@
 
 #include "kkr/status.h"
 
-/* slag: revenue (intäkt) or cost (kostnad). Used as an array index. */
+/* The typ of a slag: revenue (intäkt) or cost (kostnad). Used as an array index of the two
+ * typ sums of a roll-up row. */
 enum kkr_kind { KKR_REVENUE = 0, KKR_COST = 1 };
-#define KKR_KINDS 2
+#define KKR_TYPES 2
+
+/* A slag of the workbook (DESIGN §5.2). The table always starts with the two typer themselves
+ * (index KKR_REVENUE = "intäkt", KKR_COST = "kostnad": an amount "not specified within the
+ * typ"); the slag declared in slag.csv follow in file order. Amount cells, prognos, snapshots,
+ * forecast sets and roll-ups are indexed unit * slag_count + slag. */
+struct kkr_slag {
+    char *code;             /* "intäkt", "kostnad", or a slag.csv code such as "personal" */
+    char *name;             /* "Intäkter", "Kostnader", "Personalkostnader" */
+    enum kkr_kind typ;
+    long line;              /* line in slag.csv, 0 for the two typer */
+};
 
 /* "intäkt" / "kostnad" */
 const char *kkr_kind_name(enum kkr_kind kind);
@@ -38,7 +50,7 @@ struct kkr_code_index;
 
 /* The loaded workbook. All fields are read-only for callers; the arrays are owned by the
  * workbook. Amounts are the unit's own (not rolled up), in öre, indexed by
- * kkr_workbook_cell(): [(unit * KKR_KINDS + kind) * month_count + month_index] where
+ * kkr_workbook_cell(): [(unit * slag_count + slag) * month_count + month_index] where
  * month_index = (year - first_year) * 12 + (month - 1). */
 struct kkr_workbook {
     char *dir;              /* the folder as given */
@@ -54,6 +66,9 @@ struct kkr_workbook {
     int *order;             /* report order: top-level units in file order, each followed by
                              * its subtree (depth first, file order); unit_count entries */
 
+    size_t slag_count;      /* >= KKR_TYPES */
+    struct kkr_slag *slag;  /* the slag table: the two typer, then slag.csv's */
+
     int first_year;         /* the earliest year with budget or utfall (<= year) */
     int month_count;        /* 12 * number of years from first_year to year */
 
@@ -61,7 +76,7 @@ struct kkr_workbook {
     int64_t *actual_ore;    /* monthly utfall */
     uint8_t *actual_has;    /* 1 where utfall.csv had at least one row for the cell */
 
-    /* prognos.csv: per unit and kind, index unit * KKR_KINDS + kind */
+    /* prognos.csv: per unit and slag, index kkr_workbook_slot() */
     int64_t *forecast_ore;
     uint8_t *forecast_has;
     char **forecast_comment; /* NULL or the kommentar */
@@ -86,25 +101,48 @@ int kkr_workbook_find_unit(const struct kkr_workbook *wb, const char *code, size
 /* Index of a month in the amount arrays, or -1 when outside first_year..year. */
 int kkr_workbook_month_index(const struct kkr_workbook *wb, int year, int month);
 
-/* Start of the monthly series of one unit and kind in budget_ore / actual_ore. */
-static inline size_t kkr_workbook_cell(const struct kkr_workbook *wb, int unit, int kind)
+/* The index of one unit and slag in the per-unit-slag arrays (prognos, snapshots, forecast
+ * sets, roll-up own figures). */
+static inline size_t kkr_workbook_slot(const struct kkr_workbook *wb, int unit, int slag)
 {
-    return ((size_t)unit * KKR_KINDS + (size_t)kind) * (size_t)wb->month_count;
+    return (size_t)unit * wb->slag_count + (size_t)slag;
 }
+
+/* The number of unit-slag slots: unit_count * slag_count. */
+static inline size_t kkr_workbook_slots(const struct kkr_workbook *wb)
+{
+    return wb->unit_count * wb->slag_count;
+}
+
+/* Start of the monthly series of one unit and slag in budget_ore / actual_ore. */
+static inline size_t kkr_workbook_cell(const struct kkr_workbook *wb, int unit, int slag)
+{
+    return kkr_workbook_slot(wb, unit, slag) * (size_t)wb->month_count;
+}
+
+/* The typ of slag index slag. */
+static inline enum kkr_kind kkr_workbook_slag_typ(const struct kkr_workbook *wb, int slag)
+{
+    return wb->slag[slag].typ;
+}
+
+/* Index of the slag with this code (a typ name and its aliases give the typ itself), or -1. */
+int kkr_workbook_find_slag(const struct kkr_workbook *wb, const char *code, size_t len);
 
 /* True if unit a is b or lies below b in the tree. */
 bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b);
 
 /* ---- snapshots (snapshots/YYYYMM.csv, DESIGN §3) ---- */
 
-/* A locked forecast: per unit and kind, index unit * KKR_KINDS + kind. */
+/* A locked forecast: per unit and slag, index kkr_workbook_slot(). */
 struct kkr_snapshot {
     int year, month;
     int64_t *forecast_ore;
     uint8_t *forecast_has;
     char **method;          /* NULL or the metod column */
     char **comment;         /* NULL or the kommentar */
-    size_t unit_count_;     /* private: the size of the arrays / KKR_KINDS */
+    size_t unit_count_;     /* private: the units of the arrays */
+    size_t slag_count_;     /* private: the slag of the arrays (the workbook's slag_count) */
 };
 
 /* Loads DIR/snapshots/YYYYMM.csv against the workbook's units. KKR_ERR_NOT_FOUND when the

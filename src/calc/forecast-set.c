@@ -76,7 +76,7 @@ enum kkr_status kkr_forecast_set_compute(const struct kkr_workbook *wb, int peri
     struct kkr_forecast_set *set = calloc(1, sizeof *set);
     if (!set)
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    size_t count = wb->unit_count * KKR_KINDS;
+    size_t count = kkr_workbook_slots(wb);
     set->year = wb->year;
     set->period = period;
     set->method = method;
@@ -94,8 +94,8 @@ enum kkr_status kkr_forecast_set_compute(const struct kkr_workbook *wb, int peri
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t u = 0; u < wb->unit_count; u++) {
-        for (int kind = 0; kind < KKR_KINDS; kind++) {
-            size_t idx = u * KKR_KINDS + (size_t)kind;
+        for (int kind = 0; kind < (int)wb->slag_count; kind++) {
+            size_t idx = kkr_workbook_slot(wb, (int)u, kind);
             if (!year_has_amounts(wb, (int)u, kind))
                 continue;
             double *v, *b;
@@ -117,7 +117,7 @@ enum kkr_status kkr_forecast_set_compute(const struct kkr_workbook *wb, int peri
                 kkr_forecast_set_free(set);
                 return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0,
                                 "forecast of '%s' %s does not fit", code,
-                                kkr_kind_name((enum kkr_kind)kind));
+                                wb->slag[kind].code);
             }
             set->sd[idx] = f.sd;
             set->has[idx] = 1;
@@ -143,7 +143,7 @@ enum kkr_status kkr_backtest_workbook(const struct kkr_workbook *wb,
     double z = kkr_forecast_z(opt->level);
     int inside[KKR_BACKTEST_METHODS + 1][12] = {{0}};
     for (size_t u = 0; u < wb->unit_count; u++) {
-        for (int kind = 0; kind < KKR_KINDS; kind++) {
+        for (int kind = 0; kind < (int)wb->slag_count; kind++) {
             double *v, *b;
             struct kkr_series s;
             enum kkr_status st =

@@ -199,13 +199,18 @@ static enum kkr_status measure_row(void *userdata, const struct kkr_csv_row *row
 
     if (!field_empty(row, COL_KIND)) {
         enum kkr_kind k;
-        if (!kkr_kind_parse(FIELD(COL_KIND), &k)) {
+        int slag = wb ? kkr_workbook_find_slag(wb, FIELD(COL_KIND))
+                      : kkr_kind_parse(FIELD(COL_KIND), &k) ? (int)k : -1;
+        if (slag < 0) {
             snprintf(msg, sizeof msg,
-                     "unknown slag '%.*s', expected 'intäkt' or 'kostnad'",
+                     wb && wb->slag_count > KKR_TYPES
+                         ? "unknown slag '%.*s', expected 'intäkt', 'kostnad' or a slag of "
+                           "slag.csv"
+                         : "unknown slag '%.*s', expected 'intäkt' or 'kostnad'",
                      SHOW(COL_KIND));
             return row_fail(row, COL_KIND, diag, KKR_ERR_VALUE, msg);
         }
-        me.kind = (int)k;
+        me.kind = slag;
     }
 
     bool has_effect = !field_empty(row, COL_EFFECT);
@@ -547,7 +552,7 @@ enum kkr_status kkr_scenario_apply(const struct kkr_workbook *wb, const struct k
                                    const int64_t *base_forecast_ore, int64_t *out_forecast_ore,
                                    struct kkr_diag *diag)
 {
-    size_t cells = wb->unit_count * KKR_KINDS;
+    size_t cells = kkr_workbook_slots(wb);
     if (out_forecast_ore != base_forecast_ore)
         memcpy(out_forecast_ore, base_forecast_ore, cells * sizeof *out_forecast_ore);
     for (size_t i = 0; i < m->count; i++) {
@@ -555,7 +560,7 @@ enum kkr_status kkr_scenario_apply(const struct kkr_workbook *wb, const struct k
         if (me->unit < 0)
             continue;
         int kind = me->kind >= 0 ? me->kind : KKR_COST;
-        size_t c = (size_t)me->unit * KKR_KINDS + (size_t)kind;
+        size_t c = kkr_workbook_slot(wb, me->unit, kind);
         /* Net cost convention: an improvement lowers the forecast (less cost, more revenue). */
         if (!kkr_money_sub(out_forecast_ore[c], me->expected_ore, &out_forecast_ore[c]))
             return kkr_fail(diag, KKR_ERR_OVERFLOW, m->path, me->line, 0,
@@ -578,7 +583,7 @@ static struct kkr_workbook *extend_workbook(const struct kkr_workbook *wb)
     *x = *wb;
     size_t n = wb->unit_count + 1;
     size_t mc = (size_t)wb->month_count;
-    size_t old_cells = wb->unit_count * KKR_KINDS, new_cells = n * KKR_KINDS;
+    size_t old_cells = kkr_workbook_slots(wb), new_cells = n * wb->slag_count;
     x->unit_count = n;
     x->units = malloc(n * sizeof *x->units);
     x->order = malloc(n * sizeof *x->order);
@@ -633,29 +638,34 @@ enum kkr_status kkr_scenario_view_build(const struct kkr_workbook *wb,
     if (st != KKR_OK)
         return st;
 
-    int64_t whole_ore[KKR_KINDS] = {0, 0};
+    int64_t *whole_ore = calloc(wb->slag_count, sizeof *whole_ore);
+    if (!whole_ore) {
+        kkr_rollup_release(&base);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
     bool any_whole = false;
     for (size_t i = 0; i < m->count; i++) {
         if (m->items[i].unit < 0) {
             int kind = m->items[i].kind >= 0 ? m->items[i].kind : KKR_COST;
             any_whole = true;
             if (!kkr_money_add(whole_ore[kind], m->items[i].expected_ore, &whole_ore[kind])) {
+                free(whole_ore);
                 kkr_rollup_release(&base);
                 return kkr_fail(diag, KKR_ERR_OVERFLOW, m->path, m->items[i].line, 0,
                                 "the sum of the measures does not fit");
             }
         }
     }
-    size_t n = wb->unit_count + (any_whole ? 1 : 0);
-    int64_t *forecast_ore = calloc(n * KKR_KINDS, sizeof *forecast_ore);
-    uint8_t *has = malloc(n * KKR_KINDS);
+    size_t n = wb->unit_count + (any_whole ? 1 : 0), ns = wb->slag_count;
+    int64_t *forecast_ore = calloc(n * ns, sizeof *forecast_ore);
+    uint8_t *has = malloc(n * ns);
     if (!forecast_ore || !has) {
-        free(forecast_ore), free(has);
+        free(forecast_ore), free(has), free(whole_ore);
         kkr_rollup_release(&base);
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    memset(has, 1, n * KKR_KINDS);
-    for (size_t c = 0; c < wb->unit_count * KKR_KINDS; c++)
+    memset(has, 1, n * ns);
+    for (size_t c = 0; c < kkr_workbook_slots(wb); c++)
         forecast_ore[c] = base.own[c].forecast_full;
     kkr_rollup_release(&base);
     st = kkr_scenario_apply(wb, m, forecast_ore, forecast_ore, diag);
@@ -666,10 +676,11 @@ enum kkr_status kkr_scenario_view_build(const struct kkr_workbook *wb,
         else {
             out->wb = out->owned;
             /* An improvement lowers the net cost: less cost or more (negative) revenue. */
-            for (int k = 0; k < KKR_KINDS; k++)
-                forecast_ore[wb->unit_count * KKR_KINDS + (size_t)k] = -whole_ore[k];
+            for (size_t k = 0; k < ns; k++)
+                forecast_ore[wb->unit_count * ns + k] = -whole_ore[k];
         }
     }
+    free(whole_ore);
     if (st == KKR_OK)
         st = kkr_rollup_build_with(out->wb, report_period(wb, opt), forecast_ore, has, NULL,
                                    &out->rollup, diag);

@@ -147,8 +147,8 @@ static int build_set(const struct kkr_workbook *wb, const struct kkr_rollup *rol
         for (size_t u = 0; u < wb->unit_count; u++) {
             if (unit_index >= 0 && !kkr_workbook_unit_within(wb, (int)u, unit_index))
                 continue;
-            for (int k = 0; k < KKR_KINDS; k++) {
-                size_t i = u * KKR_KINDS + (size_t)k;
+            for (int k = 0; k < (int)wb->slag_count; k++) {
+                size_t i = kkr_workbook_slot(wb, (int)u, k);
                 if (rollup->source[i] == KKR_FROM_COMPUTED && fset->has[i])
                     var += fset->sd[i] * fset->sd[i];
             }

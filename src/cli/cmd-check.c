@@ -57,9 +57,9 @@ static int run(int argc, char **argv)
         leaves += wb->units[u].is_leaf;
         if (wb->units[u].depth > max_depth)
             max_depth = wb->units[u].depth;
-        for (int k = 0; k < KKR_KINDS; k++) {
-            entered += wb->forecast_has[u * KKR_KINDS + k];
-            comments += wb->forecast_comment[u * KKR_KINDS + k] != NULL;
+        for (int k = 0; k < (int)wb->slag_count; k++) {
+            entered += wb->forecast_has[kkr_workbook_slot(wb, (int)u, k)];
+            comments += wb->forecast_comment[kkr_workbook_slot(wb, (int)u, k)] != NULL;
         }
     }
     struct kkr_rollup r;
@@ -70,7 +70,7 @@ static int run(int argc, char **argv)
         return cli_fail_diag(&diag, st);
     }
     const struct kkr_rollup_row *t = kkr_rollup_total(&r);
-    for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+    for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
         with_amounts += r.source[i] != KKR_FROM_NONE || wb->forecast_has[i];
     label("Arbetsbok");
     printf("%s\n", wb->dir);

@@ -55,9 +55,9 @@ static const char *row_code(const struct kkr_workbook *wb, const struct row *r)
     return r->unit < 0 ? "total" : wb->units[r->unit].code;
 }
 
-static const char *row_kind(const struct row *r)
+static const char *row_kind(const struct kkr_workbook *wb, const struct row *r)
 {
-    return r->kind < 0 ? "netto" : kkr_kind_name((enum kkr_kind)r->kind);
+    return r->kind < 0 ? "netto" : wb->slag[r->kind].code;
 }
 
 static bool add(int64_t *acc, int64_t v)
@@ -71,7 +71,7 @@ static enum kkr_status build_rows(const struct kkr_workbook *wb, const struct kk
                                   int period, struct row **rows_out, size_t *count_out,
                                   struct kkr_diag *diag)
 {
-    size_t cap = wb->unit_count * (KKR_KINDS + 1) + 1, n = 0;
+    size_t cap = wb->unit_count * (wb->slag_count + 1) + 1, n = 0;
     struct row *rows = calloc(cap, sizeof *rows);
     if (!rows)
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -84,8 +84,9 @@ static enum kkr_status build_rows(const struct kkr_workbook *wb, const struct kk
     }
     int from = wb->month_count - 12;
     for (size_t u = 0; u < wb->unit_count; u++)
-        for (int kind = 0; kind < KKR_KINDS; kind++) {
-            size_t cell = kkr_workbook_cell(wb, (int)u, kind), idx = u * KKR_KINDS + (size_t)kind;
+        for (int kind = 0; kind < (int)wb->slag_count; kind++) {
+            size_t cell = kkr_workbook_cell(wb, (int)u, kind);
+            size_t idx = kkr_workbook_slot(wb, (int)u, kind);
             for (int i = 0; i < 12; i++) {
                 if (!add(&bud[idx], wb->budget_ore[cell + (size_t)(from + i)]) ||
                     (i < period && !add(&act[idx], wb->actual_ore[cell + (size_t)(from + i)])))
@@ -95,8 +96,8 @@ static enum kkr_status build_rows(const struct kkr_workbook *wb, const struct kk
     double z = kkr_forecast_z(set->level);
     for (size_t oi = 0; oi < wb->unit_count; oi++) {
         int u = wb->order[oi];
-        for (int kind = 0; kind < KKR_KINDS; kind++) {
-            size_t idx = (size_t)u * KKR_KINDS + (size_t)kind;
+        for (int kind = 0; kind < (int)wb->slag_count; kind++) {
+            size_t idx = kkr_workbook_slot(wb, u, kind);
             if (!set->has[idx])
                 continue;
             struct row *r = &rows[n++];
@@ -122,8 +123,8 @@ static enum kkr_status build_rows(const struct kkr_workbook *wb, const struct kk
         for (size_t u = 0; u < wb->unit_count; u++) {
             if (p >= 0 && !kkr_workbook_unit_within(wb, (int)u, p))
                 continue;
-            for (int kind = 0; kind < KKR_KINDS; kind++) {
-                size_t idx = u * KKR_KINDS + (size_t)kind;
+            for (int kind = 0; kind < (int)wb->slag_count; kind++) {
+                size_t idx = kkr_workbook_slot(wb, (int)u, kind);
                 if (!add(&r->budget_ore, bud[idx]) || !add(&r->actual_ore, act[idx]) ||
                     !add(&r->forecast_ore, set->has[idx] ? set->full_ore[idx] : bud[idx]))
                     goto overflow;
@@ -159,7 +160,7 @@ static void write_rows(FILE *out, const struct kkr_workbook *wb, const struct kk
         for (size_t i = 0; i < n; i++) {
             const struct row *r = &rows[i];
             kkr_csv_write_text(out, row_code(wb, r), ';');
-            fprintf(out, ";%s", row_kind(r));
+            fprintf(out, ";%s", row_kind(wb, r));
             int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
                            r->budget_ore - r->forecast_ore};
             for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
@@ -179,7 +180,7 @@ static void write_rows(FILE *out, const struct kkr_workbook *wb, const struct kk
             const struct row *r = &rows[i];
             fprintf(out, "%s\n    {\"kod\": ", i ? "," : "");
             kkr_json_write_string(out, row_code(wb, r));
-            fprintf(out, ", \"slag\": \"%s\"", row_kind(r));
+            fprintf(out, ", \"slag\": \"%s\"", row_kind(wb, r));
             const char *names[] = {"budget_helår", "utfall_period", "prognos_helår", "låg", "hög",
                                    "avvikelse_helår"};
             int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
@@ -209,7 +210,7 @@ static void write_rows(FILE *out, const struct kkr_workbook *wb, const struct kk
         if (i > 0 && r->kind < 0 && rows[i - 1].kind >= 0)
             fputc('\n', out);
         /* %-Ns counts bytes: pad by hand so å/ä/ö do not shift the columns */
-        const char *texts[2] = {row_code(wb, r), row_kind(r)};
+        const char *texts[2] = {row_code(wb, r), row_kind(wb, r)};
         int widths[2] = {10, 8};
         for (int t = 0; t < 2; t++) {
             fputs(texts[t], out);
@@ -244,7 +245,7 @@ static void write_case(void *userdata, int unit, int kind, int year, int k, int 
     struct case_sink *sink = userdata;
     /* the kod as a CSV text cell: quoted when needed, formula-like text neutralised */
     kkr_csv_write_text(sink->fp, sink->wb->units[unit].code, ';');
-    fprintf(sink->fp, ";%s;%d;%d;%s;%.2f;%.2f;%.2f;%.2f\n", kkr_kind_name((enum kkr_kind)kind),
+    fprintf(sink->fp, ";%s;%d;%d;%s;%.2f;%.2f;%.2f;%.2f\n", sink->wb->slag[kind].code,
             year, k, kkr_backtest_method_name(method), full, low, high, outcome);
 }
 

@@ -97,7 +97,7 @@ static int run(int argc, char **argv)
         st = kkr_snapshot_lock(wb, snap, &diag);
     if (st == KKR_OK) {
         size_t counts[4] = {0};
-        for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+        for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
             counts[rollup.source[i]]++;
         char *path = kkr_snapshot_path(wb, wb->year, period);
         const struct kkr_figures *net = &kkr_rollup_total(&rollup)->net;

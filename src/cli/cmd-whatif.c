@@ -438,7 +438,7 @@ static void write_json(FILE *out, const struct kkr_workbook *wb, struct scenario
                 fputs("null", out);
             fprintf(out, ", \"slag\": ");
             if (me->kind >= 0)
-                kkr_json_write_string(out, kkr_kind_name((enum kkr_kind)me->kind));
+                kkr_json_write_string(out, wb->slag[me->kind].code);
             else
                 fputs("null", out);
             fprintf(out, ", \"rad\": %ld, ", me->line);

@@ -909,7 +909,7 @@ static enum kkr_status handle_row(struct reader *r, const char *const f[KKR_IMPO
             return overflow(r, line);
         return KKR_OK;
     }
-    size_t cell = (size_t)target * KKR_KINDS + (size_t)kind;
+    size_t cell = (size_t)target * KKR_TYPES + (size_t)kind;
     int64_t *sum = &r->slot_sum[slot][cell];
     if (__builtin_add_overflow(*sum, amount_ore, sum))
         return overflow(r, line);
@@ -1579,9 +1579,9 @@ static enum kkr_status build_result(struct reader *r)
         return fail_nomem(r);
     }
     for (size_t t = 0; t < nt; t++)
-        for (int k = 0; k < KKR_KINDS; k++)
+        for (int k = 0; k < KKR_TYPES; k++)
             for (size_t s = 0; s < res->period_count; s++) {
-                size_t c = (size_t)targets[t] * KKR_KINDS + (size_t)k;
+                size_t c = (size_t)targets[t] * KKR_TYPES + (size_t)k;
                 int sl = slots[s];
                 if (!r->slot_rows[sl][c])
                     continue;
@@ -1660,7 +1660,7 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
     r->res = res;
     r->line = 1;
     r->last_code = SIZE_MAX;
-    r->cells_per_slot = map->target_count * KKR_KINDS;
+    r->cells_per_slot = map->target_count * KKR_TYPES;
     memset(r->slot_of, -1, sizeof r->slot_of);
 
     size_t have = 0;      /* bytes in buf */
@@ -1809,7 +1809,7 @@ static void write_rows(FILE *fp, const struct kkr_import_result *r,
                        const struct kkr_import_map *map, char delim, const char *eol,
                        const int *layout, size_t ncol)
 {
-    static const char *const kind_names[KKR_KINDS] = {"intäkt", "kostnad"};
+    static const char *const kind_names[KKR_TYPES] = {"intäkt", "kostnad"};
     static const int standard[COL_COUNT] = {COL_UNIT, COL_KIND, COL_PERIOD, COL_AMOUNT};
     if (!layout) {
         layout = standard;

@@ -39,20 +39,22 @@ static enum kkr_status check_range(const struct kkr_rollup *r, const struct kkr_
     for (size_t i = 0; i < r->row_count; i++) {
         const struct kkr_rollup_row *row = &r->rows[i];
         bool ok = figures_fit(&row->net);
-        for (int k = 0; k < KKR_KINDS; k++)
+        for (int k = 0; k < KKR_TYPES; k++)
             ok = ok && figures_fit(&row->kind[k]);
+        for (size_t k = 0; k < wb->slag_count; k++)
+            ok = ok && figures_fit(&row->slag[k]);
         if (!ok)
             return kkr_fail(diag, KKR_ERR_OVERFLOW, wb->dir, 0, 0,
                             "the amounts of '%s' are too large to report, expected totals "
                             "below 23 058 430 092 136 940 kr",
                             row->unit >= 0 ? wb->units[row->unit].code : "total");
     }
-    for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+    for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
         if (!figures_fit(&r->own[i]))
             return kkr_fail(diag, KKR_ERR_OVERFLOW, wb->dir, 0, 0,
                             "the amounts of '%s' are too large to report, expected totals "
                             "below 23 058 430 092 136 940 kr",
-                            wb->units[i / KKR_KINDS].code);
+                            wb->units[i / wb->slag_count].code);
     return KKR_OK;
 }
 
@@ -65,29 +67,36 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
     if (period < 0 || period > 12)
         return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0,
                         "period month %d is outside 1..12", period);
-    size_t n = wb->unit_count, slots = n * KKR_KINDS;
+    size_t n = wb->unit_count, ns = wb->slag_count, slots = kkr_workbook_slots(wb);
     out->year = wb->year;
     out->period = period;
     out->method = fill ? fill->method : NULL;
     out->row_count = n + 1;
+    out->slag_count = ns;
     out->rows = calloc(n + 1, sizeof *out->rows);
     out->own = calloc(slots ? slots : 1, sizeof *out->own);
     out->source = calloc(slots ? slots : 1, sizeof *out->source);
+    /* the per-slag figures of every row: the rows' slag point into it, in report order */
+    out->slag_figures = calloc((n + 1) * ns, sizeof *out->slag_figures);
+    struct kkr_figures *sub_slag = calloc((n ? n : 1) * ns, sizeof *sub_slag);
     struct kkr_rollup_row *sub = calloc(n ? n : 1, sizeof *sub); /* by unit index */
-    if (!out->rows || !out->own || !out->source || !sub) {
+    if (!out->rows || !out->own || !out->source || !out->slag_figures || !sub_slag || !sub) {
         free(sub);
+        free(sub_slag);
         kkr_rollup_release(out);
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     size_t year_base = (size_t)(wb->year - wb->first_year) * 12;
     enum kkr_status st = KKR_OK;
+    for (size_t u = 0; u < n; u++)
+        sub[u].slag = &sub_slag[u * ns];
 
     for (size_t u = 0; u < n && st == KKR_OK; u++) {
         sub[u].unit = (int)u;
         sub[u].depth = wb->units[u].depth;
-        for (int k = 0; k < KKR_KINDS; k++) {
-            size_t slot = u * KKR_KINDS + (size_t)k;
-            size_t base = kkr_workbook_cell(wb, (int)u, k) + year_base;
+        for (size_t k = 0; k < ns; k++) {
+            size_t slot = kkr_workbook_slot(wb, (int)u, (int)k);
+            size_t base = kkr_workbook_cell(wb, (int)u, (int)k) + year_base;
             struct kkr_figures *f = &out->own[slot];
             bool any = false;
             for (int m = 0; m < 12; m++) {
@@ -110,8 +119,8 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
                 f->forecast_full = f->budget_full;
                 out->source[slot] = any ? KKR_FROM_BUDGET : KKR_FROM_NONE;
             }
-            sub[u].kind[k] = *f;
-            if (!figures_add(&sub[u].net, f))
+            sub[u].slag[k] = *f;
+            if (!figures_add(&sub[u].kind[wb->slag[k].typ], f) || !figures_add(&sub[u].net, f))
                 st = overflow(diag, wb, (int)u);
             sub[u].entered |= out->source[slot] == KKR_FROM_ENTERED;
             sub[u].computed |= out->source[slot] == KKR_FROM_COMPUTED ||
@@ -121,21 +130,29 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
     /* children before parents: the reverse of the depth-first report order */
     struct kkr_rollup_row *total = &out->rows[n];
     total->unit = -1;
+    total->slag = &out->slag_figures[n * ns];
     for (size_t i = n; i-- > 0 && st == KKR_OK;) {
         int u = wb->order[i];
         int p = wb->units[u].parent;
         struct kkr_rollup_row *dst = p >= 0 ? &sub[p] : total;
-        for (int k = 0; k < KKR_KINDS; k++)
+        for (int k = 0; k < KKR_TYPES; k++)
             if (!figures_add(&dst->kind[k], &sub[u].kind[k]))
+                st = overflow(diag, wb, p);
+        for (size_t k = 0; k < ns; k++)
+            if (!figures_add(&dst->slag[k], &sub[u].slag[k]))
                 st = overflow(diag, wb, p);
         if (!figures_add(&dst->net, &sub[u].net))
             st = overflow(diag, wb, p);
         dst->entered |= sub[u].entered;
         dst->computed |= sub[u].computed;
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         out->rows[i] = sub[wb->order[i]];
+        out->rows[i].slag = &out->slag_figures[i * ns];
+        memcpy(out->rows[i].slag, sub[wb->order[i]].slag, ns * sizeof *out->slag_figures);
+    }
     free(sub);
+    free(sub_slag);
     if (st == KKR_OK)
         st = check_range(out, wb, diag);
     if (st != KKR_OK)
@@ -155,6 +172,7 @@ void kkr_rollup_release(struct kkr_rollup *r)
     if (!r)
         return;
     free(r->rows);
+    free(r->slag_figures);
     free(r->own);
     free(r->source);
     memset(r, 0, sizeof *r);

@@ -36,15 +36,19 @@ static enum kkr_status take_row(void *ud, const struct kkr_csv_row *row, struct 
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
                         "unknown verksamhet '%s', expected a kod from verksamheter.csv",
                         f[0].text);
-    enum kkr_kind kind;
-    if (!kkr_kind_parse(f[1].text, f[1].len, &kind))
+    int slag = kkr_workbook_find_slag(ctx->wb, f[1].text, f[1].len);
+    if (slag < 0)
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[1],
-                        "unknown slag '%s', expected 'intäkt' or 'kostnad'", f[1].text);
-    size_t slot = (size_t)unit * KKR_KINDS + kind;
+                        ctx->wb->slag_count > KKR_TYPES
+                            ? "unknown slag '%s', expected 'intäkt', 'kostnad' or a slag of "
+                              "slag.csv"
+                            : "unknown slag '%s', expected 'intäkt' or 'kostnad'",
+                        f[1].text);
+    size_t slot = kkr_workbook_slot(ctx->wb, unit, slag);
     if (ctx->seen_line[slot])
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
                         "a second prognos for '%s' %s, the first is on line %ld", f[0].text,
-                        kkr_kind_name(kind), ctx->seen_line[slot]);
+                        ctx->wb->slag[slag].code, ctx->seen_line[slot]);
     ctx->seen_line[slot] = row->line;
     if (f[2].len == 0)
         return KKR_OK;
@@ -74,13 +78,14 @@ char *kkr_snapshot_path(const struct kkr_workbook *wb, int year, int month)
 /* An empty snapshot sized for the workbook's units, or NULL when out of memory. */
 static struct kkr_snapshot *snapshot_alloc(const struct kkr_workbook *wb, int year, int month)
 {
-    size_t slots = wb->unit_count * KKR_KINDS;
+    size_t slots = kkr_workbook_slots(wb);
     struct kkr_snapshot *snap = calloc(1, sizeof *snap);
     if (!snap)
         return NULL;
     snap->year = year;
     snap->month = month;
     snap->unit_count_ = wb->unit_count;
+    snap->slag_count_ = wb->slag_count;
     snap->forecast_ore = calloc(slots ? slots : 1, sizeof *snap->forecast_ore);
     snap->forecast_has = calloc(slots ? slots : 1, 1);
     snap->method = calloc(slots ? slots : 1, sizeof *snap->method);
@@ -100,7 +105,7 @@ enum kkr_status kkr_snapshot_load(const struct kkr_workbook *wb, int year, int m
     char *path = kkr_snapshot_path(wb, year, month);
     if (!path)
         return kkr_fail(diag, KKR_ERR_NOMEM, wb->dir, 0, 0, "out of memory");
-    size_t slots = wb->unit_count * KKR_KINDS;
+    size_t slots = kkr_workbook_slots(wb);
     struct kkr_snapshot *snap = snapshot_alloc(wb, year, month);
     long *seen = calloc(slots ? slots : 1, sizeof *seen);
     enum kkr_status st;
@@ -128,7 +133,7 @@ void kkr_snapshot_free(struct kkr_snapshot *snap)
 {
     if (!snap)
         return;
-    for (size_t i = 0; i < snap->unit_count_ * KKR_KINDS; i++) {
+    for (size_t i = 0; i < snap->unit_count_ * snap->slag_count_; i++) {
         if (snap->method)
             free(snap->method[i]);
         if (snap->comment)
@@ -214,14 +219,15 @@ static bool set_text(char **slot, const char *text)
     return !text || !*text || (*slot = strdup(text)) != NULL;
 }
 
-enum kkr_status kkr_snapshot_set(struct kkr_snapshot *snap, int unit, enum kkr_kind kind,
+enum kkr_status kkr_snapshot_set(struct kkr_snapshot *snap, int unit, int slag,
                                  int64_t forecast_ore, const char *method, const char *comment,
                                  struct kkr_diag *diag)
 {
-    if (unit < 0 || (size_t)unit >= snap->unit_count_)
-        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "unit %d is outside the snapshot",
-                        unit);
-    size_t slot = (size_t)unit * KKR_KINDS + kind;
+    if (unit < 0 || (size_t)unit >= snap->unit_count_ || slag < 0 ||
+        (size_t)slag >= snap->slag_count_)
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0,
+                        "unit %d slag %d is outside the snapshot", unit, slag);
+    size_t slot = (size_t)unit * snap->slag_count_ + (size_t)slag;
     snap->forecast_ore[slot] = forecast_ore;
     snap->forecast_has[slot] = 1;
     if (!set_text(&snap->method[slot], method) || !set_text(&snap->comment[slot], comment))
@@ -237,8 +243,8 @@ enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
     struct kkr_snapshot *snap;
     enum kkr_status st = kkr_snapshot_new(wb, r->year, r->period, &snap, diag);
     for (size_t u = 0; st == KKR_OK && u < wb->unit_count; u++) {
-        for (int kind = 0; st == KKR_OK && kind < KKR_KINDS; kind++) {
-            size_t slot = u * KKR_KINDS + (size_t)kind;
+        for (size_t kind = 0; st == KKR_OK && kind < wb->slag_count; kind++) {
+            size_t slot = kkr_workbook_slot(wb, (int)u, (int)kind);
             const char *method = NULL, *comment = NULL;
             char note[160];
             switch (r->source[slot]) {
@@ -265,7 +271,7 @@ enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
                 }
                 break;
             }
-            st = kkr_snapshot_set(snap, (int)u, (enum kkr_kind)kind,
+            st = kkr_snapshot_set(snap, (int)u, (int)kind,
                                   r->own[slot].forecast_full, method, comment, diag);
         }
     }
@@ -290,15 +296,17 @@ void kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
 {
     fputs("verksamhet;slag;prognos;metod;kommentar\n", out);
     for (size_t u = 0; u < wb->unit_count && u < snap->unit_count_; u++) {
-        for (int kind = 0; kind < KKR_KINDS; kind++) {
-            size_t slot = u * KKR_KINDS + (size_t)kind;
+        for (size_t kind = 0; kind < wb->slag_count && kind < snap->slag_count_; kind++) {
+            size_t slot = u * snap->slag_count_ + kind;
             if (!snap->forecast_has[slot])
                 continue;
             char amount[64];
             kkr_money_format_exact(amount, sizeof amount, snap->forecast_ore[slot],
                                    &KKR_STYLE_EXCEL);
             write_field(out, wb->units[u].code);
-            fprintf(out, ";%s;%s;", kkr_kind_name((enum kkr_kind)kind), amount);
+            fputc(';', out);
+            write_field(out, wb->slag[kind].code);
+            fprintf(out, ";%s;", amount);
             write_field(out, snap->method[slot]);
             fputc(';', out);
             write_field(out, snap->comment[slot]);

@@ -86,6 +86,37 @@ const char *kkr_month_name(int month)
     return month >= 1 && month <= 12 ? names[month - 1] : "?";
 }
 
+/* ---- the slag table ---- */
+
+int kkr_workbook_find_slag(const struct kkr_workbook *wb, const char *code, size_t len)
+{
+    enum kkr_kind typ;
+    if (kkr_kind_parse(code, len, &typ))
+        return (int)typ;
+    kkr_text_trim(&code, &len);
+    for (size_t i = KKR_TYPES; i < wb->slag_count; i++)
+        if (kkr_text_equal_fold(code, len, wb->slag[i].code, strlen(wb->slag[i].code)))
+            return (int)i;
+    return -1;
+}
+
+/* The two typer: the whole slag table of a workbook without slag.csv. */
+static bool slag_init(struct kkr_workbook *wb)
+{
+    static const char *const code[KKR_TYPES] = {"intäkt", "kostnad"};
+    static const char *const name[KKR_TYPES] = {"Intäkter", "Kostnader"};
+    wb->slag = calloc(KKR_TYPES, sizeof *wb->slag);
+    if (!wb->slag)
+        return false;
+    wb->slag_count = KKR_TYPES;
+    for (int t = 0; t < KKR_TYPES; t++) {
+        wb->slag[t].typ = (enum kkr_kind)t;
+        if (!(wb->slag[t].code = strdup(code[t])) || !(wb->slag[t].name = strdup(name[t])))
+            return false;
+    }
+    return true;
+}
+
 /* ---- unit code lookup: open addressing on FNV-1a ---- */
 
 struct kkr_code_index {
@@ -112,7 +143,7 @@ struct pending {
     int32_t line;
     int16_t year;
     int8_t month;     /* 0 = an annual amount to spread */
-    int8_t kind;
+    int16_t slag;     /* index into wb->slag */
 };
 
 struct pending_list {
@@ -126,10 +157,10 @@ struct loader {
     size_t units_capacity;
     char *path;                 /* the file being read */
     struct pending_list budget, actual;
-    /* periodisering.csv: shares per unit and kind, plus defaults (unit -1) */
-    double *shares;             /* [(unit + 1) * KKR_KINDS + kind][12] */
+    /* periodisering.csv: shares per unit and slag, plus defaults (unit -1) */
+    double *shares;             /* [(unit + 1) * slag_count + slag][12] */
     uint8_t *shares_has;
-    long *forecast_line;        /* prognos.csv line per unit*kind for duplicate messages */
+    long *forecast_line;        /* prognos.csv line per unit-slag for duplicate messages */
     char **parent_code;         /* per unit, until the tree is built */
     long parent_column;         /* the överordnad column of verksamheter.csv */
 };
@@ -415,13 +446,19 @@ static enum kkr_status parse_unit_field(const struct kkr_workbook *wb,
     return KKR_OK;
 }
 
-static enum kkr_status parse_kind_field(const struct kkr_csv_row *row, size_t col,
-                                        enum kkr_kind *kind, struct kkr_diag *diag)
+static enum kkr_status parse_slag_field(const struct kkr_workbook *wb,
+                                        const struct kkr_csv_row *row, size_t col, int *slag,
+                                        struct kkr_diag *diag)
 {
     const struct kkr_csv_field *f = &row->fields[col];
-    if (!kkr_kind_parse(f->text, f->len, kind))
+    *slag = kkr_workbook_find_slag(wb, f->text, f->len);
+    if (*slag < 0)
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
-                        "unknown slag '%s', expected 'intäkt' or 'kostnad'", f->text);
+                        wb->slag_count > KKR_TYPES
+                            ? "unknown slag '%s', expected 'intäkt', 'kostnad' or a slag of "
+                              "slag.csv"
+                            : "unknown slag '%s', expected 'intäkt' or 'kostnad'",
+                        f->text);
     return KKR_OK;
 }
 
@@ -497,11 +534,10 @@ static enum kkr_status take_amount(void *ud, const struct kkr_csv_row *row,
 {
     struct amount_ctx *ctx = ud;
     struct pending p = {0};
-    int unit, year, month;
-    enum kkr_kind kind;
+    int unit, year, month, slag;
     enum kkr_status st = parse_unit_field(ctx->ld->wb, row, 0, &unit, diag);
     if (st == KKR_OK)
-        st = parse_kind_field(row, 1, &kind, diag);
+        st = parse_slag_field(ctx->ld->wb, row, 1, &slag, diag);
     if (st != KKR_OK)
         return st;
     const struct kkr_csv_field *f = &row->fields[2];
@@ -511,7 +547,7 @@ static enum kkr_status take_amount(void *ud, const struct kkr_csv_row *row,
     if (st != KKR_OK)
         return st;
     p.unit = unit;
-    p.kind = (int8_t)kind;
+    p.slag = (int16_t)slag;
     p.year = (int16_t)year;
     p.month = (int8_t)month;
     p.line = (int32_t)(row->line > INT32_MAX ? INT32_MAX : row->line);
@@ -557,17 +593,13 @@ static enum kkr_status take_share(void *ud, const struct kkr_csv_row *row,
         if (st != KKR_OK)
             return st;
     }
-    int kinds[2], nk = 0;
+    /* an empty or '*' slag: every slag; otherwise one slag (a typ name: that slot only) */
+    int one = -1;
     const struct kkr_csv_field *kf = &row->fields[1];
-    if (kf->len == 0 || (kf->len == 1 && kf->text[0] == '*')) {
-        kinds[nk++] = KKR_REVENUE;
-        kinds[nk++] = KKR_COST;
-    } else {
-        enum kkr_kind k;
-        st = parse_kind_field(row, 1, &k, diag);
+    if (!(kf->len == 0 || (kf->len == 1 && kf->text[0] == '*'))) {
+        st = parse_slag_field(ld->wb, row, 1, &one, diag);
         if (st != KKR_OK)
             return st;
-        kinds[nk++] = (int)k;
     }
     const struct kkr_csv_field *mf = &row->fields[2];
     char *end;
@@ -587,8 +619,11 @@ static enum kkr_status take_share(void *ud, const struct kkr_csv_row *row,
                         "cannot parse andel '%s', expected a share >= 0 like '0,085' or "
                         "'8,5 %%'",
                         sf->text);
-    for (int i = 0; i < nk; i++) {
-        size_t slot = (size_t)(unit + 1) * KKR_KINDS + (size_t)kinds[i];
+    size_t ns = ld->wb->slag_count;
+    for (size_t i = 0; i < ns; i++) {
+        if (one >= 0 && i != (size_t)one)
+            continue;
+        size_t slot = (size_t)(unit + 1) * ns + i;
         ld->shares[slot * 12 + (size_t)month - 1] += share;
         ld->shares_has[slot] = 1;
     }
@@ -646,18 +681,17 @@ static enum kkr_status take_forecast(void *ud, const struct kkr_csv_row *row,
 {
     struct loader *ld = ud;
     struct kkr_workbook *wb = ld->wb;
-    int unit;
-    enum kkr_kind kind;
+    int unit, slag;
     enum kkr_status st = parse_unit_field(wb, row, 0, &unit, diag);
     if (st == KKR_OK)
-        st = parse_kind_field(row, 1, &kind, diag);
+        st = parse_slag_field(wb, row, 1, &slag, diag);
     if (st != KKR_OK)
         return st;
-    size_t slot = (size_t)unit * KKR_KINDS + kind;
+    size_t slot = kkr_workbook_slot(wb, unit, slag);
     if (ld->forecast_line[slot])
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
                         "a second prognos for '%s' %s, the first is on line %ld",
-                        wb->units[unit].code, kkr_kind_name(kind), ld->forecast_line[slot]);
+                        wb->units[unit].code, wb->slag[slag].code, ld->forecast_line[slot]);
     ld->forecast_line[slot] = row->line;
     if (row->fields[2].len) {
         st = parse_amount_field(row, 2, "prognos", &wb->forecast_ore[slot], diag);
@@ -821,12 +855,12 @@ static enum kkr_status place(struct loader *ld, struct pending_list *list, int64
             older++;
             continue;
         }
-        size_t base = kkr_workbook_cell(wb, p->unit, p->kind) +
+        size_t base = kkr_workbook_cell(wb, p->unit, p->slag) +
                       (size_t)(p->year - wb->first_year) * 12;
         int64_t months[12] = {0};
         if (p->month == 0) {
-            size_t slot = (size_t)(p->unit + 1) * KKR_KINDS + (size_t)p->kind;
-            size_t dflt = (size_t)p->kind;
+            size_t slot = (size_t)(p->unit + 1) * wb->slag_count + (size_t)p->slag;
+            size_t dflt = (size_t)p->slag;
             static const double even[12] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
             const double *shares = ld->shares_has[slot]   ? &ld->shares[slot * 12]
                                    : ld->shares_has[dflt] ? &ld->shares[dflt * 12]
@@ -837,7 +871,7 @@ static enum kkr_status place(struct loader *ld, struct pending_list *list, int64
             if (!(total > 0)) {
                 st = kkr_fail(diag, KKR_ERR_VALUE, path, p->line, 3,
                               "the shares in periodisering.csv for '%s' %s add up to 0",
-                              wb->units[p->unit].code, kkr_kind_name((enum kkr_kind)p->kind));
+                              wb->units[p->unit].code, wb->slag[p->slag].code);
                 break;
             }
             spread(p->amount_ore, shares, months);
@@ -851,8 +885,7 @@ static enum kkr_status place(struct loader *ld, struct pending_list *list, int64
                 st = kkr_fail(diag, KKR_ERR_OVERFLOW, path, p->line, 4,
                               "the sum for '%s' %s %d%02d overflows, expected amounts below "
                               "92 233 720 368 547 758 kr",
-                              wb->units[p->unit].code, kkr_kind_name((enum kkr_kind)p->kind),
-                              p->year, m + 1);
+                              wb->units[p->unit].code, wb->slag[p->slag].code, p->year, m + 1);
                 break;
             }
             if (has)
@@ -872,6 +905,8 @@ static enum kkr_status place(struct loader *ld, struct pending_list *list, int64
 static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr_warnings *warn)
 {
     struct kkr_workbook *wb = ld->wb;
+    if (!slag_init(wb))
+        return nomem(diag, wb->dir);
     enum kkr_status st = load_conf(wb, diag, warn);
     if (st == KKR_OK)
         st = load_units(ld, diag, warn);
@@ -882,9 +917,9 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
     if (st != KKR_OK)
         return st;
 
-    size_t slots = wb->unit_count * KKR_KINDS;
-    ld->shares = calloc((slots + KKR_KINDS) * 12, sizeof *ld->shares);
-    ld->shares_has = calloc(slots + KKR_KINDS, 1);
+    size_t slots = kkr_workbook_slots(wb);
+    ld->shares = calloc((slots + wb->slag_count) * 12, sizeof *ld->shares);
+    ld->shares_has = calloc(slots + wb->slag_count, 1);
     ld->forecast_line = calloc(slots, sizeof *ld->forecast_line);
     wb->forecast_ore = calloc(slots, sizeof *wb->forecast_ore);
     wb->forecast_has = calloc(slots, 1);
@@ -974,8 +1009,8 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
             if (!wb->units[u].is_leaf)
                 continue;
             bool budget = false, actual = false;
-            for (int k = 0; k < KKR_KINDS; k++) {
-                size_t base = kkr_workbook_cell(wb, (int)u, k) + year_base;
+            for (size_t k = 0; k < wb->slag_count; k++) {
+                size_t base = kkr_workbook_cell(wb, (int)u, (int)k) + year_base;
                 for (int m = 0; m < 12; m++) {
                     budget |= wb->budget_ore[base + m] != 0;
                     actual |= wb->actual_has[base + m] != 0;
@@ -1041,7 +1076,7 @@ void kkr_workbook_free(struct kkr_workbook *wb)
         free(wb->units[u].name);
     }
     if (wb->forecast_comment)
-        for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++)
+        for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
             free(wb->forecast_comment[i]);
     free(wb->forecast_comment);
     free(wb->forecast_ore);
@@ -1051,6 +1086,11 @@ void kkr_workbook_free(struct kkr_workbook *wb)
     free(wb->actual_has);
     free(wb->units);
     free(wb->order);
+    for (size_t i = 0; wb->slag && i < wb->slag_count; i++) {
+        free(wb->slag[i].code);
+        free(wb->slag[i].name);
+    }
+    free(wb->slag);
     if (wb->index_)
         free(wb->index_->slots);
     free(wb->index_);

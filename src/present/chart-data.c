@@ -141,7 +141,7 @@ enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_
         for (size_t x = 0; mi >= 0 && x < wb->unit_count; x++) {
             if (u >= 0 && !kkr_workbook_unit_within(wb, (int)x, u))
                 continue;
-            for (int k = 0; k < KKR_KINDS; k++) {
+            for (int k = 0; k < (int)wb->slag_count; k++) {
                 size_t cell = kkr_workbook_cell(wb, (int)x, k) + (size_t)mi;
                 if (!kkr_money_add(bud, wb->budget_ore[cell], &bud) ||
                     (m <= rollup->period && !kkr_money_add(act, wb->actual_ore[cell], &act)))

@@ -424,8 +424,9 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
     /* comments from prognos.csv under their units */
     bool any = false;
     for (size_t i = 0; i < wb->unit_count && !any; i++)
-        for (int k = 0; k < KKR_KINDS; k++) {
-            const char *cm = wb->forecast_comment ? wb->forecast_comment[i * KKR_KINDS + k] : NULL;
+        for (int k = 0; k < (int)wb->slag_count; k++) {
+            const char *cm =
+                wb->forecast_comment ? wb->forecast_comment[kkr_workbook_slot(wb, (int)i, k)] : NULL;
             if (cm && *cm)
                 any = true;
         }
@@ -434,13 +435,12 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
         for (size_t oi = 0; oi < wb->unit_count; oi++) {
             int u = wb->order[oi];
             bool named = false;
-            for (int k = 0; k < KKR_KINDS; k++) {
-                const char *cm = wb->forecast_comment[(size_t)u * KKR_KINDS + k];
+            for (int k = 0; k < (int)wb->slag_count; k++) {
+                const char *cm = wb->forecast_comment[kkr_workbook_slot(wb, u, k)];
                 if (!cm || !*cm)
                     continue;
                 char para[4096];
-                snprintf(para, sizeof para, "%s: %s", k == KKR_REVENUE ? "Intäkter" : "Kostnader",
-                         cm);
+                snprintf(para, sizeof para, "%s: %s", wb->slag[k].name, cm);
                 if (!named) {
                     /* keep the unit's name with its first comment */
                     double ph = layout_text(&p, para, p.body, CONTENT_W - 10, PANGO_ALIGN_LEFT);

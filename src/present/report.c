@@ -365,14 +365,14 @@ static void write_text(FILE *out, const struct kkr_workbook *wb, const struct kk
     bool any = false;
     for (size_t i = 0; i < wb->unit_count; i++) {
         int u = wb->order[i];
-        for (int k = 0; k < KKR_KINDS; k++) {
-            const char *c = wb->forecast_comment[(size_t)u * KKR_KINDS + k];
+        for (int k = 0; k < (int)wb->slag_count; k++) {
+            const char *c = wb->forecast_comment[kkr_workbook_slot(wb, u, k)];
             if (!c)
                 continue;
             if (!any)
                 fputs("Kommentarer\n", out);
             any = true;
-            fprintf(out, "  %s (%s): %s\n", wb->units[u].name, kkr_kind_name(k), c);
+            fprintf(out, "  %s (%s): %s\n", wb->units[u].name, wb->slag[k].code, c);
         }
     }
 }

@@ -54,7 +54,7 @@ static void test_example(void)
     CHECK_INT(kkr_rollup_build(wb, 3, NULL, &r, &d), KKR_OK);
     int64_t q1 = 0;
     for (size_t u = 0; u < wb->unit_count; u++)
-        for (int k = 0; k < KKR_KINDS; k++)
+        for (int k = 0; k < (int)wb->slag_count; k++)
             for (int m = 0; m < 3; m++)
                 q1 += wb->budget_ore[kkr_workbook_cell(wb, (int)u, k) + (size_t)m];
     CHECK_INT(kkr_rollup_total(&r)->net.budget_ytd, q1);

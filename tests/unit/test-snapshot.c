@@ -84,15 +84,15 @@ int main(void)
     CHECK_INT(kkr_snapshot_from_rollup(wb, &r, set, &snap, &d), KKR_OK);
     int hk = wb->units[1].code[0] == 'H' ? 1 : -1;
     CHECK_INT(hk, 1);
-    CHECK_INT(snap->forecast_ore[1 * KKR_KINDS + KKR_COST], 132000);
-    CHECK_STR(snap->method[1 * KKR_KINDS + KKR_COST], "runrate");
-    CHECK(snap->comment[1 * KKR_KINDS + KKR_COST] &&
-          strncmp(snap->comment[1 * KKR_KINDS + KKR_COST], "intervall 80 %: ", 16) == 0);
-    CHECK_INT(snap->forecast_ore[2 * KKR_KINDS + KKR_REVENUE], -60000);
-    CHECK_INT(snap->forecast_ore[2 * KKR_KINDS + KKR_COST], 250050);
-    CHECK_STR(snap->method[2 * KKR_KINDS + KKR_COST], "manuell");
-    CHECK(!snap->forecast_has[3 * KKR_KINDS + KKR_COST]); /* NY: no amounts, no row */
-    CHECK(!snap->forecast_has[0 * KKR_KINDS + KKR_REVENUE]);
+    CHECK_INT(snap->forecast_ore[kkr_workbook_slot(wb, 1, KKR_COST)], 132000);
+    CHECK_STR(snap->method[kkr_workbook_slot(wb, 1, KKR_COST)], "runrate");
+    CHECK(snap->comment[kkr_workbook_slot(wb, 1, KKR_COST)] &&
+          strncmp(snap->comment[kkr_workbook_slot(wb, 1, KKR_COST)], "intervall 80 %: ", 16) == 0);
+    CHECK_INT(snap->forecast_ore[kkr_workbook_slot(wb, 2, KKR_REVENUE)], -60000);
+    CHECK_INT(snap->forecast_ore[kkr_workbook_slot(wb, 2, KKR_COST)], 250050);
+    CHECK_STR(snap->method[kkr_workbook_slot(wb, 2, KKR_COST)], "manuell");
+    CHECK(!snap->forecast_has[kkr_workbook_slot(wb, 3, KKR_COST)]); /* NY: no amounts, no row */
+    CHECK(!snap->forecast_has[kkr_workbook_slot(wb, 0, KKR_REVENUE)]);
 
     /* lock, load back: the same figures, methods and comments */
     CHECK_INT(kkr_snapshot_lock(wb, snap, &d), KKR_OK);
@@ -105,7 +105,7 @@ int main(void)
     CHECK_INT(w.count, 0);
     kkr_warnings_release(&w);
     if (back) {
-        for (size_t i = 0; i < wb->unit_count * KKR_KINDS; i++) {
+        for (size_t i = 0; i < kkr_workbook_slots(wb); i++) {
             CHECK_INT(back->forecast_has[i], snap->forecast_has[i]);
             CHECK_INT(back->forecast_ore[i], snap->forecast_ore[i]);
             CHECK_STR(back->method[i] ? back->method[i] : "", snap->method[i] ? snap->method[i]
@@ -125,7 +125,7 @@ int main(void)
     kkr_snapshot_free(back);
 
     /* a second lock of the month is refused and the file stays as it was */
-    snap->forecast_ore[1 * KKR_KINDS + KKR_COST] = 1;
+    snap->forecast_ore[kkr_workbook_slot(wb, 1, KKR_COST)] = 1;
     CHECK_INT(kkr_snapshot_lock(wb, snap, &d), KKR_ERR_EXISTS);
     CHECK(strstr(d.message, "already locked") != NULL);
     char *after = slurp(path);

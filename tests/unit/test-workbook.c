@@ -41,14 +41,14 @@ static void test_example(void)
     /* POL intäkt budget: the 12 months of budget.csv */
     int pol = kkr_workbook_find_unit(wb, "POL", 3);
     CHECK_INT(year_sum(wb, wb->budget_ore, pol, KKR_REVENUE, 2020), -11259200); /* -112 592,00 kr */
-    CHECK(wb->forecast_has[(size_t)pol * KKR_KINDS + KKR_REVENUE]);
-    CHECK_INT(wb->forecast_ore[(size_t)pol * KKR_KINDS + KKR_REVENUE], -12259500);
+    CHECK(wb->forecast_has[kkr_workbook_slot(wb, pol, KKR_REVENUE)]);
+    CHECK_INT(wb->forecast_ore[kkr_workbook_slot(wb, pol, KKR_REVENUE)], -12259500);
 
     struct kkr_snapshot *snap;
     CHECK_INT(kkr_snapshot_load(wb, 2020, 4, &snap, &d, &w), KKR_OK);
     int fov = kkr_workbook_find_unit(wb, "FOV", 3);
-    CHECK_INT(snap->forecast_ore[(size_t)fov * KKR_KINDS + KKR_COST], 884522700);
-    CHECK_STR(snap->method[(size_t)fov * KKR_KINDS + KKR_COST], "manuell");
+    CHECK_INT(snap->forecast_ore[kkr_workbook_slot(wb, fov, KKR_COST)], 884522700);
+    CHECK_STR(snap->method[kkr_workbook_slot(wb, fov, KKR_COST)], "manuell");
     kkr_snapshot_free(snap);
     CHECK_INT(kkr_snapshot_load(wb, 2020, 3, &snap, &d, &w), KKR_ERR_NOT_FOUND);
     CHECK(snap == NULL);
