@@ -15,10 +15,16 @@ struct kkr_csv_column {
     bool required;
 };
 
+/* What a field was in its file: CSV gives text only; an .xlsx cell (kkr/xlsx.h) may be a
+ * number (text its plain decimal, "1234.5599999999999"), a date (text "YYYY-MM-DD") or a
+ * boolean ("TRUE" / "FALSE"). */
+enum kkr_cell_type { KKR_CELL_TEXT = 0, KKR_CELL_NUMBER, KKR_CELL_DATE, KKR_CELL_BOOLEAN };
+
 /* A field of a row: NUL-terminated UTF-8 text (surrounding quotes removed, "" undone). */
 struct kkr_csv_field {
     const char *text;
     size_t len;
+    enum kkr_cell_type type; /* KKR_CELL_TEXT from a CSV file */
 };
 
 /* A data row, with fields in schema order. A column that the file lacks (optional) reads as
@@ -54,6 +60,21 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
 /* Rows without quotes are split by a fast path; with false every row goes through libcsv
  * (for the differential test and benchmarks). Process-wide; not for concurrent use. */
 void kkr_csv_set_fast_path(bool enabled);
+
+/* Rows from another source (an .xlsx sheet) through the same header rules and row checks as a
+ * CSV file: the first row fed is the header. Each row gives its fields in file-column order
+ * (field i is column i + 1, empty fields for gaps) and its line; the texts are trimmed and
+ * copied as CSV fields are. fn sees rows as from kkr_csv_read_file (types KKR_CELL_TEXT: the
+ * source sets its own). A feed's status sticks: after an error every call returns it. */
+struct kkr_csv_feed;
+enum kkr_status kkr_csv_feed_new(const char *name, const struct kkr_csv_column *columns,
+                                 kkr_csv_row_fn fn, void *userdata, struct kkr_diag *diag,
+                                 struct kkr_csv_feed **out);
+enum kkr_status kkr_csv_feed_row(struct kkr_csv_feed *feed, long line,
+                                 const struct kkr_csv_field *fields, size_t count);
+/* True once the header row has been fed. */
+bool kkr_csv_feed_has_header(const struct kkr_csv_feed *feed);
+void kkr_csv_feed_free(struct kkr_csv_feed *feed);
 
 /* Reads a whole file into a malloc'd buffer (NUL-terminated, *len without the NUL). */
 enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,

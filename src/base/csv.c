@@ -532,3 +532,69 @@ enum kkr_status kkr_csv_read_file(const char *path, const struct kkr_csv_column 
     free(data);
     return st;
 }
+
+/* ---- rows from another source (xlsx sheets) ---- */
+
+struct kkr_csv_feed {
+    struct reader r;
+};
+
+enum kkr_status kkr_csv_feed_new(const char *name, const struct kkr_csv_column *columns,
+                                 kkr_csv_row_fn fn, void *userdata, struct kkr_diag *diag,
+                                 struct kkr_csv_feed **out)
+{
+    *out = NULL;
+    struct kkr_csv_feed *feed = calloc(1, sizeof *feed);
+    if (!feed)
+        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
+    struct reader *r = &feed->r;
+    *r = (struct reader){
+        .name = name, .columns = columns, .fn = fn, .userdata = userdata, .diag = diag,
+        .status = KKR_OK,
+    };
+    while (columns[r->column_count].names)
+        r->column_count++;
+    r->source_column = calloc(r->column_count ? r->column_count : 1, sizeof *r->source_column);
+    r->out_fields = calloc(r->column_count ? r->column_count : 1, sizeof *r->out_fields);
+    if (!r->source_column || !r->out_fields) {
+        kkr_csv_feed_free(feed);
+        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    *out = feed;
+    return KKR_OK;
+}
+
+enum kkr_status kkr_csv_feed_row(struct kkr_csv_feed *feed, long line,
+                                 const struct kkr_csv_field *fields, size_t count)
+{
+    struct reader *r = &feed->r;
+    if (r->status != KKR_OK)
+        return r->status;
+    r->line = line;
+    for (size_t i = 0; i < count && r->status == KKR_OK; i++)
+        on_field((void *)fields[i].text, fields[i].len, r);
+    /* a spreadsheet writes no empty cells: a row shorter than the header is filled up */
+    for (size_t i = count; r->header_done && i < r->header_fields && r->status == KKR_OK; i++)
+        on_field(NULL, 0, r);
+    if (r->field_count == 0)
+        on_field(NULL, 0, r); /* a row of nothing (an empty header) */
+    on_record(-1, r);
+    return r->status;
+}
+
+bool kkr_csv_feed_has_header(const struct kkr_csv_feed *feed)
+{
+    return feed->r.header_done;
+}
+
+void kkr_csv_feed_free(struct kkr_csv_feed *feed)
+{
+    if (!feed)
+        return;
+    free(feed->r.text);
+    free(feed->r.field_off);
+    free(feed->r.field_len);
+    free(feed->r.source_column);
+    free(feed->r.out_fields);
+    free(feed);
+}
