@@ -49,4 +49,13 @@ enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
                                  const struct kkr_rollup *rollup,
                                  const struct kkr_report_options *opt, struct kkr_diag *diag);
 
+/* The tables as sheets of doc (DESIGN §11), from the same rows and columns as the other
+ * formats: each table a sheet ("Slag", "Verksamheter", as opt->tables says; xlsx default both),
+ * the figures as the CSV shows them, Varav rows one outline level deeper, the title block,
+ * the footnotes, and the comments of prognos.csv on a sheet of their own. */
+struct kkr_sheet_doc;
+enum kkr_status kkr_report_sheets(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb,
+                                  const struct kkr_rollup *rollup,
+                                  const struct kkr_report_options *opt, struct kkr_diag *diag);
+
 #endif

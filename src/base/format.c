@@ -13,6 +13,8 @@ bool kkr_format_parse(const char *s, enum kkr_format *out)
         *out = KKR_FORMAT_MD;
     else if (strcmp(s, "json") == 0)
         *out = KKR_FORMAT_JSON;
+    else if (strcmp(s, "xlsx") == 0)
+        *out = KKR_FORMAT_XLSX;
     else
         return false;
     return true;

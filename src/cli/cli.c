@@ -139,7 +139,7 @@ bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit)
 bool cli_parse_format(const char *arg, enum kkr_format *format)
 {
     if (!kkr_format_parse(arg, format)) {
-        cli_error("--format '%s': expected text, csv, md or json", arg);
+        cli_error("--format '%s': expected text, csv, md, json or xlsx", arg);
         return false;
     }
     return true;

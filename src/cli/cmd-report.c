@@ -8,6 +8,7 @@
 #include "kkr/forecast.h"
 #include "kkr/output.h"
 #include "kkr/rollup.h"
+#include "kkr/sheet.h"
 
 static const char usage[] =
     "usage: kkr report DIR [options]\n"
@@ -15,7 +16,8 @@ static const char usage[] =
     "The follow-up tables (budgetuppföljning) of the workbook in DIR: per slag and per\n"
     "verksamhet, ackumulerat period and helår, in kkr.\n"
     "\n"
-    "  --format FMT        text (default), csv, md or json\n"
+    "  --format FMT        text (default), csv, md, json or xlsx (with -o FILE.xlsx: each\n"
+    "                      table a sheet, real numbers in Swedish number formats)\n"
     "  --unit UNIT         kkr (default), kr or mnkr\n"
     "  --period YYYYMM     the last month of the period (default: the latest month with utfall)\n"
     "  --table TABLE       verksamhet or slag (csv: one table per run, default verksamhet)\n"
@@ -87,6 +89,7 @@ static int run(int argc, char **argv)
     const char *period_arg = NULL, *compare_arg = NULL, *output = "-", *table_arg = NULL;
     const char *forecast_arg = NULL, *level_arg = NULL, *pdf_arg = NULL, *measures_arg = NULL;
     const char *baseline_arg = NULL;
+    bool output_given = false;
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
@@ -107,7 +110,7 @@ static int run(int argc, char **argv)
             break;
         case OPT_COMPARE: compare_arg = optarg; break;
         case OPT_EXCEL: opt.excel = true; break;
-        case 'o': output = optarg; break;
+        case 'o': output = optarg; output_given = true; break;
         case OPT_FORECAST: forecast_arg = optarg; break;
         case OPT_LEVEL: level_arg = optarg; break;
         case OPT_PDF: pdf_arg = optarg; break;
@@ -129,7 +132,9 @@ static int run(int argc, char **argv)
     } else if (opt.format == KKR_FORMAT_CSV) {
         opt.tables = KKR_TABLES_UNITS;
     }
-    if (opt.excel && opt.format != KKR_FORMAT_CSV)
+    if (opt.format == KKR_FORMAT_XLSX && !output_given)
+        return cli_usage_error(&cmd_report, "--format xlsx needs -o FILE.xlsx (or -o - )");
+    if (opt.excel && opt.format != KKR_FORMAT_CSV && opt.format != KKR_FORMAT_XLSX)
         opt.format = KKR_FORMAT_CSV;
 
     int code;
@@ -207,6 +212,16 @@ static int run(int argc, char **argv)
         goto done;
     }
 
+    if (opt.format == KKR_FORMAT_XLSX) {
+        struct kkr_sheet_doc doc;
+        kkr_sheet_doc_init(&doc);
+        st = kkr_report_sheets(&doc, wb, &rollup, &opt, &diag);
+        if (st == KKR_OK)
+            st = kkr_sheet_doc_write_xlsx(&doc, output, false, &diag);
+        kkr_sheet_doc_release(&doc);
+        code = st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
+        goto done;
+    }
     struct kkr_output out;
     st = kkr_output_open(&out, output, false, &diag);
     if (st == KKR_OK) {
@@ -226,5 +241,5 @@ done:
     return code;
 }
 
-const struct command cmd_report = {"report", run, "the follow-up tables (text, csv, md, json)",
+const struct command cmd_report = {"report", run, "the follow-up tables (text, csv, md, json, xlsx)",
                                    usage};

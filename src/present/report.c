@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kkr/report.h"
+#include "kkr/sheet.h"
 #include "kkr/text.h"
 
 void kkr_report_options_init(struct kkr_report_options *opt)
@@ -582,9 +583,147 @@ enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
     case KKR_FORMAT_JSON:
         write_json(out, wb, rollup, opt, cols, ncols, ulines, nu, klines, nk);
         break;
+    case KKR_FORMAT_XLSX:
+        free(ulines);
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "xlsx is written to a file, not a "
+                        "stream (kkr_report_sheets)");
     }
     free(ulines);
     if (ferror(out))
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the report");
     return KKR_OK;
+}
+
+/* ---- xlsx: the same rows and columns as sheets (the writer is in xlsx-write.c) ---- */
+
+static void sheet_table(struct kkr_sheet_doc *doc, struct kkr_sheet *s,
+                        const struct kkr_report_options *opt, const struct column **cols,
+                        size_t ncols, const struct line *lines, size_t n, bool kinds)
+{
+    char buf[128], unit_title[64];
+    snprintf(unit_title, sizeof unit_title, "Belopp i %s", kkr_display_unit_name(opt->unit));
+    static const char *const groups[2] = {"Ackumulerat period", "Helår"};
+    if (!kinds) {
+        kkr_sheet_add_column(doc, s, "Kod", NULL, false);
+        if (s)
+            s->freeze_cols = 2, s->indent_col = 1;
+    }
+    kkr_sheet_add_column(doc, s, unit_title, NULL, false);
+    for (size_t c = 0; c < ncols; c++)
+        kkr_sheet_add_column(doc, s, cols[c]->title, groups[cols[c]->full_year], true);
+    size_t first = kinds ? 1 : 2;
+    for (size_t i = 0; i < n; i++) {
+        struct kkr_sheet_row *row = kkr_sheet_add_row(doc, s, lines[i].depth, lines[i].is_total);
+        if (!row)
+            return;
+        if (!kinds)
+            kkr_sheet_set(doc, row, 0, lines[i].code);
+        snprintf(buf, sizeof buf, "%s%s", lines[i].name,
+                 !kinds && lines[i].computed ? " *" : "");
+        kkr_sheet_set(doc, row, first - 1, buf);
+        for (size_t c = 0; c < ncols; c++) {
+            struct value v = column_value(cols[c], lines[i].f, lines[i].then);
+            format_value(buf, sizeof buf, &v, opt->unit, &KKR_STYLE_PLAIN);
+            kkr_sheet_set(doc, row, first + c, buf);
+        }
+    }
+}
+
+static void sheet_titles(struct kkr_sheet_doc *doc, struct kkr_sheet *s,
+                         const struct kkr_workbook *wb, const struct kkr_rollup *r,
+                         const char *table)
+{
+    char period[128];
+    period_phrase(r, period, sizeof period);
+    kkr_sheet_add_title(doc, s, "%s", wb->title ? wb->title : "Budgetuppföljning");
+    if (wb->organisation || wb->committee)
+        kkr_sheet_add_title(doc, s, "%s%s%s", wb->organisation ? wb->organisation : "",
+                            wb->organisation && wb->committee ? ", " : "",
+                            wb->committee ? wb->committee : "");
+    kkr_sheet_add_title(doc, s, "%s. Ackumulerat period: %s. Helår: %d.", table, period,
+                        r->year);
+}
+
+/* The footnotes as the text report writes them, one note per line. */
+static void sheet_notes(struct kkr_sheet_doc *doc, struct kkr_sheet *s,
+                        const struct kkr_workbook *wb, const struct kkr_rollup *r,
+                        const struct kkr_report_options *opt)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) {
+        doc->failed = true;
+        return;
+    }
+    footnotes(mem, wb, r, opt);
+    if (fclose(mem) != 0) {
+        doc->failed = true;
+        free(text);
+        return;
+    }
+    for (char *line = text, *nl; line && *line; line = nl ? nl + 1 : NULL) {
+        nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        kkr_sheet_add_note(doc, s, "%s", line);
+    }
+    free(text);
+}
+
+enum kkr_status kkr_report_sheets(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb,
+                                  const struct kkr_rollup *rollup,
+                                  const struct kkr_report_options *opt, struct kkr_diag *diag)
+{
+    const struct column *cols[MAX_COLUMNS];
+    size_t ncols = active_columns(opt, cols);
+    struct line *ulines = malloc(rollup->row_count * sizeof *ulines);
+    struct line klines[3];
+    if (!ulines)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    size_t nu = unit_lines(wb, rollup, opt, ulines);
+    size_t nk = kind_lines(rollup, opt, klines);
+    if (opt->tables != KKR_TABLES_UNITS) {
+        struct kkr_sheet *s = kkr_sheet_add(doc, "Slag");
+        sheet_titles(doc, s, wb, rollup, "Per slag");
+        sheet_table(doc, s, opt, cols, ncols, klines, nk, true);
+    }
+    if (opt->tables != KKR_TABLES_KINDS) {
+        struct kkr_sheet *s = kkr_sheet_add(doc, "Verksamheter");
+        sheet_titles(doc, s, wb, rollup, "Per verksamhet");
+        sheet_table(doc, s, opt, cols, ncols, ulines, nu, false);
+        sheet_notes(doc, s, wb, rollup, opt);
+    }
+    free(ulines);
+    /* the economist's comments, as the protocol has them under the table */
+    struct kkr_sheet *cs = NULL;
+    for (size_t i = 0; i < wb->unit_count; i++) {
+        int u = wb->order[i];
+        for (int k = 0; k < KKR_KINDS; k++) {
+            const char *c = wb->forecast_comment[(size_t)u * KKR_KINDS + k];
+            if (!c)
+                continue;
+            if (!cs) {
+                cs = kkr_sheet_add(doc, "Kommentarer");
+                kkr_sheet_add_title(doc, cs, "Kommentarer till prognosen");
+                kkr_sheet_add_column(doc, cs, "Kod", NULL, false);
+                kkr_sheet_add_column(doc, cs, "Verksamhet", NULL, false);
+                kkr_sheet_add_column(doc, cs, "Slag", NULL, false);
+                struct kkr_sheet_column *kc =
+                    kkr_sheet_add_column(doc, cs, "Kommentar", NULL, false);
+                if (kc)
+                    kc->wrap = true;
+                if (cs)
+                    cs->freeze_cols = 3, cs->indent_col = -1;
+            }
+            struct kkr_sheet_row *row = kkr_sheet_add_row(doc, cs, 0, false);
+            kkr_sheet_set(doc, row, 0, wb->units[u].code);
+            kkr_sheet_set(doc, row, 1, wb->units[u].name);
+            kkr_sheet_set(doc, row, 2, kkr_kind_name(k));
+            kkr_sheet_set(doc, row, 3, c);
+        }
+    }
+    kkr_sheet_doc_set_info(doc, wb->title ? wb->title : "Budgetuppföljning", wb->organisation,
+                           kkr_sheet_doc_date(rollup->year, rollup->period));
+    return doc->failed ? kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory") : KKR_OK;
 }
