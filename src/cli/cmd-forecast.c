@@ -10,6 +10,7 @@
 #include "kkr/forecast.h"
 #include "kkr/output.h"
 #include "kkr/rollup.h"
+#include "kkr/sheet.h"
 
 static const char usage[] =
     "usage: kkr forecast DIR [options]\n"
@@ -19,7 +20,8 @@ static const char usage[] =
     "\n"
     "  --method METHOD     budget, runrate, trend, seasonal, ets or auto (default)\n"
     "  --level LEVEL       interval level, e.g. 80 or 0.8 (default 80 %)\n"
-    "  --format FMT        text (default), csv or json\n"
+    "  --format FMT        text (default), csv, json or xlsx (xlsx with -o FILE.xlsx)\n"
+    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
     "  --unit UNIT         kkr (default), kr or mnkr\n"
     "  --period YYYYMM     the last month of utfall to use (default: the latest)\n"
     "  --backtest          replay every earlier year month by month: MAPE of the year-end\n"
@@ -29,7 +31,7 @@ static const char usage[] =
     "  --accuracy          for a finished year: each locked snapshot's result against the\n"
     "                      outcome (prognossäkerhet)\n";
 
-enum { OPT_METHOD = 256, OPT_LEVEL, OPT_FORMAT, OPT_UNIT, OPT_PERIOD, OPT_BACKTEST, OPT_CASES,
+enum { OPT_OUTPUT = 'o', OPT_METHOD = 256, OPT_LEVEL, OPT_FORMAT, OPT_UNIT, OPT_PERIOD, OPT_BACKTEST, OPT_CASES,
        OPT_ACCURACY };
 
 struct row {
@@ -249,7 +251,7 @@ static void write_case(void *userdata, int unit, int kind, int year, int k, int 
             year, k, kkr_backtest_method_name(method), full, low, high, outcome);
 }
 
-static int run_backtest(const struct kkr_workbook *wb, const struct kkr_forecast_options *fopt,
+static int run_backtest(FILE *out, const struct kkr_workbook *wb, const struct kkr_forecast_options *fopt,
                         enum kkr_format format, const char *cases_path)
 {
     struct kkr_diag diag;
@@ -274,58 +276,58 @@ static int run_backtest(const struct kkr_workbook *wb, const struct kkr_forecast
     if (st != KKR_OK)
         return cli_fail_diag(&diag, st);
     if (format == KKR_FORMAT_CSV) {
-        fputs("metod;k;fall;mape;täckning\n", stdout);
+        fputs("metod;k;fall;mape;täckning\n", out);
         for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
             for (int k = 1; k <= 11; k++)
                 if (sum.cases[m][k])
-                    printf("%s;%d;%d;%.2f;%.1f\n", kkr_backtest_method_name(m), k,
+                    fprintf(out, "%s;%d;%d;%.2f;%.1f\n", kkr_backtest_method_name(m), k,
                            sum.cases[m][k], sum.mape[m][k], sum.coverage[m][k]);
         return EXIT_OK;
     }
     if (format == KKR_FORMAT_JSON) {
-        printf("{\n  \"nivå\": %.4g,\n  \"rader\": [", fopt->level);
+        fprintf(out, "{\n  \"nivå\": %.4g,\n  \"rader\": [", fopt->level);
         bool first = true;
         for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
             for (int k = 1; k <= 11; k++)
                 if (sum.cases[m][k]) {
-                    printf("%s\n    {\"metod\": \"%s\", \"k\": %d, \"fall\": %d, \"mape\": %.4f, "
+                    fprintf(out, "%s\n    {\"metod\": \"%s\", \"k\": %d, \"fall\": %d, \"mape\": %.4f, "
                            "\"täckning\": %.2f}",
                            first ? "" : ",", kkr_backtest_method_name(m), k, sum.cases[m][k],
                            sum.mape[m][k], sum.coverage[m][k]);
                     first = false;
                 }
-        printf("\n  ]\n}\n");
+        fprintf(out, "\n  ]\n}\n");
         return EXIT_OK;
     }
-    printf("Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k månader\n");
-    printf("%-10s", "metod");
+    fprintf(out, "Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k månader\n");
+    fprintf(out, "%-10s", "metod");
     for (int k = 1; k <= 11; k++)
-        printf("   k=%-2d", k);
-    printf("  täckning\n");
+        fprintf(out, "   k=%-2d", k);
+    fprintf(out, "  täckning\n");
     for (int m = 0; m <= KKR_BACKTEST_METHODS; m++) {
-        printf("%-10s", kkr_backtest_method_name(m));
+        fprintf(out, "%-10s", kkr_backtest_method_name(m));
         int cases = 0, inside = 0;
         for (int k = 1; k <= 11; k++) {
             if (sum.cases[m][k])
-                printf(" %6.1f", sum.mape[m][k]);
+                fprintf(out, " %6.1f", sum.mape[m][k]);
             else
-                printf(" %6s", "-");
+                fprintf(out, " %6s", "-");
             cases += sum.cases[m][k];
             inside += (int)lround(sum.coverage[m][k] * sum.cases[m][k] / 100.0);
         }
         if (cases)
-            printf("  %5.1f %%\n", 100.0 * inside / cases);
+            fprintf(out, "  %5.1f %%\n", 100.0 * inside / cases);
         else
-            printf("  %7s\n", "-");
+            fprintf(out, "  %7s\n", "-");
     }
-    printf("fall (k=1): %d; intervall %.0f %%\n", sum.cases[KKR_BACKTEST_METHODS][1],
+    fprintf(out, "fall (k=1): %d; intervall %.0f %%\n", sum.cases[KKR_BACKTEST_METHODS][1],
            fopt->level * 100.0);
     return EXIT_OK;
 }
 
 /* ---- --accuracy ---- */
 
-static int run_accuracy(const struct kkr_workbook *wb, enum kkr_format format,
+static int run_accuracy(FILE *out, const struct kkr_workbook *wb, enum kkr_format format,
                         enum kkr_display_unit unit)
 {
     struct kkr_diag diag;
@@ -354,11 +356,11 @@ static int run_accuracy(const struct kkr_workbook *wb, enum kkr_format format,
         return cli_fail_diag(&diag, st);
     }
     if (format == KKR_FORMAT_CSV)
-        fputs("kod;snapshot;resultat_prognos;resultat_utfall;differens\n", stdout);
+        fputs("kod;snapshot;resultat_prognos;resultat_utfall;differens\n", out);
     else if (format == KKR_FORMAT_JSON)
-        fputs("{\n  \"rader\": [", stdout);
+        fputs("{\n  \"rader\": [", out);
     else
-        printf("Prognossäkerhet %d: resultat (budget - prognos) mot utfall (budget - utfall), "
+        fprintf(out, "Prognossäkerhet %d: resultat (budget - prognos) mot utfall (budget - utfall), "
                "belopp i %s\n",
                wb->year, kkr_display_unit_name(unit));
     bool first = true;
@@ -381,7 +383,7 @@ static int run_accuracy(const struct kkr_workbook *wb, enum kkr_format format,
             break;
         }
         if (format == KKR_FORMAT_TEXT) {
-            printf("\nSnapshot %d\n%-10s %12s %12s %12s\n", periods[i], "Kod", "Prognos",
+            fprintf(out, "\nSnapshot %d\n%-10s %12s %12s %12s\n", periods[i], "Kod", "Prognos",
                    "Utfall", "Differens");
         }
         for (size_t r = 0; r < then.row_count; r++) {
@@ -391,37 +393,128 @@ static int run_accuracy(const struct kkr_workbook *wb, enum kkr_format format,
             int64_t diff = res_f - res_o;
             const char *code_s = a->unit < 0 ? "total" : wb->units[a->unit].code;
             if (format == KKR_FORMAT_CSV) {
-                kkr_csv_write_text(stdout, code_s, ';');
-                printf(";%d", periods[i]);
+                kkr_csv_write_text(out, code_s, ';');
+                fprintf(out, ";%d", periods[i]);
                 int64_t v[] = {res_f, res_o, diff};
                 for (int j = 0; j < 3; j++) {
-                    putchar(';');
-                    put_amount(stdout, v[j], unit, &KKR_STYLE_PLAIN, 0);
+                    fputc(';', out);
+                    put_amount(out, v[j], unit, &KKR_STYLE_PLAIN, 0);
                 }
-                putchar('\n');
+                fputc('\n', out);
             } else if (format == KKR_FORMAT_JSON) {
-                printf("%s\n    {\"kod\": ", first ? "" : ",");
-                kkr_json_write_string(stdout, code_s);
-                printf(", \"snapshot\": %d, \"resultat_prognos_öre\": %" PRId64
+                fprintf(out, "%s\n    {\"kod\": ", first ? "" : ",");
+                kkr_json_write_string(out, code_s);
+                fprintf(out, ", \"snapshot\": %d, \"resultat_prognos_öre\": %" PRId64
                        ", \"resultat_utfall_öre\": %" PRId64 ", \"differens_öre\": %" PRId64 "}",
                        periods[i], res_f, res_o, diff);
             } else {
-                printf("%-10s ", code_s);
-                put_amount(stdout, res_f, unit, &KKR_STYLE_TEXT, 12);
-                putchar(' ');
-                put_amount(stdout, res_o, unit, &KKR_STYLE_TEXT, 12);
-                putchar(' ');
-                put_amount(stdout, diff, unit, &KKR_STYLE_TEXT, 12);
-                putchar('\n');
+                fprintf(out, "%-10s ", code_s);
+                put_amount(out, res_f, unit, &KKR_STYLE_TEXT, 12);
+                fputc(' ', out);
+                put_amount(out, res_o, unit, &KKR_STYLE_TEXT, 12);
+                fputc(' ', out);
+                put_amount(out, diff, unit, &KKR_STYLE_TEXT, 12);
+                fputc('\n', out);
             }
             first = false;
         }
         kkr_rollup_release(&then);
     }
     if (format == KKR_FORMAT_JSON && code == EXIT_OK)
-        fputs("\n  ]\n}\n", stdout);
+        fputs("\n  ]\n}\n", out);
     kkr_rollup_release(&outcome);
     free(periods);
+    return code;
+}
+
+/* ---- where the output goes: stdout, a file, or a CSV in memory that becomes an xlsx ---- */
+
+struct sink {
+    FILE *fp;
+    enum kkr_format format;     /* what is written to fp: xlsx is written as CSV first */
+    bool xlsx;
+    const char *path;
+    struct kkr_output file;
+    bool to_file;
+    char *mem;
+    size_t mem_len;
+};
+
+static int sink_open(struct sink *s, const char *path, enum kkr_format format)
+{
+    memset(s, 0, sizeof *s);
+    s->format = format;
+    s->path = path;
+    if (format == KKR_FORMAT_XLSX) {
+        s->xlsx = true;
+        s->format = KKR_FORMAT_CSV;
+        s->fp = open_memstream(&s->mem, &s->mem_len);
+        if (!s->fp) {
+            cli_error("out of memory");
+            return EXIT_BAD_INPUT;
+        }
+        return EXIT_OK;
+    }
+    if (!path || strcmp(path, "-") == 0) {
+        s->fp = stdout;
+        return EXIT_OK;
+    }
+    struct kkr_diag diag;
+    enum kkr_status st = kkr_output_open(&s->file, path, false, &diag);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+    s->to_file = true;
+    s->fp = s->file.fp;
+    return EXIT_OK;
+}
+
+/* The outline level of a forecast row: its unit's depth (kod in the first field). */
+static int level_of_code(void *ctx, char *const *fields, size_t n)
+{
+    const struct kkr_workbook *wb = ctx;
+    int u = n ? kkr_workbook_find_unit(wb, fields[0], strlen(fields[0])) : -1;
+    return u >= 0 ? wb->units[u].depth : 0;
+}
+
+/* Finishes the output: commits the file, or turns the CSV into a sheet and writes the xlsx.
+ * title NULL: abandon. Returns the exit code. */
+static int sink_close(struct sink *s, const struct kkr_workbook *wb, int code, const char *title,
+                      int year, int period)
+{
+    struct kkr_diag diag;
+    enum kkr_status st = KKR_OK;
+    if (s->xlsx) {
+        if (fclose(s->fp) != 0)
+            st = kkr_fail(&diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        if (st == KKR_OK && code == EXIT_OK && title) {
+            struct kkr_sheet_doc doc;
+            kkr_sheet_doc_init(&doc);
+            struct kkr_sheet *sh = kkr_sheet_add(&doc, title);
+            kkr_sheet_add_title(&doc, sh, "%s %d", title, wb->year);
+            if (wb->organisation || wb->committee)
+                kkr_sheet_add_title(&doc, sh, "%s%s%s", wb->organisation ? wb->organisation : "",
+                                    wb->organisation && wb->committee ? ", " : "",
+                                    wb->committee ? wb->committee : "");
+            st = kkr_sheet_from_csv(&doc, sh, s->mem, s->mem_len, "kod,slag,metod,snapshot",
+                                    strcmp(title, "Prognos") == 0 ? level_of_code : NULL,
+                                    (void *)wb, &diag);
+            kkr_sheet_doc_set_info(&doc, title, wb->organisation, kkr_sheet_doc_date(year, period));
+            if (st == KKR_OK && sh && sh->col_count > 1 && strcmp(sh->cols[1].heading, "slag") == 0)
+                sh->freeze_cols = 2;
+            if (st == KKR_OK)
+                st = kkr_sheet_doc_write_xlsx(&doc, s->path, false, &diag);
+            kkr_sheet_doc_release(&doc);
+        }
+        free(s->mem);
+    } else if (s->to_file) {
+        if (code == EXIT_OK && title)
+            st = kkr_output_commit(&s->file, &diag);
+        else
+            kkr_output_abort(&s->file);
+    }
+    memset(s, 0, sizeof *s);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
     return code;
 }
 
@@ -436,9 +529,10 @@ static int run(int argc, char **argv)
         {"backtest", no_argument, NULL, OPT_BACKTEST},
         {"cases", required_argument, NULL, OPT_CASES},
         {"accuracy", no_argument, NULL, OPT_ACCURACY},
+        {"output", required_argument, NULL, OPT_OUTPUT},
         {0},
     };
-    const char *method_arg = "auto", *period_arg = NULL, *cases_arg = NULL;
+    const char *method_arg = "auto", *period_arg = NULL, *cases_arg = NULL, *output = NULL;
     enum kkr_format format = KKR_FORMAT_TEXT;
     enum kkr_display_unit unit = KKR_UNIT_KKR;
     struct kkr_forecast_options fopt;
@@ -446,7 +540,7 @@ static int run(int argc, char **argv)
     bool backtest = false, accuracy = false;
     int c;
     optind = 0;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
         switch (c) {
         case OPT_METHOD: method_arg = optarg; break;
         case OPT_LEVEL:
@@ -471,7 +565,8 @@ static int run(int argc, char **argv)
         case OPT_BACKTEST: backtest = true; break;
         case OPT_CASES: cases_arg = optarg; break;
         case OPT_ACCURACY: accuracy = true; break;
-        default: return cli_option_error(&cmd_forecast, argc, argv, "");
+        case OPT_OUTPUT: output = optarg; break;
+        default: return cli_option_error(&cmd_forecast, argc, argv, "o:");
         }
     }
     if (argc - optind != 1)
@@ -480,6 +575,8 @@ static int run(int argc, char **argv)
         return cli_usage_error(&cmd_forecast, "--backtest and --accuracy are separate runs");
     if (cases_arg && !backtest)
         return cli_usage_error(&cmd_forecast, "--cases needs --backtest");
+    if (format == KKR_FORMAT_XLSX && !output)
+        return cli_usage_error(&cmd_forecast, "--format xlsx needs -o FILE.xlsx (or -o - )");
     struct kkr_diag diag;
     const struct kkr_forecast_method *method;
     enum kkr_status st = kkr_forecast_method_find(method_arg, &method, &diag);
@@ -490,18 +587,23 @@ static int run(int argc, char **argv)
     struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
     if (!wb)
         return code;
-    if (backtest) {
-        code = run_backtest(wb, &fopt, format, cases_arg);
+    struct sink out;
+    code = sink_open(&out, output, format);
+    if (code != EXIT_OK) {
         kkr_workbook_free(wb);
         return code;
     }
-    if (accuracy) {
-        code = run_accuracy(wb, format, unit);
+    if (backtest || accuracy) {
+        code = backtest ? run_backtest(out.fp, wb, &fopt, out.format, cases_arg)
+                        : run_accuracy(out.fp, wb, out.format, unit);
+        code = sink_close(&out, wb, code, backtest ? "Backtest" : "Prognossäkerhet", wb->year,
+                          wb->last_actual_month);
         kkr_workbook_free(wb);
         return code;
     }
     int period = wb->last_actual_month;
     if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
+        sink_close(&out, wb, EXIT_BAD_INPUT, NULL, 0, 0);
         kkr_workbook_free(wb);
         return EXIT_BAD_INPUT;
     }
@@ -512,11 +614,12 @@ static int run(int argc, char **argv)
     if (st == KKR_OK)
         st = build_rows(wb, set, period, &rows, &n, &diag);
     if (st == KKR_OK) {
-        write_rows(stdout, wb, set, rows, n, format, unit);
+        write_rows(out.fp, wb, set, rows, n, out.format, unit);
         code = EXIT_OK;
     } else {
         code = cli_fail_diag(&diag, st);
     }
+    code = sink_close(&out, wb, code, "Prognos", wb->year, period);
     free(rows);
     kkr_forecast_set_free(set);
     kkr_workbook_free(wb);

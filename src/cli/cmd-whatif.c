@@ -10,6 +10,7 @@
 #include "cli.h"
 #include "kkr/output.h"
 #include "kkr/scenario.h"
+#include "kkr/sheet.h"
 #include "kkr/text.h"
 
 static const char usage[] =
@@ -29,7 +30,8 @@ static const char usage[] =
     "  --seed S            the random seed (default 1); same seed, same output\n"
     "  --table [TABLE]     the scenario's follow-up table instead of the bridge (verksamhet\n"
     "                      or slag; text and md default to both), measures applied per unit\n"
-    "  --format FMT        text (default), csv or json (md with --table)\n"
+    "  --format FMT        text (default), csv, json or xlsx (md with --table; xlsx with\n"
+    "                      -o FILE.xlsx)\n"
     "  --unit UNIT         kr (default for the bridge), kkr or mnkr (default kkr for --table)\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n";
 
@@ -544,6 +546,54 @@ static bool parse_count(const char *arg, const char *opt, unsigned long long max
     return true;
 }
 
+/* ---- xlsx: the scenario's table as kkr report writes it, or the bridge's CSV as a sheet ---- */
+
+static enum kkr_status write_xlsx(const char *path, const struct kkr_workbook *wb,
+                                  struct scenario *sc, size_t n, const struct settings *set,
+                                  const struct kkr_scenario_view *view,
+                                  const struct kkr_report_options *ropt, struct kkr_diag *diag)
+{
+    struct kkr_sheet_doc doc;
+    kkr_sheet_doc_init(&doc);
+    enum kkr_status st;
+    if (view) {
+        st = kkr_report_sheets(&doc, view->wb, &view->rollup, ropt, diag);
+        for (size_t i = 0; st == KKR_OK && i < doc.sheet_count; i++)
+            kkr_sheet_add_title(&doc, doc.sheets[i], "Scenario %s: prognosen med åtgärdernas "
+                                "förväntade effekt per verksamhet, baslinje: %s", sc[0].m->name,
+                                sc[0].b->baseline_label);
+    } else {
+        char *mem = NULL;
+        size_t len = 0;
+        FILE *fp = open_memstream(&mem, &len);
+        if (!fp)
+            return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        write_csv(fp, wb, sc, n, set);
+        if (fclose(fp) != 0) {
+            free(mem);
+            return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        struct kkr_sheet *sh = kkr_sheet_add(&doc, "Brygga");
+        kkr_sheet_add_title(&doc, sh, "Brygga: åtgärdernas effekt på helårsresultatet %d", wb->year);
+        if (wb->organisation || wb->committee)
+            kkr_sheet_add_title(&doc, sh, "%s%s%s", wb->organisation ? wb->organisation : "",
+                                wb->organisation && wb->committee ? ", " : "",
+                                wb->committee ? wb->committee : "");
+        kkr_sheet_add_title(&doc, sh, "Belopp i %s", kkr_display_unit_name(set->unit));
+        st = kkr_sheet_from_csv(&doc, sh, mem, len, "scenario,steg,beskrivning,verksamhet", NULL,
+                                NULL, diag);
+        free(mem);
+        if (sh)
+            sh->freeze_cols = 3;
+        kkr_sheet_doc_set_info(&doc, "Brygga", wb->organisation,
+                               kkr_sheet_doc_date(wb->year, wb->last_actual_month));
+    }
+    if (st == KKR_OK)
+        st = kkr_sheet_doc_write_xlsx(&doc, path, false, diag);
+    kkr_sheet_doc_release(&doc);
+    return st;
+}
+
 static int run(int argc, char **argv)
 {
     static const struct option options[] = {
@@ -562,6 +612,7 @@ static int run(int argc, char **argv)
     const char *files[MAX_SCENARIOS];
     size_t nfiles = 0;
     const char *baseline_arg = NULL, *period_arg = NULL, *output = "-", *table_arg = NULL;
+    bool output_given = false;
     bool table = false, unit_given = false;
     struct settings set = {KKR_FORMAT_TEXT, KKR_UNIT_KR, 0, 0, 1};
     unsigned long long v;
@@ -611,12 +662,14 @@ static int run(int argc, char **argv)
                 return EXIT_BAD_INPUT;
             unit_given = true;
             break;
-        case 'o': output = optarg; break;
+        case 'o': output = optarg; output_given = true; break;
         default: return cli_option_error(&cmd_whatif, argc, argv, "o:");
         }
     }
     if (argc - optind != 1)
         return cli_usage_error(&cmd_whatif, "expected one workbook folder");
+    if (set.format == KKR_FORMAT_XLSX && strcmp(output, "-") == 0 && !output_given)
+        return cli_usage_error(&cmd_whatif, "--format xlsx needs -o FILE.xlsx (or -o - )");
     if (nfiles == 0)
         return cli_usage_error(&cmd_whatif, "expected --measures FILE");
     struct kkr_report_options ropt;
@@ -685,7 +738,9 @@ static int run(int argc, char **argv)
         cli_print_warnings(&warn);
         have_view = st == KKR_OK;
     }
-    if (st == KKR_OK) {
+    if (st == KKR_OK && set.format == KKR_FORMAT_XLSX)
+        st = write_xlsx(output, wb, sc, nfiles, &set, have_view ? &view : NULL, &ropt, &diag);
+    else if (st == KKR_OK) {
         struct kkr_output out;
         st = kkr_output_open(&out, output, false, &diag);
         if (st == KKR_OK) {
