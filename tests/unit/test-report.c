@@ -41,7 +41,9 @@ int main(void)
 
     enum kkr_format fmt;
     CHECK(kkr_format_parse("markdown", &fmt) && fmt == KKR_FORMAT_MD);
-    CHECK(!kkr_format_parse("xlsx", &fmt));
+    /* issue 14: xlsx is a format (written to a file by kkr_sheet_doc_write_xlsx) */
+    CHECK(kkr_format_parse("xlsx", &fmt) && fmt == KKR_FORMAT_XLSX);
+    CHECK(!kkr_format_parse("xls", &fmt));
 
     char *dir = tmp_workbook();
     tmp_write(dir, "bok.conf", "organisation = Testkommun\nnämnd = Nämnden\når = 2022\n");
