@@ -699,8 +699,8 @@ enum kkr_status kkr_report_sheets(struct kkr_sheet_doc *doc, const struct kkr_wo
     struct kkr_sheet *cs = NULL;
     for (size_t i = 0; i < wb->unit_count; i++) {
         int u = wb->order[i];
-        for (int k = 0; k < KKR_KINDS; k++) {
-            const char *c = wb->forecast_comment[(size_t)u * KKR_KINDS + k];
+        for (int k = 0; k < (int)wb->slag_count; k++) {
+            const char *c = wb->forecast_comment[kkr_workbook_slot(wb, u, k)];
             if (!c)
                 continue;
             if (!cs) {
@@ -719,7 +719,7 @@ enum kkr_status kkr_report_sheets(struct kkr_sheet_doc *doc, const struct kkr_wo
             struct kkr_sheet_row *row = kkr_sheet_add_row(doc, cs, 0, false);
             kkr_sheet_set(doc, row, 0, wb->units[u].code);
             kkr_sheet_set(doc, row, 1, wb->units[u].name);
-            kkr_sheet_set(doc, row, 2, kkr_kind_name(k));
+            kkr_sheet_set(doc, row, 2, wb->slag[k].code);
             kkr_sheet_set(doc, row, 3, c);
         }
     }
