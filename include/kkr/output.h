@@ -28,4 +28,14 @@ enum kkr_status kkr_output_commit(struct kkr_output *o, struct kkr_diag *diag);
 /* Closes and removes the temporary file; the target is untouched. Safe after commit. */
 void kkr_output_abort(struct kkr_output *o);
 
+/* Files to remove if the process is ended by SIGTERM, SIGINT or SIGHUP: the temporaries of
+ * open outputs and held lock files register themselves. path is borrowed until removed. Add
+ * returns false when the table (256 entries) is full. */
+bool kkr_cleanup_add(const char *path);
+void kkr_cleanup_remove(const char *path);
+
+/* Installs the handlers that remove the registered files and then end the process by the same
+ * signal (so the shell sees the usual status). For main() to call once. */
+void kkr_cleanup_install_signals(void);
+
 #endif

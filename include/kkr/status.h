@@ -15,6 +15,7 @@ enum kkr_status {
     KKR_ERR_EXISTS,     /* a file that must not be overwritten exists */
     KKR_ERR_NUMERIC,    /* a numerical method failed */
     KKR_ERR_NOT_FOUND,  /* a named thing (unit, snapshot, method) does not exist */
+    KKR_ERR_LOCKED,     /* another process holds the workbook lock */
 };
 
 /* A short English description of a status; never NULL. */

@@ -1,5 +1,6 @@
 /* output.c — files written whole or not at all: temporary name, fsync, rename */
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <stdio.h>
@@ -8,6 +9,76 @@
 #include <unistd.h>
 
 #include "kkr/output.h"
+
+/* ---- removal on SIGTERM/SIGINT/SIGHUP ---- */
+
+#define CLEANUP_SLOTS 256
+static const char *volatile cleanup_slots[CLEANUP_SLOTS];
+
+static void block_signals(sigset_t *old)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGHUP);
+    sigprocmask(SIG_BLOCK, &set, old);
+}
+
+bool kkr_cleanup_add(const char *path)
+{
+    sigset_t old;
+    block_signals(&old);
+    bool ok = false;
+    for (size_t i = 0; i < CLEANUP_SLOTS && !ok; i++)
+        if (!cleanup_slots[i]) {
+            cleanup_slots[i] = path;
+            ok = true;
+        }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    return ok;
+}
+
+void kkr_cleanup_remove(const char *path)
+{
+    sigset_t old;
+    block_signals(&old);
+    for (size_t i = 0; i < CLEANUP_SLOTS; i++)
+        if (cleanup_slots[i] == path)
+            cleanup_slots[i] = NULL;
+    sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void cleanup_handler(int sig)
+{
+    /* only async-signal-safe calls: unlink, signal, raise */
+    for (size_t i = 0; i < CLEANUP_SLOTS; i++) {
+        const char *p = cleanup_slots[i];
+        if (p)
+            unlink(p);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+void kkr_cleanup_install_signals(void)
+{
+    static const int sigs[] = {SIGTERM, SIGINT, SIGHUP};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = cleanup_handler;
+        sigemptyset(&sa.sa_mask);
+        sigaddset(&sa.sa_mask, SIGTERM);
+        sigaddset(&sa.sa_mask, SIGINT);
+        sigaddset(&sa.sa_mask, SIGHUP);
+        struct sigaction prev;
+        /* a signal ignored by the parent (nohup) stays ignored */
+        if (sigaction(sigs[i], NULL, &prev) == 0 && prev.sa_handler == SIG_IGN)
+            continue;
+        sigaction(sigs[i], &sa, NULL);
+    }
+}
 
 enum kkr_status kkr_output_open(struct kkr_output *o, const char *path, bool no_replace,
                                 struct kkr_diag *diag)

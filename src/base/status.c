@@ -19,6 +19,7 @@ const char *kkr_strerror(enum kkr_status status)
     case KKR_ERR_EXISTS: return "file exists";
     case KKR_ERR_NUMERIC: return "numerical method failed";
     case KKR_ERR_NOT_FOUND: return "not found";
+    case KKR_ERR_LOCKED: return "workbook locked";
     }
     return "unknown error";
 }

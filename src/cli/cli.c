@@ -33,6 +33,7 @@ int cli_exit_for(enum kkr_status status)
     switch (status) {
     case KKR_OK: return EXIT_OK;
     case KKR_ERR_EXISTS: return EXIT_CHECK_FAILED;
+    case KKR_ERR_LOCKED: return EXIT_CHECK_FAILED;
     default: return EXIT_BAD_INPUT;
     }
 }

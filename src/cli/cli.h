@@ -2,6 +2,7 @@
 #ifndef KKR_CLI_H
 #define KKR_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -19,7 +20,19 @@ struct command {
     int (*run)(int argc, char **argv);
     const char *summary;
     const char *usage;  /* the full help text, printed by `kkr help CMD` and `kkr CMD --help` */
+    unsigned flags;     /* CMD_* */
+    /* With CMD_REWRITES_WORKBOOK: the command's getopt_long table, so that main can find the
+     * workbook folder before the command runs, and the long option that names it (NULL: the
+     * first operand; an option that is absent, as import without --into, means no workbook
+     * is rewritten). */
+    const struct option *options;
+    const char *shortopts;
+    const char *workbook_option;
 };
+
+/* The command rewrites files of a workbook (import --into, lock, collect): main takes the
+ * workbook lock before the command loads anything and holds it until the command returns. */
+#define CMD_REWRITES_WORKBOOK 1u
 
 extern const struct command cmd_check, cmd_report, cmd_forecast, cmd_lock, cmd_whatif,
     cmd_chart, cmd_import;

@@ -423,4 +423,9 @@ static int run(int argc, char **argv)
     return code;
 }
 
-const struct command cmd_chart = {"chart", run, "draw charts as PNG, PDF or SVG", usage};
+const struct command cmd_chart = {
+    .name = "chart",
+    .run = run,
+    .summary = "draw charts as PNG, PDF or SVG",
+    .usage = usage,
+};

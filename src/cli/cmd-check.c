@@ -124,5 +124,9 @@ static int run(int argc, char **argv)
     return EXIT_OK;
 }
 
-const struct command cmd_check = {"check", run, "load and validate a workbook, print a summary",
-                                  usage};
+const struct command cmd_check = {
+    .name = "check",
+    .run = run,
+    .summary = "load and validate a workbook, print a summary",
+    .usage = usage,
+};

@@ -627,5 +627,8 @@ static int run(int argc, char **argv)
 }
 
 const struct command cmd_forecast = {
-    "forecast", run, "full-year forecasts with intervals and backtests", usage,
+    .name = "forecast",
+    .run = run,
+    .summary = "full-year forecasts with intervals and backtests",
+    .usage = usage,
 };

@@ -121,19 +121,20 @@ static void print_summary(const char *ledger, const struct kkr_import_result *r)
     }
 }
 
+enum { OPT_INTO = 256, OPT_ACCOUNTS, OPT_COLUMNS, OPT_STRICT };
+static const struct option options[] = {
+    {"map", required_argument, NULL, 'm'},
+    {"output", required_argument, NULL, 'o'},
+    {"into", required_argument, NULL, OPT_INTO},
+    {"accounts", required_argument, NULL, OPT_ACCOUNTS},
+    {"columns", required_argument, NULL, OPT_COLUMNS},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"help", no_argument, NULL, 'h'},
+    {0},
+};
+
 static int run(int argc, char **argv)
 {
-    enum { OPT_INTO = 256, OPT_ACCOUNTS, OPT_COLUMNS, OPT_STRICT };
-    static const struct option options[] = {
-        {"map", required_argument, NULL, 'm'},
-        {"output", required_argument, NULL, 'o'},
-        {"into", required_argument, NULL, OPT_INTO},
-        {"accounts", required_argument, NULL, OPT_ACCOUNTS},
-        {"columns", required_argument, NULL, OPT_COLUMNS},
-        {"strict", no_argument, NULL, OPT_STRICT},
-        {"help", no_argument, NULL, 'h'},
-        {0},
-    };
     const char *map_path = NULL, *out_path = NULL, *into = NULL, *rules_path = NULL;
     char *columns = NULL;
     bool strict = false;
@@ -266,5 +267,12 @@ out:
 }
 
 const struct command cmd_import = {
-    "import", run, "aggregate general-ledger transactions into utfall.csv", usage,
+    .name = "import",
+    .run = run,
+    .summary = "aggregate general-ledger transactions into utfall.csv",
+    .usage = usage,
+    .flags = CMD_REWRITES_WORKBOOK,
+    .options = options,
+    .shortopts = "m:o:h",
+    .workbook_option = "into",
 };

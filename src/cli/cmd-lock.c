@@ -25,14 +25,15 @@ static const char usage[] =
 
 enum { OPT_PERIOD = 256, OPT_FORECAST, OPT_LEVEL };
 
+static const struct option options[] = {
+    {"period", required_argument, NULL, OPT_PERIOD},
+    {"forecast", required_argument, NULL, OPT_FORECAST},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {0},
+};
+
 static int run(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"forecast", required_argument, NULL, OPT_FORECAST},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {0},
-    };
     const char *period_arg = NULL, *forecast_arg = NULL;
     struct kkr_forecast_options fopt;
     kkr_forecast_options_init(&fopt);
@@ -129,5 +130,12 @@ static int run(int argc, char **argv)
 }
 
 const struct command cmd_lock = {
-    "lock", run, "freeze the report period's forecast into snapshots/", usage,
+    .name = "lock",
+    .run = run,
+    .summary = "freeze the report period's forecast into snapshots/",
+    .usage = usage,
+    .flags = CMD_REWRITES_WORKBOOK,
+    .options = options,
+    .shortopts = "",
+    .workbook_option = NULL,
 };

@@ -241,5 +241,9 @@ done:
     return code;
 }
 
-const struct command cmd_report = {"report", run, "the follow-up tables (text, csv, md, json, xlsx)",
-                                   usage};
+const struct command cmd_report = {
+    .name = "report",
+    .run = run,
+    .summary = "the follow-up tables (text, csv, md, json, xlsx)",
+    .usage = usage,
+};

@@ -777,5 +777,8 @@ static int run(int argc, char **argv)
 }
 
 const struct command cmd_whatif = {
-    "whatif", run, "apply savings measures to the forecast (bridge, simulation, goal)", usage,
+    .name = "whatif",
+    .run = run,
+    .summary = "apply savings measures to the forecast (bridge, simulation, goal)",
+    .usage = usage,
 };

@@ -1,11 +1,14 @@
 /* main.c — the kkr command table and dispatch (git-style subcommands) */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
 
 #include "cli.h"
+#include "kkr/lock.h"
+#include "kkr/output.h"
 
 static const struct command *const commands[] = {
     &cmd_check, &cmd_report, &cmd_forecast, &cmd_lock, &cmd_whatif, &cmd_chart, &cmd_import,
@@ -77,6 +80,69 @@ static int unknown_command(const char *name)
     return EXIT_BAD_INPUT;
 }
 
+/* The workbook folder a CMD_REWRITES_WORKBOOK command will rewrite, found with the command's
+ * own option table on a copy of argv (getopt_long permutes it). NULL: none (import -o), or
+ * the arguments are wrong and the command will say so without touching anything. */
+static const char *rewritten_workbook(const struct command *cmd, int argc, char **argv)
+{
+    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
+    if (!copy)
+        return NULL;
+    memcpy(copy, argv, (size_t)argc * sizeof *copy);
+    copy[argc] = NULL;
+    int val = 0;
+    for (const struct option *o = cmd->options; cmd->workbook_option && o && o->name; o++)
+        if (strcmp(o->name, cmd->workbook_option) == 0)
+            val = o->val;
+    const char *dir = NULL;
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, copy, cmd->shortopts ? cmd->shortopts : "", cmd->options,
+                            NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            dir = NULL;
+            break;
+        }
+        if (cmd->workbook_option && c == val)
+            dir = optarg;
+    }
+    if (c == -1 && !cmd->workbook_option && optind < argc)
+        dir = copy[optind];
+    free(copy);
+    optind = 0;
+    return dir;
+}
+
+/* "kkr import ledger.csv --into wb" for the lock file, control characters as '?'. */
+static void command_line(char *buf, size_t size, int argc, char **argv)
+{
+    size_t n = (size_t)snprintf(buf, size, "kkr");
+    for (int i = 0; i < argc && n + 2 < size; i++) {
+        buf[n++] = ' ';
+        for (const char *p = argv[i]; *p && n + 1 < size; p++)
+            buf[n++] = (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p;
+    }
+    buf[n < size ? n : size - 1] = '\0';
+}
+
+static int run_locked(const struct command *cmd, int argc, char **argv)
+{
+    const char *dir = rewritten_workbook(cmd, argc, argv);
+    if (!dir)
+        return cmd->run(argc, argv);
+    char what[512];
+    command_line(what, sizeof what, argc, argv);
+    struct kkr_lock *lock;
+    struct kkr_diag diag;
+    kkr_diag_clear(&diag);
+    enum kkr_status st = kkr_lock_acquire(&dir, 1, what, kkr_lock_wait_ms(), &lock, &diag);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+    int code = cmd->run(argc, argv);
+    kkr_lock_release(lock);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     /* GSL's default handler aborts the process; every GSL status is checked instead. */
@@ -112,5 +178,9 @@ int main(int argc, char **argv)
         return unknown_command(name);
     if (cli_wants_help(cmd, argc - 1, argv + 1))
         return cli_finish_stdout(EXIT_OK);
+    /* a temporary or a lock file is removed on SIGTERM, SIGINT and SIGHUP */
+    kkr_cleanup_install_signals();
+    if (cmd->flags & CMD_REWRITES_WORKBOOK)
+        return cli_finish_stdout(run_locked(cmd, argc - 1, argv + 1));
     return cli_finish_stdout(cmd->run(argc - 1, argv + 1));
 }
