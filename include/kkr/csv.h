@@ -57,6 +57,18 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
                                     void *userdata, struct kkr_diag *diag,
                                     struct kkr_warnings *warn);
 
+/* The header of a CSV buffer, read as kkr_csv_read_buffer reads it (same encodings, limits
+ * and errors for the header line). columns must have room for one entry per schema column. */
+struct kkr_csv_header {
+    size_t field_count;   /* columns in the file's header */
+    char delimiter;       /* ';', ',' or tab */
+    long line;            /* the header's line */
+    long *columns;        /* per schema column: its 1-based column in the file, 0 if absent */
+};
+enum kkr_status kkr_csv_read_header(const char *name, const char *data, size_t len,
+                                    const struct kkr_csv_column *columns,
+                                    struct kkr_csv_header *header, struct kkr_diag *diag);
+
 /* Rows without quotes are split by a fast path; with false every row goes through libcsv
  * (for the differential test and benchmarks). Process-wide; not for concurrent use. */
 void kkr_csv_set_fast_path(bool enabled);

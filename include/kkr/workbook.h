@@ -93,6 +93,12 @@ struct kkr_workbook {
 enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
                                   struct kkr_diag *diag, struct kkr_warnings *warn);
 
+/* The same, with the folder's CSV file name (e.g. "utfall.csv") read from path instead: a
+ * command that rewrites a workbook file loads the result before renaming it into place.
+ * Messages name the folder's file. */
+enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
+                                            const char *path, struct kkr_workbook **out,
+                                            struct kkr_diag *diag, struct kkr_warnings *warn);
 void kkr_workbook_free(struct kkr_workbook *wb);
 
 /* Index of the unit with this code, or -1. */

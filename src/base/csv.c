@@ -91,6 +91,8 @@ struct reader {
 
     struct kkr_csv_field *out_fields;
     enum kkr_status status;
+    bool header_only;       /* stop after the header (kkr_csv_read_header) */
+    bool stop;
 };
 
 static void on_field(void *s, size_t len, void *data)
@@ -221,6 +223,8 @@ static void on_record(int c, void *data)
     }
     if (!r->header_done) {
         take_header(r);
+        if (r->header_only)
+            r->stop = true;
         goto done;
     }
     bool all_empty = true;
@@ -416,10 +420,10 @@ static enum kkr_status decode(const char *name, const char *data, size_t len, co
     return KKR_OK;
 }
 
-enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t len,
-                                    const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
-                                    void *userdata, struct kkr_diag *diag,
-                                    struct kkr_warnings *warn)
+static enum kkr_status read_buffer(const char *name, const char *data, size_t len,
+                                   const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
+                                   void *userdata, struct kkr_diag *diag,
+                                   struct kkr_warnings *warn, struct kkr_csv_header *header)
 {
     const char *text = NULL;
     size_t text_len = 0;
@@ -443,7 +447,7 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
 
     struct reader r = {
         .name = name, .columns = columns, .fn = fn, .userdata = userdata, .diag = diag,
-        .status = KKR_OK,
+        .status = KKR_OK, .header_only = header != NULL,
     };
     while (columns[r.column_count].names)
         r.column_count++;
@@ -474,7 +478,7 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
     r.last_end_line = first_line - 1;
     bool between_records = true;
     char delim_char = (char)(delim ? delim : ';');
-    while (pos < text_len && r.status == KKR_OK) {
+    while (pos < text_len && r.status == KKR_OK && !r.stop) {
         /* a line ends at LF, CR LF or a lone CR (old Mac files; libcsv ends a record at
          * any of them, so two records never share a line number) */
         size_t n = line_length(text + pos, text_len - pos);
@@ -502,13 +506,20 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
         r.line++;
     }
     r.line--; /* a record still open at the end lies on the last line, not past it */
-    if (r.status == KKR_OK && csv_fini(&p, on_field, on_record, &r) != 0 && r.status == KKR_OK)
+    if (r.status == KKR_OK && !r.stop && csv_fini(&p, on_field, on_record, &r) != 0 && r.status == KKR_OK)
         r.status = kkr_fail(diag, KKR_ERR_SYNTAX, name,
                             r.field_count ? r.row_line : r.last_end_line + 1,
                             (long)r.field_count + 1,
                             "quoted field is not closed at the end of the file, expected '\"'");
     if (r.status == KKR_OK && !r.header_done)
         r.status = kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 0, "file is empty, expected a header");
+    if (r.status == KKR_OK && header) {
+        header->field_count = r.header_fields;
+        header->delimiter = delim_char;
+        header->line = first_line;
+        for (size_t c = 0; c < r.column_count; c++)
+            header->columns[c] = r.source_column[c];
+    }
     csv_free(&p);
     free(r.text);
     free(r.field_off);
@@ -517,6 +528,21 @@ enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t l
     free(r.out_fields);
     free(converted);
     return r.status;
+}
+
+enum kkr_status kkr_csv_read_buffer(const char *name, const char *data, size_t len,
+                                    const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
+                                    void *userdata, struct kkr_diag *diag,
+                                    struct kkr_warnings *warn)
+{
+    return read_buffer(name, data, len, columns, fn, userdata, diag, warn, NULL);
+}
+
+enum kkr_status kkr_csv_read_header(const char *name, const char *data, size_t len,
+                                    const struct kkr_csv_column *columns,
+                                    struct kkr_csv_header *header, struct kkr_diag *diag)
+{
+    return read_buffer(name, data, len, columns, NULL, NULL, diag, NULL, header);
 }
 
 enum kkr_status kkr_csv_read_file(const char *path, const struct kkr_csv_column *columns,

@@ -250,6 +250,22 @@ static int run(int argc, char **argv)
     else
         st = kkr_import_write(o.fp, res, map, &diag);
     cli_print_warnings(&warn);
+    if (st == KKR_OK && into) {
+        /* the merged file must load as the workbook's utfall.csv before it replaces it */
+        struct kkr_workbook *check = NULL;
+        struct kkr_warnings ignored;
+        kkr_warnings_init(&ignored);
+        if (fflush(o.fp) != 0)
+            st = kkr_fail(&diag, KKR_ERR_IO, utfall, 0, 0, "write error");
+        else if (o.tmp_path)
+            st = kkr_workbook_load_replacing(into, "utfall.csv", o.tmp_path, &check, &diag,
+                                             &ignored);
+        if (st != KKR_OK)
+            cli_error("%s: the merged file does not load; %s is left as it was", utfall,
+                      utfall);
+        kkr_warnings_release(&ignored);
+        kkr_workbook_free(check);
+    }
     if (st == KKR_OK)
         st = kkr_output_commit(&o, &diag);
     if (st != KKR_OK) {

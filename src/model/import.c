@@ -1843,53 +1843,28 @@ static void write_rows(FILE *fp, const struct kkr_import_result *r,
     }
 }
 
-/* The roles of the columns of an existing utfall.csv's header line (the workbook's header
- * names), so that imported rows follow the file's own column order. Returns the column count,
- * or 0 when a role is missing or there are too many columns (then the standard order). */
-static size_t utfall_layout(const char *h, size_t len, char delim, int *layout, size_t max)
+/* utfall.csv's columns as the workbook loader names them (workbook.c amount_columns). */
+static const struct kkr_csv_column utfall_columns[] = {
+    {"verksamhet|unit|kod|code", true},
+    {"slag|kind|typ", true},
+    {"period|månad|month", true},
+    {"belopp|amount|summa", true},
+    {NULL, false},
+};
+
+/* The line end of the file's first line outside quotes: LF, CR LF or a lone CR. */
+static const char *first_line_end(const char *s, size_t len)
 {
-    static const char *const aliases[COL_COUNT] = {
-        "verksamhet|unit|kod|code", "slag|kind|typ", "period|månad|month", "belopp|amount|summa",
-    };
-    if (len >= 3 && memcmp(h, "\xEF\xBB\xBF", 3) == 0) {
-        h += 3;
-        len -= 3;
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted && s[i] == '\n')
+            return "\n";
+        else if (!quoted && s[i] == '\r')
+            return i + 1 < len && s[i + 1] == '\n' ? "\r\n" : "\r";
     }
-    while (len && (h[len - 1] == '\r' || h[len - 1] == '\n'))
-        len--;
-    size_t n = 0;
-    bool seen[COL_COUNT] = {false, false, false, false};
-    for (size_t i = 0; i <= len;) {
-        size_t j = i;
-        bool quoted = false;
-        while (j < len && (quoted || h[j] != delim)) {
-            if (h[j] == '"')
-                quoted = !quoted;
-            j++;
-        }
-        const char *name = h + i;
-        size_t nl = j - i;
-        trim(&name, &nl);
-        if (nl >= 2 && name[0] == '"' && name[nl - 1] == '"') {
-            name++;
-            nl -= 2;
-        }
-        if (n == max)
-            return 0;
-        layout[n] = -1;
-        for (int k = 0; k < COL_COUNT; k++)
-            if (!seen[k] && name_matches(aliases[k], name, nl)) {
-                layout[n] = k;
-                seen[k] = true;
-                break;
-            }
-        n++;
-        i = j + 1;
-    }
-    for (int k = 0; k < COL_COUNT; k++)
-        if (!seen[k])
-            return 0;
-    return n;
+    return "\n";
 }
 
 enum kkr_status kkr_import_write(FILE *fp, const struct kkr_import_result *r,
@@ -1925,8 +1900,8 @@ static enum kkr_status merge_row(void *userdata, const struct kkr_csv_row *row,
         m->drop = d;
         m->cap = cap;
     }
-    const char *s = row->fields[0].text;
-    size_t len = row->fields[0].len;
+    const char *s = row->fields[2].text;
+    size_t len = row->fields[2].len;
     kkr_text_trim(&s, &len);
     int year, month;
     bool drop = false;
@@ -1953,8 +1928,9 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
     if (st != KKR_OK)
         return st;
     size_t skip = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
-    if (!kkr_utf8_valid(data + skip, len - skip, NULL)) {
-        /* Windows-1252: the kept rows are converted, so the file is one encoding again. */
+    if (!kkr_utf8_valid(data + skip, len - skip, NULL) && !memchr(data, '\0', len)) {
+        /* Windows-1252 (the workbook loaded, so the bytes are valid there): the kept rows are
+         * converted, so the file is one encoding again */
         size_t cl;
         char *conv = kkr_cp1252_to_utf8(data, len, &cl);
         free(data);
@@ -1964,17 +1940,22 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
         len = cl;
         kkr_warn(warn, "%s: Windows-1252, rewritten as UTF-8", utfall_path);
     }
+    /* the one CSV reader, with the loader's columns and limits: the header gives the file's
+     * own column order and count, the rows the lines to keep or drop */
+    long cols[4];
+    struct kkr_csv_header h = {.columns = cols};
+    st = kkr_csv_read_header(utfall_path, data, len, utfall_columns, &h, diag);
+    if (st != KKR_OK) {
+        free(data);
+        return st;
+    }
     struct merge_rows m = {0};
     m.res = r;
-    static const struct kkr_csv_column cols[] = {{"period|månad|month", true}, {NULL, false}};
-    st = kkr_csv_read_buffer(utfall_path, data, len, cols, merge_row, &m, diag, NULL);
+    int *layout = NULL;
+    st = kkr_csv_read_buffer(utfall_path, data, len, utfall_columns, merge_row, &m, diag, NULL);
     if (st != KKR_OK)
         goto out;
-    /* the header line: delimiter and line ending */
-    const char *nl = memchr(data, '\n', len);
-    size_t hlen = nl ? (size_t)(nl - data) : len;
-    char delim = detect_delimiter(data, hlen);
-    const char *eol = nl && nl > data && nl[-1] == '\r' ? "\r\n" : "\n";
+    const char *eol = first_line_end(data, len);
     /* Walk the lines: a dropped row takes its lines up to the next row's first line. */
     long line = 1;
     size_t row = 0;
@@ -1982,7 +1963,7 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
     const char *p = data, *end = data + len;
     bool last_has_nl = true;
     while (p < end) {
-        /* a line ends at LF or a lone CR, as the CSV reader counts lines */
+        /* a line ends at LF, CR LF or a lone CR, as the CSV reader counts lines */
         const char *e = p;
         while (e < end && *e != '\n' && !(*e == '\r' && (e + 1 == end || e[1] != '\n')))
             e++;
@@ -2002,12 +1983,20 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
     }
     if (!last_has_nl && r->cell_count)
         fputs(eol, fp);
-    int layout[64];
-    size_t ncol = utfall_layout(data, hlen, delim, layout, sizeof layout / sizeof layout[0]);
-    write_rows(fp, r, map, delim, eol, ncol ? layout : NULL, ncol);
+    layout = malloc((h.field_count ? h.field_count : 1) * sizeof *layout);
+    if (!layout) {
+        st = kkr_fail(diag, KKR_ERR_NOMEM, utfall_path, 0, 0, "out of memory");
+        goto out;
+    }
+    for (size_t k = 0; k < h.field_count; k++)
+        layout[k] = -1;
+    for (int k = 0; k < COL_COUNT; k++)
+        layout[cols[k] - 1] = k;
+    write_rows(fp, r, map, h.delimiter, eol, layout, h.field_count);
     if (ferror(fp))
         st = kkr_fail(diag, KKR_ERR_IO, utfall_path, 0, 0, "write error");
 out:
+    free(layout);
     free(m.line);
     free(m.drop);
     free(data);

@@ -163,7 +163,27 @@ struct loader {
     long *forecast_line;        /* prognos.csv line per unit-slag for duplicate messages */
     char **parent_code;         /* per unit, until the tree is built */
     long parent_column;         /* the överordnad column of verksamheter.csv */
+    const char *replace_name;   /* kkr_workbook_load_replacing: this file of the folder ... */
+    const char *replace_path;   /* ... is read from here (messages name the folder's file) */
 };
+
+/* Reads one CSV file of the workbook (path = DIR/name), or its replacement. */
+static enum kkr_status read_csv(struct loader *ld, const char *path, const char *name,
+                                const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
+                                void *userdata, struct kkr_diag *diag,
+                                struct kkr_warnings *warn)
+{
+    if (!ld->replace_name || strcmp(ld->replace_name, name) != 0)
+        return kkr_csv_read_file(path, columns, fn, userdata, diag, warn);
+    char *data;
+    size_t len;
+    enum kkr_status st = kkr_file_read_all(ld->replace_path, &data, &len, diag);
+    if (st == KKR_OK) {
+        st = kkr_csv_read_buffer(path, data, len, columns, fn, userdata, diag, warn);
+        free(data);
+    }
+    return st;
+}
 
 static enum kkr_status nomem(struct kkr_diag *diag, const char *path)
 {
@@ -395,7 +415,8 @@ static enum kkr_status load_units(struct loader *ld, struct kkr_diag *diag,
     if (!path)
         return nomem(diag, wb->dir);
     /* the parent column number is needed for messages after reading: read the header once */
-    enum kkr_status st = kkr_csv_read_file(path, unit_columns, take_unit, ld, diag, warn);
+    enum kkr_status st =
+        read_csv(ld, path, "verksamheter.csv", unit_columns, take_unit, ld, diag, warn);
     if (st == KKR_OK && wb->unit_count == 0)
         st = kkr_fail(diag, KKR_ERR_VALUE, path, 2, 0, "no units, expected at least one row");
     if (st == KKR_OK) {
@@ -565,7 +586,8 @@ static enum kkr_status load_amounts(struct loader *ld, const char *name,
     if (!path)
         return nomem(diag, ld->wb->dir);
     struct amount_ctx ctx = {ld, list, allow_annual};
-    enum kkr_status st = kkr_csv_read_file(path, amount_columns, take_amount, &ctx, diag, warn);
+    enum kkr_status st =
+        read_csv(ld, path, name, amount_columns, take_amount, &ctx, diag, warn);
     free(path);
     return st;
 }
@@ -931,7 +953,7 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
     char *path = join_path(wb->dir, "periodisering.csv");
     if (!path)
         return nomem(diag, wb->dir);
-    st = kkr_csv_read_file(path, share_columns, take_share, ld, diag, warn);
+    st = read_csv(ld, path, "periodisering.csv", share_columns, take_share, ld, diag, warn);
     free(path);
     if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
         kkr_diag_clear(diag);
@@ -942,7 +964,7 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
     path = join_path(wb->dir, "prognos.csv");
     if (!path)
         return nomem(diag, wb->dir);
-    st = kkr_csv_read_file(path, forecast_columns, take_forecast, ld, diag, warn);
+    st = read_csv(ld, path, "prognos.csv", forecast_columns, take_forecast, ld, diag, warn);
     free(path);
     if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
         kkr_diag_clear(diag);
@@ -1034,6 +1056,13 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
 enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
                                   struct kkr_diag *diag, struct kkr_warnings *warn)
 {
+    return kkr_workbook_load_replacing(dir, NULL, NULL, out, diag, warn);
+}
+
+enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
+                                            const char *path, struct kkr_workbook **out,
+                                            struct kkr_diag *diag, struct kkr_warnings *warn)
+{
     struct kkr_diag local;
     if (!diag)
         diag = &local;
@@ -1056,7 +1085,7 @@ enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
         free(wb);
         return nomem(diag, dir);
     }
-    struct loader ld = {.wb = wb, .warn = warn};
+    struct loader ld = {.wb = wb, .warn = warn, .replace_name = name, .replace_path = path};
     enum kkr_status st = load(&ld, diag, warn);
     loader_release(&ld);
     if (st != KKR_OK) {
