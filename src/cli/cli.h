@@ -86,6 +86,17 @@ int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup 
                          const char *measures_path, const char *baseline_arg,
                          const struct kkr_forecast_set *fset);
 
+/* kkr report --table prognoshistorik | sammanfattning (report-tables.c). */
+bool cli_report_table_is_extra(const char *table);
+int cli_report_extra_table(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+                           const char *table, enum kkr_format format, enum kkr_display_unit unit,
+                           const char *output, const char *measures_path);
+/* The latest locked snapshot of wb's year before period, rolled up for period; *found false
+ * when there is none. */
+enum kkr_status cli_previous_snapshot(const struct kkr_workbook *wb, int period,
+                                      struct kkr_rollup *out, int *month, bool *found,
+                                      struct kkr_diag *diag);
+
 /* Flushes and closes stdout; reports a write error (e.g. /dev/full). Returns the exit code to
  * use: code unchanged, or EXIT_BAD_INPUT on a write error. */
 int cli_finish_stdout(int code);

@@ -20,7 +20,9 @@ static const char usage[] =
     "                      table a sheet, real numbers in Swedish number formats)\n"
     "  --unit UNIT         kkr (default), kr or mnkr\n"
     "  --period YYYYMM     the last month of the period (default: the latest month with utfall)\n"
-    "  --table TABLE       verksamhet or slag (csv: one table per run, default verksamhet)\n"
+    "  --table TABLE       verksamhet or slag (csv: one table per run, default verksamhet);\n"
+    "                      prognoshistorik (the locked prognos month by month);\n"
+    "                      sammanfattning (the drafted summary, text or md; with --measures)\n"
     "  --columns LIST      extra columns: +utfall-procent (utfall as % of helårsbudget),\n"
     "                      +riktpunkt (the periodised budget share in %)\n"
     "  --compare YYYYMM    add the change of helår avvikelse against a locked snapshot\n"
@@ -126,9 +128,9 @@ static int run(int argc, char **argv)
             opt.tables = KKR_TABLES_UNITS;
         else if (strcmp(table_arg, "slag") == 0)
             opt.tables = KKR_TABLES_KINDS;
-        else
-            return cli_usage_error(&cmd_report, "--table '%s': expected verksamhet or slag",
-                                   table_arg);
+        else if (!cli_report_table_is_extra(table_arg))
+            return cli_usage_error(&cmd_report, "--table '%s': expected verksamhet, slag, "
+                                   "prognoshistorik or sammanfattning", table_arg);
     } else if (opt.format == KKR_FORMAT_CSV) {
         opt.tables = KKR_TABLES_UNITS;
     }
@@ -196,6 +198,11 @@ static int run(int argc, char **argv)
         return cli_fail_diag(&diag, st);
     }
 
+    if (cli_report_table_is_extra(table_arg)) {
+        code = cli_report_extra_table(wb, &rollup, table_arg, opt.format, opt.unit, output,
+                                      measures_arg);
+        goto done;
+    }
     /* -- chart (issue 5): --pdf FILE [--measures FILE] -- */
     if (measures_arg && !pdf_arg) {
         code = cli_usage_error(&cmd_report, "--measures goes with --pdf");
