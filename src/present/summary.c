@@ -142,8 +142,10 @@ static const char *subtree_comment(const struct kkr_workbook *wb, int unit)
         int u = wb->order[i];
         if (!kkr_workbook_unit_within(wb, u, unit))
             continue;
-        for (int k = 0; k < KKR_KINDS; k++) {
-            const char *c = wb->forecast_comment ? wb->forecast_comment[u * KKR_KINDS + k] : NULL;
+        for (size_t k = 0; k < wb->slag_count; k++) {
+            const char *c = wb->forecast_comment
+                                ? wb->forecast_comment[kkr_workbook_slot(wb, u, (int)k)]
+                                : NULL;
             if (c && *c)
                 return c;
         }
