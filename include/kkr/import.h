@@ -30,6 +30,13 @@ enum kkr_status kkr_import_map_check(struct kkr_import_map *map, const struct kk
  * nothing matches. An exact code beats any prefix; among prefixes the longest wins. */
 int kkr_import_map_lookup(const struct kkr_import_map *map, const char *code, size_t len);
 size_t kkr_import_map_target_count(const struct kkr_import_map *map);
+
+/* A map built in code (the SIE import): an empty map, then kod -> unit entries (an exact kod,
+ * which may be ""; the targets in order of first appearance). */
+enum kkr_status kkr_import_map_new(const char *name, struct kkr_import_map **out,
+                                   struct kkr_diag *diag);
+enum kkr_status kkr_import_map_add(struct kkr_import_map *map, const char *code,
+                                   const char *unit, struct kkr_diag *diag);
 const char *kkr_import_map_target(const struct kkr_import_map *map, size_t target);
 
 /* ---- account -> slag ---- */
@@ -126,6 +133,13 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
                                 struct kkr_import_result **out, struct kkr_diag *diag,
                                 struct kkr_warnings *warn);
 void kkr_import_result_free(struct kkr_import_result *r);
+
+/* For a result filled by another reader (r->cells in any order, possibly several for the same
+ * target, slag and period): adds those together, sorts the cells as kkr_import_read does (the
+ * map's target order, slag, period) and fills r->periods. */
+enum kkr_status kkr_import_result_finish(struct kkr_import_result *r,
+                                         const struct kkr_import_map *map,
+                                         struct kkr_diag *diag);
 
 /* Writes utfall rows (header verksamhet;slag;period;belopp, belopp in kr with a decimal comma
  * and two decimals). */

@@ -343,6 +343,57 @@ int kkr_import_map_lookup(const struct kkr_import_map *map, const char *code, si
     return best;
 }
 
+enum kkr_status kkr_import_map_new(const char *name, struct kkr_import_map **out,
+                                   struct kkr_diag *diag)
+{
+    *out = NULL;
+    struct kkr_import_map *map = calloc(1, sizeof *map);
+    if (!map || !(map->path = dup_n(name, strlen(name)))) {
+        free(map);
+        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
+    }
+    *out = map;
+    return KKR_OK;
+}
+
+enum kkr_status kkr_import_map_add(struct kkr_import_map *map, const char *code,
+                                   const char *unit, struct kkr_diag *diag)
+{
+    int target = -1;
+    for (size_t i = 0; i < map->target_count && target < 0; i++)
+        if (strcmp(map->targets[i].name, unit) == 0)
+            target = (int)i;
+    if (target < 0) {
+        if (map->target_count == map->target_cap) {
+            size_t cap = map->target_cap ? map->target_cap * 2 : 16;
+            struct map_target *t = realloc(map->targets, cap * sizeof *t);
+            if (!t)
+                return kkr_fail(diag, KKR_ERR_NOMEM, map->path, 0, 0, "out of memory");
+            map->targets = t;
+            map->target_cap = cap;
+        }
+        char *name = dup_n(unit, strlen(unit));
+        if (!name)
+            return kkr_fail(diag, KKR_ERR_NOMEM, map->path, 0, 0, "out of memory");
+        target = (int)map->target_count;
+        map->targets[map->target_count++] = (struct map_target){name, 0, (long)target};
+    }
+    if (map->entry_count == map->entry_cap) {
+        size_t cap = map->entry_cap ? map->entry_cap * 2 : 16;
+        struct map_entry *e = realloc(map->entries, cap * sizeof *e);
+        if (!e)
+            return kkr_fail(diag, KKR_ERR_NOMEM, map->path, 0, 0, "out of memory");
+        map->entries = e;
+        map->entry_cap = cap;
+    }
+    size_t len = strlen(code);
+    char *key = dup_n(code, len);
+    if (!key)
+        return kkr_fail(diag, KKR_ERR_NOMEM, map->path, 0, 0, "out of memory");
+    map->entries[map->entry_count++] = (struct map_entry){key, len, false, target, 0};
+    return KKR_OK;
+}
+
 size_t kkr_import_map_target_count(const struct kkr_import_map *map)
 {
     return map->target_count;
@@ -1590,6 +1641,58 @@ static enum kkr_status build_result(struct reader *r)
             }
     free(slots);
     free(targets);
+    return KKR_OK;
+}
+
+static int cmp_cell(const void *a, const void *b)
+{
+    const struct kkr_import_cell *x = a, *y = b;
+    long ox = sort_map->targets[x->target].order, oy = sort_map->targets[y->target].order;
+    if (ox != oy)
+        return ox < oy ? -1 : 1;
+    if (x->target != y->target)
+        return x->target < y->target ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return (x->period > y->period) - (x->period < y->period);
+}
+
+enum kkr_status kkr_import_result_finish(struct kkr_import_result *r,
+                                         const struct kkr_import_map *map,
+                                         struct kkr_diag *diag)
+{
+    sort_map = map;
+    if (r->cell_count)
+        qsort(r->cells, r->cell_count, sizeof *r->cells, cmp_cell);
+    size_t n = 0;
+    for (size_t i = 0; i < r->cell_count; i++) {
+        struct kkr_import_cell *c = &r->cells[i];
+        if (n && r->cells[n - 1].target == c->target && r->cells[n - 1].kind == c->kind &&
+            r->cells[n - 1].period == c->period) {
+            if (!kkr_money_add(r->cells[n - 1].amount_ore, c->amount_ore,
+                               &r->cells[n - 1].amount_ore))
+                return kkr_fail(diag, KKR_ERR_OVERFLOW, map->path, 0, 0,
+                                "a sum overflows (more than 92 233 720 368 547 758,07 kr)");
+            r->cells[n - 1].rows += c->rows;
+        } else {
+            r->cells[n++] = *c;
+        }
+    }
+    r->cell_count = n;
+    free(r->periods);
+    r->period_count = 0;
+    r->periods = malloc(sizeof(int) * (n ? n : 1));
+    if (!r->periods)
+        return kkr_fail(diag, KKR_ERR_NOMEM, map->path, 0, 0, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        r->periods[r->period_count++] = r->cells[i].period;
+    if (r->period_count)
+        qsort(r->periods, r->period_count, sizeof(int), cmp_int);
+    size_t k = 0;
+    for (size_t i = 0; i < r->period_count; i++)
+        if (k == 0 || r->periods[k - 1] != r->periods[i])
+            r->periods[k++] = r->periods[i];
+    r->period_count = k;
     return KKR_OK;
 }
 
