@@ -16,7 +16,8 @@ bool kkr_display_unit_parse(const char *s, enum kkr_display_unit *out);
 /* "kr", "kkr", "mnkr" */
 const char *kkr_display_unit_name(enum kkr_display_unit unit);
 
-/* Parses a Swedish or plain amount in kronor into öre: "-1 234,56", "1234.56", "−12",
+/* Parses a Swedish or plain amount in kronor into öre: "-1 234,56", "1234.56", "−12", "–12",
+ * "– 1 234,5" (a space after the sign, as published tables have it),
  * "1 234" with space, no-break space (U+00A0) or narrow no-break space (U+202F) as thousands
  * separators, decimal comma or point with at most two decimals, surrounding spaces allowed.
  * Rejects "1.234,56" (two kinds of separator), "12,3,4", empty input, and overflow.
@@ -54,6 +55,12 @@ extern const struct kkr_number_style KKR_STYLE_PRINT; /* U+202F, U+2212, "," : P
  * written (snprintf semantics: the length it would have had if buf were large enough). */
 size_t kkr_money_format(char *buf, size_t size, int64_t ore, enum kkr_display_unit unit,
                         const struct kkr_number_style *style);
+
+/* The same with decimals 0..2 in the display unit (-1: the unit's default, as
+ * kkr_money_format): 197 380 123,45 kr in mnkr with 2 decimals is "197,38". */
+size_t kkr_money_format_decimals(char *buf, size_t size, int64_t ore,
+                                 enum kkr_display_unit unit, int decimals,
+                                 const struct kkr_number_style *style);
 
 /* Formats an integer with the style's thousands separator and minus. */
 size_t kkr_int_format(char *buf, size_t size, int64_t value, const struct kkr_number_style *style);

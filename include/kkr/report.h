@@ -17,6 +17,7 @@ enum kkr_report_tables {
     KKR_TABLES_BOTH,        /* text, md, json default: the slag table, then the unit table */
     KKR_TABLES_UNITS,       /* --table verksamhet (the csv default) */
     KKR_TABLES_KINDS,       /* --table slag */
+    KKR_TABLES_INVESTMENTS, /* --table investering (investeringar.csv, DESIGN §5.3) */
 };
 
 /* Optional columns (--columns +utfall-procent,+riktpunkt). */
@@ -25,16 +26,86 @@ enum {
     KKR_COL_BENCHMARK      = 1 << 1, /* riktpunkt: k/12 in %, or the periodised budget share */
 };
 
+/* ---- the column model (DESIGN §5.1) ---- */
+
+/* Every column a follow-up table can show; the names are the CSV and JSON keys. */
+enum kkr_column_id {
+    KKR_COLUMN_BUDGET_YTD,          /* budget_period */
+    KKR_COLUMN_ACTUAL_YTD,          /* utfall_period */
+    KKR_COLUMN_VARIANCE_YTD,        /* avvikelse_period */
+    KKR_COLUMN_ACTUAL_PERCENT,      /* utfall_procent */
+    KKR_COLUMN_BENCHMARK,           /* riktpunkt */
+    KKR_COLUMN_BUDGET_FULL,         /* budget_helår */
+    KKR_COLUMN_FORECAST_FULL,       /* prognos_helår */
+    KKR_COLUMN_VARIANCE_FULL,       /* avvikelse_helår */
+    KKR_COLUMN_CHANGE,              /* förändring (against --compare) */
+    KKR_COLUMN_ACTUAL_FULL,         /* utfall_helår */
+    KKR_COLUMN_ACTUAL_YTD_PREV,     /* utfall_period_fg */
+    KKR_COLUMN_CHANGE_PREV,         /* förändring_fg */
+    KKR_COLUMN_CHANGE_PREV_PERCENT, /* förändring_fg_procent */
+    KKR_COLUMN_BUDGET_FULL_PREV,    /* budget_helår_fg */
+    KKR_COLUMN_ACTUAL_FULL_PREV,    /* utfall_helår_fg */
+    KKR_COLUMN_VARIANCE_FULL_PREV,  /* avvikelse_helår_fg */
+    KKR_COLUMN_FORECAST_THEN,       /* prognos_föregående (against --compare) */
+    KKR_COLUMN_IDS
+};
+
+/* The heading group a column sits under: Ackumulerat period, Helår, the previous year. */
+enum kkr_column_group { KKR_GROUP_PERIOD, KKR_GROUP_FULL, KKR_GROUP_PREVIOUS };
+
+/* One column of a layout. restrict_typ / restrict_slag: SLAG:column (at most one is >= 0). */
+struct kkr_report_column {
+    enum kkr_column_id id;
+    int restrict_typ;       /* KKR_REVENUE / KKR_COST, or -1 */
+    int restrict_slag;      /* an index of wb->slag >= KKR_TYPES, or -1 */
+    char *key;              /* the CSV and JSON key: the token as written, without =Rubrik */
+    char *title;            /* the heading in text, md, PDF and xlsx */
+    enum kkr_column_group group;
+    bool percent;           /* a percentage, not an amount */
+    bool needs_previous;    /* reads the previous year (utfall.csv / budget.csv) */
+    bool needs_compare;     /* reads the --compare snapshot */
+};
+
+/* An ordered set of columns. */
+struct kkr_report_layout {
+    size_t count;
+    struct kkr_report_column *cols;
+};
+
+/* Parses a --columns / kolumner list (DESIGN §5.1) for wb into out: items that all start with
+ * '+' add to the default set, a list without '+' replaces it (except a list of only
+ * utfall_procent / riktpunkt, which adds), "standard" is the default set; SLAG:column and
+ * column=Rubrik. compare: --compare is given (appends förändring unless listed). file and line
+ * name the source in messages (NULL file: the command line's --columns). An unknown name
+ * lists the valid ones. Release with kkr_report_layout_release. */
+enum kkr_status kkr_report_layout_parse(const char *list, const struct kkr_workbook *wb,
+                                        bool compare, const char *file, long line,
+                                        struct kkr_report_layout *out, struct kkr_diag *diag);
+/* The default set (with the legacy KKR_COL_* flags and förändring with compare). */
+enum kkr_status kkr_report_layout_default(const struct kkr_workbook *wb, unsigned flags,
+                                          bool compare, struct kkr_report_layout *out,
+                                          struct kkr_diag *diag);
+void kkr_report_layout_release(struct kkr_report_layout *layout);
+
+/* The column names of §5.1, comma separated (for messages and --help). */
+const char *kkr_report_column_names(void);
+
 struct kkr_report_options {
     enum kkr_format format;
     enum kkr_display_unit unit;
     enum kkr_report_tables tables;
-    unsigned columns;       /* KKR_COL_* */
+    unsigned columns;       /* KKR_COL_* (used when layout is NULL) */
     bool excel;             /* CSV for Swedish Excel: BOM, ';', decimal comma */
     /* Optional: a comparison forecast (e.g. a snapshot) per unit and kind; adds the column
      * "förändring" = prognos now - prognos then on the helår side. NULL for none. */
     const struct kkr_rollup *compare;
     const char *compare_label; /* e.g. "202004" */
+    /* the layout of DESIGN §5.1; NULL: the default set with the columns flags */
+    const struct kkr_report_layout *layout;
+    enum kkr_sign sign;     /* the sign shown (default net cost) */
+    int decimals;           /* decimals of amounts 0..2, -1: the unit's default (mnkr 1) */
+    int percent_decimals;   /* decimals of % columns 0..2, -1: 1 */
+    const char *total_label; /* NULL: "Verksamhetens nettokostnad" */
 };
 
 void kkr_report_options_init(struct kkr_report_options *opt);
@@ -44,7 +115,76 @@ void kkr_report_options_init(struct kkr_report_options *opt);
 void kkr_report_row_name(const struct kkr_workbook *wb, const struct kkr_rollup_row *row,
                          char *buf, size_t size);
 
-/* Writes the tables to out. Fails only on a write error (KKR_ERR_IO). */
+/* ---- the table model: rows x columns, shared by every output format (text, csv, md,
+ * json, PDF, xlsx) ---- */
+
+/* A row of a table: a unit (or the total) of the roll-up, or a slag-table row (a typ, one of
+ * its slag as "Varav", or netto). */
+struct kkr_report_line {
+    char *name;             /* as shown: "Varav hemtjänst", "Intäkter", the total label */
+    const char *code;       /* unit code or "total"; the slag code on slag rows */
+    const char *plain_name; /* the unit's or slag's own name */
+    int depth;              /* indentation: 0, 1 for Varav ... */
+    int parent;             /* unit index of the parent, -1 */
+    const char *parent_code;/* slag rows: the typ a Varav row belongs to, else NULL */
+    bool computed;          /* some part's prognos is computed (marked "*") */
+    bool is_total;          /* the total (unit table) or Netto (slag table) */
+    size_t row;             /* index into the roll-up's rows */
+    int part_typ;           /* -1, or the typ this line shows */
+    int part_slag;          /* -1, or the slag this line shows */
+};
+
+/* One cell's value: an amount in öre in the displayed sign, or a percentage; empty cells
+ * (a restricted column outside the row's slag, utfall_helår before December, a % of a base
+ * that rounds to 0) have empty set. */
+struct kkr_report_value {
+    bool empty;
+    bool percent;
+    int64_t ore;
+    double pct;
+};
+
+struct kkr_report_table {
+    const struct kkr_workbook *wb;
+    const struct kkr_rollup *rollup;
+    const struct kkr_rollup *previous;  /* the previous year, when a column needs it */
+    const struct kkr_rollup *compare;
+    const struct kkr_report_options *opt;
+    const struct kkr_report_layout *layout;
+    size_t unit_count;
+    struct kkr_report_line *units;      /* the unit table, the total last */
+    size_t slag_count;
+    struct kkr_report_line *slag;       /* the slag table, Netto last */
+    struct kkr_report_layout default_layout; /* storage when opt->layout is NULL */
+    struct kkr_rollup previous_rollup;       /* storage of previous */
+    bool has_previous;
+};
+
+/* Builds the table model of rollup with opt (its layout, sign, decimals, total label). When a
+ * column needs the previous year and utfall.csv or budget.csv has none of it, fails with a
+ * message naming the file and the year. */
+enum kkr_status kkr_report_table_build(const struct kkr_workbook *wb,
+                                       const struct kkr_rollup *rollup,
+                                       const struct kkr_report_options *opt,
+                                       struct kkr_report_table *out, struct kkr_diag *diag);
+void kkr_report_table_release(struct kkr_report_table *t);
+
+/* The value of column col of line. */
+struct kkr_report_value kkr_report_table_value(const struct kkr_report_table *t,
+                                               const struct kkr_report_line *line, size_t col);
+
+/* Formats a value in the table's unit and decimals, each cell rounded half away from zero
+ * from its own exact value; an empty cell is "" (text style: "–" for an empty %). */
+size_t kkr_report_value_format(const struct kkr_report_table *t,
+                               const struct kkr_report_value *v,
+                               const struct kkr_number_style *style, char *buf, size_t size);
+
+/* The heading of a group ("Ackumulerat period", "Helår", "Föregående år 2019"). */
+void kkr_report_group_title(const struct kkr_report_table *t, enum kkr_column_group g,
+                            char *buf, size_t size);
+
+/* Writes the tables to out. Fails on a write error (KKR_ERR_IO) and on the errors of
+ * kkr_report_table_build. */
 enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
                                  const struct kkr_rollup *rollup,
                                  const struct kkr_report_options *opt, struct kkr_diag *diag);

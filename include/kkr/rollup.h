@@ -19,6 +19,7 @@ struct kkr_figures {
     int64_t actual_ytd;     /* utfall months 1..k */
     int64_t budget_full;    /* budget months 1..12 */
     int64_t forecast_full;  /* helårsprognos */
+    int64_t actual_full;    /* utfall months 1..12 (the bokslut once December is booked) */
 };
 
 static inline int64_t kkr_figures_variance_ytd(const struct kkr_figures *f)
@@ -36,7 +37,10 @@ enum kkr_forecast_source {
     KKR_FROM_ENTERED,       /* prognos.csv (or the baseline given by the caller) */
     KKR_FROM_COMPUTED,      /* a forecast method (struct kkr_forecast_fill) */
     KKR_FROM_BUDGET,        /* nothing entered or computed: prognos = helårsbudget */
+    KKR_FROM_ACTUAL,        /* a finished year (period 12, December booked): prognos = utfall,
+                             * the bokslut (DESIGN §5.1); not computed */
 };
+#define KKR_FORECAST_SOURCES 5
 
 /* Computed forecasts to use where prognos.csv has none: per unit and slag, index
  * kkr_workbook_slot(). has may be NULL (all present). */
@@ -84,6 +88,16 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
                                       const int64_t *forecast_ore, const uint8_t *forecast_has,
                                       const struct kkr_forecast_fill *fill,
                                       struct kkr_rollup *out, struct kkr_diag *diag);
+
+/* The figures of an earlier year (year < wb->year, e.g. the previous year for the fg columns of
+ * DESIGN §5.1): budget and utfall of months 1..period and of the whole year; the prognos of
+ * every unit-slag is that year's utfall (its bokslut), source KKR_FROM_ACTUAL. */
+enum kkr_status kkr_rollup_build_year(const struct kkr_workbook *wb, int year, int period,
+                                      struct kkr_rollup *out, struct kkr_diag *diag);
+
+/* True when the report period finishes the year: period 12 and utfall.csv has December of
+ * wb->year. */
+bool kkr_rollup_year_finished(const struct kkr_workbook *wb, int period);
 
 void kkr_rollup_release(struct kkr_rollup *r);
 

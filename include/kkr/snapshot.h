@@ -14,6 +14,7 @@
  * carries the name of the method that made it (seasonal, ets, ...). */
 #define KKR_SNAPSHOT_ENTERED "manuell"
 #define KKR_SNAPSHOT_BUDGET "helårsbudget"
+#define KKR_SNAPSHOT_ACTUAL "utfall"     /* a finished year: the bokslut (DESIGN §5.1) */
 
 /* An empty snapshot of the workbook's units for year and month (1..12). */
 enum kkr_status kkr_snapshot_new(const struct kkr_workbook *wb, int year, int month,

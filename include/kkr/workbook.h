@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kkr/money.h"
 #include "kkr/status.h"
 
 /* The typ of a slag: revenue (intäkt) or cost (kostnad). Used as an array index of the two
@@ -48,6 +49,25 @@ struct kkr_unit {
 
 struct kkr_code_index;
 
+/* The sign convention a report shows (DESIGN §5.1): storage is always net cost. */
+enum kkr_sign { KKR_SIGN_NET_COST = 0, KKR_SIGN_RESULT = 1 };
+
+/* The saved template of bok.conf (DESIGN §5.1): kolumner, tecken, decimaler, procentdecimaler,
+ * enhet, totalrad. The command line wins over each. kolumner is kept as written (its names
+ * are checked by the report, which names columns_line in a message). */
+struct kkr_workbook_layout {
+    char *conf_path;        /* DIR/bok.conf, for messages; NULL without bok.conf */
+    char *columns;          /* kolumner, or NULL */
+    long columns_line;
+    bool sign_set;
+    enum kkr_sign sign;     /* tecken */
+    int decimals;           /* decimaler 0..2, -1 when not given */
+    int percent_decimals;   /* procentdecimaler 0..2, -1 when not given */
+    bool unit_set;
+    enum kkr_display_unit unit; /* enhet */
+    char *total_label;      /* totalrad, or NULL */
+};
+
 /* The loaded workbook. All fields are read-only for callers; the arrays are owned by the
  * workbook. Amounts are the unit's own (not rolled up), in öre, indexed by
  * kkr_workbook_cell(): [(unit * slag_count + slag) * month_count + month_index] where
@@ -60,6 +80,7 @@ struct kkr_workbook {
     char *committee;        /* nämnd */
     char *title;            /* titel */
     int year;               /* the fiscal year: år in bok.conf, else the latest budget year */
+    struct kkr_workbook_layout layout; /* the saved report template of bok.conf */
 
     size_t unit_count;
     struct kkr_unit *units; /* in file order */

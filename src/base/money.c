@@ -97,6 +97,10 @@ static bool scan_number(const char *s, size_t len, int max_dec, bool allow_perce
     if ((n = minus_at(s + i, len - i)) > 0) {
         out->negative = true;
         i += n;
+        /* "– 1 234,5": several kommuner publish a space after the sign; a lone sign stays an
+         * error below (no digits) */
+        while ((n = space_at(s + i, len - i)) > 0)
+            i += n;
     } else if (i < len && s[i] == '+') {
         i++;
     }
@@ -270,6 +274,20 @@ size_t kkr_money_format(char *buf, size_t size, int64_t ore, enum kkr_display_un
 {
     return format_number(buf, size, kkr_money_in_unit(ore, unit),
                          unit == KKR_UNIT_MNKR ? 1 : 0, style);
+}
+
+size_t kkr_money_format_decimals(char *buf, size_t size, int64_t ore,
+                                enum kkr_display_unit unit, int decimals,
+                                const struct kkr_number_style *style)
+{
+    if (decimals < 0)
+        return kkr_money_format(buf, size, ore, unit, style);
+    int64_t whole = unit == KKR_UNIT_KR ? 100 : unit == KKR_UNIT_MNKR ? 100000000 : 100000;
+    if (decimals > 2)
+        decimals = 2;
+    for (int i = 0; i < decimals; i++)
+        whole /= 10;
+    return format_number(buf, size, kkr_money_div_round(ore, whole), decimals, style);
 }
 
 size_t kkr_money_format_exact(char *buf, size_t size, int64_t ore,

@@ -182,3 +182,91 @@ int cli_forecast_compute(const struct kkr_workbook *wb, int period, const char *
     *fill = kkr_forecast_set_fill(*fset);
     return EXIT_OK;
 }
+
+/* ---- the layout options of DESIGN §5.1 ---- */
+
+static bool parse_small(const char *opt, const char *arg, int *out)
+{
+    if (!arg[0] || arg[1] || arg[0] < '0' || arg[0] > '2') {
+        cli_error("%s '%s': expected 0, 1 or 2", opt, arg);
+        return false;
+    }
+    *out = arg[0] - '0';
+    return true;
+}
+
+bool cli_layout_check(const struct cli_layout_args *a)
+{
+    int d;
+    enum kkr_sign sign;
+    if (a->sign && !cli_parse_sign(a->sign, &sign))
+        return false;
+    if (a->decimals && !parse_small("--decimals", a->decimals, &d))
+        return false;
+    if (a->percent_decimals && !parse_small("--percent-decimals", a->percent_decimals, &d))
+        return false;
+    if (a->total_label && !a->total_label[0]) {
+        cli_error("--total-label '': expected the total row's label, e.g. 'Årets resultat'");
+        return false;
+    }
+    return true;
+}
+
+bool cli_parse_sign(const char *arg, enum kkr_sign *sign)
+{
+    if (strcmp(arg, "nettokostnad") == 0)
+        *sign = KKR_SIGN_NET_COST;
+    else if (strcmp(arg, "resultat") == 0)
+        *sign = KKR_SIGN_RESULT;
+    else {
+        cli_error("--sign '%s': expected nettokostnad or resultat", arg);
+        return false;
+    }
+    return true;
+}
+
+int cli_layout_apply(const struct kkr_workbook *wb, const struct cli_layout_args *a,
+                     bool compare, struct kkr_report_options *opt,
+                     struct kkr_report_layout *layout)
+{
+    const struct kkr_workbook_layout *saved = &wb->layout;
+    memset(layout, 0, sizeof *layout);
+    if (!cli_layout_check(a))
+        return EXIT_BAD_INPUT;
+    if (a->sign)
+        (void)cli_parse_sign(a->sign, &opt->sign);
+    else if (saved->sign_set)
+        opt->sign = saved->sign;
+    if (a->decimals)
+        opt->decimals = a->decimals[0] - '0';
+    else if (saved->decimals >= 0)
+        opt->decimals = saved->decimals;
+    if (a->percent_decimals)
+        opt->percent_decimals = a->percent_decimals[0] - '0';
+    else if (saved->percent_decimals >= 0)
+        opt->percent_decimals = saved->percent_decimals;
+    if (!a->unit_given && saved->unit_set)
+        opt->unit = saved->unit;
+    opt->total_label = a->total_label ? a->total_label : saved->total_label;
+    const char *list = a->columns;
+    const char *file = NULL;
+    long line = 0;
+    if (!list && saved->columns) {
+        list = saved->columns;
+        file = saved->conf_path;
+        line = saved->columns_line;
+    }
+    /* the legacy flags alone (+utfall-procent,+riktpunkt) keep the old path */
+    if (!list)
+        return EXIT_OK;
+    struct kkr_diag diag;
+    enum kkr_status st;
+    if (a->columns && strcmp(a->columns, "standard") == 0)
+        st = kkr_report_layout_default(wb, opt->columns, compare, layout, &diag);
+    else
+        st = kkr_report_layout_parse(list, wb, compare, file, line, layout, &diag);
+    if (st != KKR_OK)
+        return cli_fail_diag(&diag, st);
+    opt->layout = layout;
+    return EXIT_OK;
+}

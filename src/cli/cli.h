@@ -96,6 +96,21 @@ int cli_report_extra_table(const struct kkr_workbook *wb, const struct kkr_rollu
 enum kkr_status cli_previous_snapshot(const struct kkr_workbook *wb, int period,
                                       struct kkr_rollup *out, int *month, bool *found,
                                       struct kkr_diag *diag);
+/* The layout options of DESIGN §5.1 as given on the command line (NULL: not given). */
+struct cli_layout_args {
+    const char *columns, *sign, *decimals, *percent_decimals, *total_label;
+    bool unit_given;        /* --unit was given: it wins over enhet in bok.conf */
+};
+/* Checks the values that need no workbook (--sign, --decimals, ...); prints and returns
+ * false on a bad one. */
+bool cli_layout_check(const struct cli_layout_args *a);
+bool cli_parse_sign(const char *arg, enum kkr_sign *sign);
+/* Sets opt's layout from a over the saved template of wb's bok.conf (the command line wins);
+ * layout receives the parsed columns (release with kkr_report_layout_release). Returns
+ * EXIT_OK, or prints the message and returns the exit code. */
+int cli_layout_apply(const struct kkr_workbook *wb, const struct cli_layout_args *a,
+                     bool compare, struct kkr_report_options *opt,
+                     struct kkr_report_layout *layout);
 
 /* Flushes and closes stdout; reports a write error (e.g. /dev/full). Returns the exit code to
  * use: code unchanged, or EXIT_BAD_INPUT on a write error. */

@@ -15,26 +15,29 @@ static const char usage[] =
     "Freezes the report period's helår prognos per verksamhet and slag into\n"
     "DIR/snapshots/YYYYMM.csv, as `kkr report` shows it: the figures of prognos.csv (metod\n"
     "'manuell', with their kommentar), and where it has none the computed forecast (--forecast;\n"
-    "metod names the method) or the helårsbudget (metod 'helårsbudget'). A snapshot is never\n"
-    "overwritten: locking a month twice fails with exit status 1 and leaves the file as it was.\n"
+    "metod names the method) or the helårsbudget (metod 'helårsbudget'); in a finished year\n"
+    "(December booked) its utfall, the bokslut (metod 'utfall'). A snapshot is never overwritten:\n"
+    "locking a month twice fails with exit status 1 and leaves the file as it was.\n"
     "\n"
     "  --period YYYYMM     the report period (default: the latest month with utfall)\n"
     "  --forecast METHOD   fill helår prognos where prognos.csv has none: budget, runrate,\n"
     "                      trend, seasonal, ets or auto\n"
-    "  --level LEVEL       interval level for --forecast (default 80 %)\n";
+    "  --level LEVEL       interval level for --forecast (default 80 %)\n"
+    "  --unit UNIT         the summary's unit: kkr (default, or enhet in bok.conf), kr or mnkr\n";
 
-enum { OPT_PERIOD = 256, OPT_FORECAST, OPT_LEVEL };
+enum { OPT_PERIOD = 256, OPT_FORECAST, OPT_LEVEL, OPT_UNIT };
 
 static const struct option options[] = {
     {"period", required_argument, NULL, OPT_PERIOD},
     {"forecast", required_argument, NULL, OPT_FORECAST},
     {"level", required_argument, NULL, OPT_LEVEL},
+    {"unit", required_argument, NULL, OPT_UNIT},
     {0},
 };
 
 static int run(int argc, char **argv)
 {
-    const char *period_arg = NULL, *forecast_arg = NULL;
+    const char *period_arg = NULL, *forecast_arg = NULL, *unit_arg = NULL;
     struct kkr_forecast_options fopt;
     kkr_forecast_options_init(&fopt);
     int c;
@@ -43,6 +46,7 @@ static int run(int argc, char **argv)
         switch (c) {
         case OPT_PERIOD: period_arg = optarg; break;
         case OPT_FORECAST: forecast_arg = optarg; break;
+        case OPT_UNIT: unit_arg = optarg; break;
         case OPT_LEVEL:
             if (!kkr_forecast_level_parse(optarg, &fopt.level)) {
                 cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", optarg);
@@ -54,6 +58,9 @@ static int run(int argc, char **argv)
     }
     if (argc - optind != 1)
         return cli_usage_error(&cmd_lock, "expected one workbook folder");
+    enum kkr_display_unit unit_check;
+    if (unit_arg && !cli_parse_unit(unit_arg, &unit_check))
+        return EXIT_BAD_INPUT;
     struct kkr_diag diag;
     const struct kkr_forecast_method *method = NULL;
     enum kkr_status st = KKR_OK;
@@ -97,25 +104,33 @@ static int run(int argc, char **argv)
     if (st == KKR_OK)
         st = kkr_snapshot_lock(wb, snap, &diag);
     if (st == KKR_OK) {
-        size_t counts[4] = {0};
+        enum kkr_display_unit unit = KKR_UNIT_KKR;
+        if (wb->layout.unit_set)
+            unit = wb->layout.unit;
+        if (unit_arg)
+            (void)kkr_display_unit_parse(unit_arg, &unit); /* checked before locking */
+        const char *un = kkr_display_unit_name(unit);
+        size_t counts[KKR_FORECAST_SOURCES] = {0};
         for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
             counts[rollup.source[i]]++;
         char *path = kkr_snapshot_path(wb, wb->year, period);
         const struct kkr_figures *net = &kkr_rollup_total(&rollup)->net;
         char budget[64], forecast[64], variance[64];
-        kkr_money_format(budget, sizeof budget, net->budget_full, KKR_UNIT_KKR, &KKR_STYLE_TEXT);
-        kkr_money_format(forecast, sizeof forecast, net->forecast_full, KKR_UNIT_KKR,
+        kkr_money_format(budget, sizeof budget, net->budget_full, unit, &KKR_STYLE_TEXT);
+        kkr_money_format(forecast, sizeof forecast, net->forecast_full, unit, &KKR_STYLE_TEXT);
+        kkr_money_format(variance, sizeof variance, kkr_figures_variance_full(net), unit,
                          &KKR_STYLE_TEXT);
-        kkr_money_format(variance, sizeof variance, kkr_figures_variance_full(net),
-                         KKR_UNIT_KKR, &KKR_STYLE_TEXT);
         printf("Låst prognos %s %d: %s\n", kkr_month_name(period), wb->year,
                path ? path : "snapshots/");
-        printf("%zu rader: %zu manuell, %zu beräknade%s%s, %zu helårsbudget\n",
-               counts[KKR_FROM_ENTERED] + counts[KKR_FROM_COMPUTED] + counts[KKR_FROM_BUDGET],
+        printf("%zu rader: %zu manuell, %zu beräknade%s%s, %zu helårsbudget",
+               counts[KKR_FROM_ENTERED] + counts[KKR_FROM_COMPUTED] + counts[KKR_FROM_BUDGET] +
+                   counts[KKR_FROM_ACTUAL],
                counts[KKR_FROM_ENTERED], counts[KKR_FROM_COMPUTED], method ? " med " : "",
                method ? method->name : "", counts[KKR_FROM_BUDGET]);
-        printf("Helår netto: budget %s kkr, prognos %s kkr, avvikelse %s kkr\n", budget,
-               forecast, variance);
+        if (counts[KKR_FROM_ACTUAL])
+            printf(", %zu utfall (bokslut)", counts[KKR_FROM_ACTUAL]);
+        printf("\nHelår netto: budget %s %s, prognos %s %s, avvikelse %s %s\n", budget, un,
+               forecast, un, variance, un);
         free(path);
         code = EXIT_OK;
     } else {

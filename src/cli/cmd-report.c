@@ -21,10 +21,21 @@ static const char usage[] =
     "  --unit UNIT         kkr (default), kr or mnkr\n"
     "  --period YYYYMM     the last month of the period (default: the latest month with utfall)\n"
     "  --table TABLE       verksamhet or slag (csv: one table per run, default verksamhet);\n"
+    "                      investering (investeringar.csv);\n"
     "                      prognoshistorik (the locked prognos month by month);\n"
     "                      sammanfattning (the drafted summary, text or md; with --measures)\n"
-    "  --columns LIST      extra columns: +utfall-procent (utfall as % of helårsbudget),\n"
-    "                      +riktpunkt (the periodised budget share in %)\n"
+    "  --columns LIST      the columns in order, replacing the default set, or +COLUMN,... to\n"
+    "                      add to it: budget_period, utfall_period, avvikelse_period,\n"
+    "                      utfall_procent, riktpunkt, budget_helår, prognos_helår,\n"
+    "                      avvikelse_helår, utfall_helår, förändring, prognos_föregående,\n"
+    "                      utfall_period_fg, förändring_fg, förändring_fg_procent,\n"
+    "                      budget_helår_fg, utfall_helår_fg, avvikelse_helår_fg; SLAG:COLUMN\n"
+    "                      for one slag or typ, COLUMN=Rubrik for its heading; standard\n"
+    "  --sign SIGN         nettokostnad (default: costs positive) or resultat (revenues\n"
+    "                      positive); avvikelse is positive when better under both\n"
+    "  --decimals N        decimals of amounts, 0-2 (default 0, mnkr 1)\n"
+    "  --percent-decimals N  decimals of the % columns, 0-2 (default 1)\n"
+    "  --total-label TEXT  the total row's label (default Verksamhetens nettokostnad)\n"
     "  --compare YYYYMM    add the change of helår avvikelse against a locked snapshot\n"
     "  --excel             CSV for Swedish Excel: UTF-8 BOM, ';', decimal comma\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
@@ -37,36 +48,16 @@ static const char usage[] =
     "  --measures FILE     with --pdf: add the bridge (brygga) of these measures\n"
     "  --baseline YYYYMM   with --measures: the bridge starts from a locked snapshot (the\n"
     "                      measures taken since), not from the current prognos\n"
+    "\n"
+    "The layout options may be saved in bok.conf as kolumner, tecken, decimaler,\n"
+    "procentdecimaler, enhet and totalrad; the command line wins.\n"
     "";
 
 enum {
     OPT_FORMAT = 256, OPT_UNIT, OPT_PERIOD, OPT_TABLE, OPT_COLUMNS, OPT_COMPARE, OPT_EXCEL,
-    OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL, OPT_BASELINE,
+    OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL, OPT_BASELINE, OPT_SIGN, OPT_DECIMALS,
+    OPT_PERCENT_DECIMALS, OPT_TOTAL_LABEL,
 };
-
-static bool parse_columns(const char *arg, unsigned *columns)
-{
-    char *copy = strdup(arg);
-    if (!copy)
-        return false;
-    bool ok = true;
-    for (char *save = NULL, *tok = strtok_r(copy, ",", &save); tok;
-         tok = strtok_r(NULL, ",", &save)) {
-        if (*tok == '+')
-            tok++;
-        if (strcmp(tok, "utfall-procent") == 0)
-            *columns |= KKR_COL_ACTUAL_PERCENT;
-        else if (strcmp(tok, "riktpunkt") == 0)
-            *columns |= KKR_COL_BENCHMARK;
-        else {
-            cli_error("--columns '%s': expected +utfall-procent or +riktpunkt", tok);
-            ok = false;
-            break;
-        }
-    }
-    free(copy);
-    return ok;
-}
 
 static int run(int argc, char **argv)
 {
@@ -84,6 +75,10 @@ static int run(int argc, char **argv)
         {"pdf", required_argument, NULL, OPT_PDF},
         {"measures", required_argument, NULL, OPT_MEASURES},
         {"baseline", required_argument, NULL, OPT_BASELINE},
+        {"sign", required_argument, NULL, OPT_SIGN},
+        {"decimals", required_argument, NULL, OPT_DECIMALS},
+        {"percent-decimals", required_argument, NULL, OPT_PERCENT_DECIMALS},
+        {"total-label", required_argument, NULL, OPT_TOTAL_LABEL},
         {0},
     };
     struct kkr_report_options opt;
@@ -92,6 +87,7 @@ static int run(int argc, char **argv)
     const char *forecast_arg = NULL, *level_arg = NULL, *pdf_arg = NULL, *measures_arg = NULL;
     const char *baseline_arg = NULL;
     bool output_given = false;
+    struct cli_layout_args lay = {0};
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
@@ -103,13 +99,15 @@ static int run(int argc, char **argv)
         case OPT_UNIT:
             if (!cli_parse_unit(optarg, &opt.unit))
                 return EXIT_BAD_INPUT;
+            lay.unit_given = true;
             break;
         case OPT_PERIOD: period_arg = optarg; break;
         case OPT_TABLE: table_arg = optarg; break;
-        case OPT_COLUMNS:
-            if (!parse_columns(optarg, &opt.columns))
-                return EXIT_BAD_INPUT;
-            break;
+        case OPT_COLUMNS: lay.columns = optarg; break;
+        case OPT_SIGN: lay.sign = optarg; break;
+        case OPT_DECIMALS: lay.decimals = optarg; break;
+        case OPT_PERCENT_DECIMALS: lay.percent_decimals = optarg; break;
+        case OPT_TOTAL_LABEL: lay.total_label = optarg; break;
         case OPT_COMPARE: compare_arg = optarg; break;
         case OPT_EXCEL: opt.excel = true; break;
         case 'o': output = optarg; output_given = true; break;
@@ -128,9 +126,11 @@ static int run(int argc, char **argv)
             opt.tables = KKR_TABLES_UNITS;
         else if (strcmp(table_arg, "slag") == 0)
             opt.tables = KKR_TABLES_KINDS;
+        else if (strcmp(table_arg, "investering") == 0 || strcmp(table_arg, "investeringar") == 0)
+            opt.tables = KKR_TABLES_INVESTMENTS;
         else if (!cli_report_table_is_extra(table_arg))
             return cli_usage_error(&cmd_report, "--table '%s': expected verksamhet, slag, "
-                                   "prognoshistorik or sammanfattning", table_arg);
+                                   "investering, prognoshistorik or sammanfattning", table_arg);
     } else if (opt.format == KKR_FORMAT_CSV) {
         opt.tables = KKR_TABLES_UNITS;
     }
@@ -138,6 +138,8 @@ static int run(int argc, char **argv)
         return cli_usage_error(&cmd_report, "--format xlsx needs -o FILE.xlsx (or -o - )");
     if (opt.excel && opt.format != KKR_FORMAT_CSV && opt.format != KKR_FORMAT_XLSX)
         opt.format = KKR_FORMAT_CSV;
+    if (!cli_layout_check(&lay))
+        return EXIT_BAD_INPUT;
 
     int code;
     struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
@@ -149,6 +151,12 @@ static int run(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
 
+    struct kkr_report_layout layout;
+    code = cli_layout_apply(wb, &lay, compare_arg != NULL, &opt, &layout);
+    if (code != EXIT_OK) {
+        kkr_workbook_free(wb);
+        return code;
+    }
     struct kkr_diag diag;
     enum kkr_status st = KKR_OK;
     const struct kkr_forecast_fill *fill = NULL;
@@ -157,6 +165,7 @@ static int run(int argc, char **argv)
     if (forecast_arg) {
         code = cli_forecast_compute(wb, period, forecast_arg, level_arg, &fset, &fill_value);
         if (code != EXIT_OK) {
+            kkr_report_layout_release(&layout);
             kkr_workbook_free(wb);
             return code;
         }
@@ -176,6 +185,7 @@ static int run(int argc, char **argv)
             cli_error("--compare '%s': expected YYYYMM of a locked snapshot", compare_arg);
             kkr_rollup_release(&rollup);
             kkr_forecast_set_free(fset);
+            kkr_report_layout_release(&layout);
             kkr_workbook_free(wb);
             return EXIT_BAD_INPUT;
         }
@@ -194,6 +204,7 @@ static int run(int argc, char **argv)
     }
     if (st != KKR_OK) {
         kkr_forecast_set_free(fset);
+        kkr_report_layout_release(&layout);
         kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
@@ -244,6 +255,7 @@ done:
         kkr_rollup_release(&then);
     kkr_rollup_release(&rollup);
     kkr_forecast_set_free(fset); /* the roll-up holds copies; the PDF's band used the set */
+    kkr_report_layout_release(&layout);
     kkr_workbook_free(wb);
     return code;
 }

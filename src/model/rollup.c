@@ -10,7 +10,8 @@ static bool figures_add(struct kkr_figures *acc, const struct kkr_figures *f)
     return kkr_money_add(acc->budget_ytd, f->budget_ytd, &acc->budget_ytd) &&
            kkr_money_add(acc->actual_ytd, f->actual_ytd, &acc->actual_ytd) &&
            kkr_money_add(acc->budget_full, f->budget_full, &acc->budget_full) &&
-           kkr_money_add(acc->forecast_full, f->forecast_full, &acc->forecast_full);
+           kkr_money_add(acc->forecast_full, f->forecast_full, &acc->forecast_full) &&
+           kkr_money_add(acc->actual_full, f->actual_full, &acc->actual_full);
 }
 
 static enum kkr_status overflow(struct kkr_diag *diag, const struct kkr_workbook *wb, int unit)
@@ -28,7 +29,8 @@ static bool figure_fits(int64_t v)
 static bool figures_fit(const struct kkr_figures *f)
 {
     return figure_fits(f->budget_ytd) && figure_fits(f->actual_ytd) &&
-           figure_fits(f->budget_full) && figure_fits(f->forecast_full);
+           figure_fits(f->budget_full) && figure_fits(f->forecast_full) &&
+           figure_fits(f->actual_full);
 }
 
 /* Every figure within KKR_FIGURE_MAX_ORE, so the avvikelser derived from them cannot
@@ -58,17 +60,28 @@ static enum kkr_status check_range(const struct kkr_rollup *r, const struct kkr_
     return KKR_OK;
 }
 
-enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
-                                      const int64_t *forecast_ore, const uint8_t *forecast_has,
-                                      const struct kkr_forecast_fill *fill,
-                                      struct kkr_rollup *out, struct kkr_diag *diag)
+bool kkr_rollup_year_finished(const struct kkr_workbook *wb, int period)
+{
+    return period == 12 && wb->last_actual_month == 12;
+}
+
+/* year: the year whose months are summed; bokslut: every prognos is the year's utfall (an
+ * earlier year), else entered, fill, the utfall of a finished year, or the budget. */
+static enum kkr_status build(const struct kkr_workbook *wb, int year, int period,
+                             const int64_t *forecast_ore, const uint8_t *forecast_has,
+                             const struct kkr_forecast_fill *fill, bool bokslut,
+                             struct kkr_rollup *out, struct kkr_diag *diag)
 {
     memset(out, 0, sizeof *out);
+    if (year < wb->first_year || year > wb->year)
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "year %d is outside the workbook",
+                        year);
+    bool finished = !bokslut && year == wb->year && kkr_rollup_year_finished(wb, period);
     if (period < 0 || period > 12)
         return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0,
                         "period month %d is outside 1..12", period);
     size_t n = wb->unit_count, ns = wb->slag_count, slots = kkr_workbook_slots(wb);
-    out->year = wb->year;
+    out->year = year;
     out->period = period;
     out->method = fill ? fill->method : NULL;
     out->row_count = n + 1;
@@ -86,7 +99,7 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
         kkr_rollup_release(out);
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
-    size_t year_base = (size_t)(wb->year - wb->first_year) * 12;
+    size_t year_base = (size_t)(year - wb->first_year) * 12;
     enum kkr_status st = KKR_OK;
     for (size_t u = 0; u < n; u++)
         sub[u].slag = &sub_slag[u * ns];
@@ -102,16 +115,24 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
             for (int m = 0; m < 12; m++) {
                 int64_t b = wb->budget_ore[base + m], a = wb->actual_ore[base + m];
                 any |= b != 0 || wb->actual_has[base + m];
-                if (!kkr_money_add(f->budget_full, b, &f->budget_full))
+                if (!kkr_money_add(f->budget_full, b, &f->budget_full) ||
+                    !kkr_money_add(f->actual_full, a, &f->actual_full))
                     st = overflow(diag, wb, (int)u);
                 if (m < period && (!kkr_money_add(f->budget_ytd, b, &f->budget_ytd) ||
                                    !kkr_money_add(f->actual_ytd, a, &f->actual_ytd)))
                     st = overflow(diag, wb, (int)u);
             }
-            /* the economist's own figure wins; then a computed one; then the budget */
-            if (forecast_has[slot]) {
+            /* the economist's own figure wins; then a finished year's utfall; then a computed
+             * one; then the budget */
+            if (bokslut) {
+                f->forecast_full = f->actual_full;
+                out->source[slot] = any ? KKR_FROM_ACTUAL : KKR_FROM_NONE;
+            } else if (forecast_has[slot]) {
                 f->forecast_full = forecast_ore[slot];
                 out->source[slot] = KKR_FROM_ENTERED;
+            } else if (finished) {
+                f->forecast_full = f->actual_full;
+                out->source[slot] = any ? KKR_FROM_ACTUAL : KKR_FROM_NONE;
             } else if (fill && fill->full_ore && (!fill->has || fill->has[slot])) {
                 f->forecast_full = fill->full_ore[slot];
                 out->source[slot] = any ? KKR_FROM_COMPUTED : KKR_FROM_NONE;
@@ -158,6 +179,20 @@ enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
     if (st != KKR_OK)
         kkr_rollup_release(out);
     return st;
+}
+
+enum kkr_status kkr_rollup_build_with(const struct kkr_workbook *wb, int period,
+                                      const int64_t *forecast_ore, const uint8_t *forecast_has,
+                                      const struct kkr_forecast_fill *fill,
+                                      struct kkr_rollup *out, struct kkr_diag *diag)
+{
+    return build(wb, wb->year, period, forecast_ore, forecast_has, fill, false, out, diag);
+}
+
+enum kkr_status kkr_rollup_build_year(const struct kkr_workbook *wb, int year, int period,
+                                      struct kkr_rollup *out, struct kkr_diag *diag)
+{
+    return build(wb, year, period, NULL, NULL, NULL, true, out, diag);
 }
 
 enum kkr_status kkr_rollup_build(const struct kkr_workbook *wb, int period,

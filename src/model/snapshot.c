@@ -254,6 +254,7 @@ enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
                 comment = wb->forecast_comment ? wb->forecast_comment[slot] : NULL;
                 break;
             case KKR_FROM_BUDGET: method = KKR_SNAPSHOT_BUDGET; break;
+            case KKR_FROM_ACTUAL: method = KKR_SNAPSHOT_ACTUAL; break;
             case KKR_FROM_COMPUTED:
                 if (set && slot < set->count && set->has[slot]) {
                     /* the interval at locking time: what prognossäkerhet is judged against */

@@ -753,6 +753,12 @@ static enum kkr_status load_conf(struct kkr_workbook *wb, struct kkr_diag *diag,
     char *text = data;
     size_t text_len = len;
     char *converted = NULL;
+    if (!(wb->layout.conf_path = strdup(path))) {
+        free(data);
+        st = nomem(diag, path);
+        free(path);
+        return st;
+    }
     if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
         text += 3;
         text_len -= 3;
@@ -802,7 +808,63 @@ static enum kkr_status load_conf(struct kkr_workbook *wb, struct kkr_diag *diag,
         kkr_text_trim(&key, &keylen);
         kkr_text_trim(&val, &vallen);
         char **slot = NULL;
-        if (kkr_text_equal_fold(key, keylen, "organisation", 12) ||
+        struct kkr_workbook_layout *lay = &wb->layout;
+        long vcol = (long)(val - s) + 1;
+        char vbuf[64];
+        snprintf(vbuf, sizeof vbuf, "%.*s", (int)(vallen < 60 ? vallen : 60), val);
+        if (kkr_text_equal_fold(key, keylen, "kolumner", 8) ||
+            kkr_text_equal_fold(key, keylen, "columns", 7)) {
+            free(lay->columns);
+            if (!(lay->columns = strndup(val, vallen))) {
+                st = nomem(diag, path);
+                break;
+            }
+            lay->columns_line = line;
+            continue;
+        } else if (kkr_text_equal_fold(key, keylen, "tecken", 6) ||
+                   kkr_text_equal_fold(key, keylen, "sign", 4)) {
+            if (kkr_text_equal_fold(val, vallen, "nettokostnad", 12))
+                lay->sign = KKR_SIGN_NET_COST;
+            else if (kkr_text_equal_fold(val, vallen, "resultat", 8))
+                lay->sign = KKR_SIGN_RESULT;
+            else {
+                st = kkr_fail(diag, KKR_ERR_VALUE, path, line, vcol,
+                              "tecken '%s', expected nettokostnad or resultat", vbuf);
+                break;
+            }
+            lay->sign_set = true;
+            continue;
+        } else if (kkr_text_equal_fold(key, keylen, "decimaler", 9) ||
+                   kkr_text_equal_fold(key, keylen, "procentdecimaler", 16)) {
+            bool pct = keylen > 9;
+            if (vallen != 1 || val[0] < '0' || val[0] > '2') {
+                st = kkr_fail(diag, KKR_ERR_VALUE, path, line, vcol,
+                              "%s '%s', expected 0, 1 or 2", pct ? "procentdecimaler" : "decimaler",
+                              vbuf);
+                break;
+            }
+            *(pct ? &lay->percent_decimals : &lay->decimals) = val[0] - '0';
+            continue;
+        } else if (kkr_text_equal_fold(key, keylen, "enhet", 5) ||
+                   kkr_text_equal_fold(key, keylen, "unit", 4)) {
+            char ubuf[16];
+            if (vallen >= sizeof ubuf ||
+                (snprintf(ubuf, sizeof ubuf, "%.*s", (int)vallen, val),
+                 !kkr_display_unit_parse(ubuf, &lay->unit))) {
+                st = kkr_fail(diag, KKR_ERR_VALUE, path, line, vcol,
+                              "enhet '%s', expected kkr, kr or mnkr", vbuf);
+                break;
+            }
+            lay->unit_set = true;
+            continue;
+        } else if (kkr_text_equal_fold(key, keylen, "totalrad", 8)) {
+            if (vallen == 0) {
+                st = kkr_fail(diag, KKR_ERR_VALUE, path, line, vcol,
+                              "empty totalrad, expected the total row's label, e.g. Summa");
+                break;
+            }
+            slot = &lay->total_label;
+        } else if (kkr_text_equal_fold(key, keylen, "organisation", 12) ||
             kkr_text_equal_fold(key, keylen, "kommun", 6))
             slot = &wb->organisation;
         else if (kkr_text_equal_fold(key, keylen, "nämnd", strlen("nämnd")) ||
@@ -1085,6 +1147,7 @@ enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
         free(wb);
         return nomem(diag, dir);
     }
+    wb->layout.decimals = wb->layout.percent_decimals = -1;
     struct loader ld = {.wb = wb, .warn = warn, .replace_name = name, .replace_path = path};
     enum kkr_status st = load(&ld, diag, warn);
     loader_release(&ld);
@@ -1123,6 +1186,9 @@ void kkr_workbook_free(struct kkr_workbook *wb)
     if (wb->index_)
         free(wb->index_->slots);
     free(wb->index_);
+    free(wb->layout.conf_path);
+    free(wb->layout.columns);
+    free(wb->layout.total_label);
     free(wb->organisation);
     free(wb->committee);
     free(wb->title);
