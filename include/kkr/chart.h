@@ -132,6 +132,13 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
                                 enum kkr_chart_format format, const struct kkr_chart_size *size,
                                 struct kkr_diag *diag);
 
+/* The same into an open output (e.g. a member of a kkr_output_set); the caller commits or
+ * aborts it. */
+struct kkr_output;
+enum kkr_status kkr_chart_write_to(const struct kkr_chart *chart, struct kkr_output *out,
+                                   enum kkr_chart_format format,
+                                   const struct kkr_chart_size *size, struct kkr_diag *diag);
+
 /* PDF creation date "YYYY-MM-DDTHH:MM:SSZ" from SOURCE_DATE_EPOCH, or fallback when it is
  * unset or invalid (buf holds at least 32 bytes). */
 void kkr_chart_pdf_date(char *buf, size_t size, const char *fallback);

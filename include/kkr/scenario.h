@@ -179,6 +179,8 @@ struct kkr_sim_summary {
     double mean_ore;        /* the mean result */
     int64_t need_expected_ore;  /* max(0, target − expected result) */
     int64_t need_80_ore;        /* max(0, target − p20): further saving for 80 % confidence */
+    bool overflow;              /* a need does not fit in int64 öre (then it reads 0): the
+                                 * caller reports an overflow error */
 };
 
 /* Summarises n draws (sorts results_ore in place). expected_ore is the exact expected result

@@ -1,6 +1,7 @@
 /* lock.c — the workbook lock: a lock file per folder held with a POSIX record lock */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,11 +108,26 @@ static enum kkr_status take(struct held *h, const char *what, long wait_ms,
                             struct kkr_diag *diag)
 {
     long start = now_ms(), pause = 5;
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGHUP);
     for (;;) {
-        int fd = open(h->path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
-        if (fd < 0)
+        /* from creating the file to its entry in the cleanup table, no SIGTERM/SIGINT: a
+         * lock file we made is removed if we are stopped (the wait below stays killable) */
+        sigprocmask(SIG_BLOCK, &block, &old);
+        int fd = open(h->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0666);
+        if (fd < 0 && errno == EEXIST)
+            fd = open(h->path, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+            int saved = errno;
+            sigprocmask(SIG_SETMASK, &old, NULL);
+            if (saved == ENOENT)
+                continue; /* removed between the two opens: create it again */
             return kkr_fail(diag, KKR_ERR_IO, h->path, 0, 0, "cannot create the lock file: %s",
-                            strerror(errno));
+                            strerror(saved));
+        }
         struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0};
         if (fcntl(fd, F_SETLK, &fl) == 0) {
             struct stat a, b;
@@ -120,13 +136,16 @@ static enum kkr_status take(struct held *h, const char *what, long wait_ms,
                 write_card(fd, what);
                 h->fd = fd;
                 kkr_cleanup_add(h->path);
+                sigprocmask(SIG_SETMASK, &old, NULL);
                 return KKR_OK;
             }
             close(fd); /* the holder removed it as we took it: take the new one */
+            sigprocmask(SIG_SETMASK, &old, NULL);
             continue;
         }
         int saved = errno;
         close(fd);
+        sigprocmask(SIG_SETMASK, &old, NULL);
         if (saved != EAGAIN && saved != EACCES && saved != EINTR)
             return kkr_fail(diag, KKR_ERR_IO, h->path, 0, 0, "cannot lock: %s%s",
                             strerror(saved),

@@ -137,6 +137,8 @@ enum kkr_status kkr_output_open(struct kkr_output *o, const char *path, bool no_
         return kkr_fail(diag, KKR_ERR_EXISTS, path, 0, 0, "file exists and is never overwritten");
     struct stat old;
     bool exists = stat(path, &old) == 0;
+    if (exists && S_ISDIR(old.st_mode))
+        return kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "is a folder, expected a file name");
     if (exists && !S_ISREG(old.st_mode) && !S_ISDIR(old.st_mode)) {
         /* a device, FIFO or socket: written as it is (renaming over /dev/null would replace
          * the device with a regular file) */

@@ -275,11 +275,16 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int64_t need(int64_t target_ore, int64_t have_ore)
+/* max(0, target − have); a difference that does not fit sets out->overflow (never a
+ * saturated figure: a printed INT64_MAX öre would be wrong by the overflow). */
+static int64_t need(int64_t target_ore, int64_t have_ore, struct kkr_sim_summary *out)
 {
     int64_t d;
-    if (!kkr_money_sub(target_ore, have_ore, &d))
-        return target_ore > have_ore ? INT64_MAX : 0;
+    if (!kkr_money_sub(target_ore, have_ore, &d)) {
+        if (target_ore > have_ore)
+            out->overflow = true;
+        return 0;
+    }
     return d > 0 ? d : 0;
 }
 
@@ -288,7 +293,7 @@ void kkr_sim_summarize(int64_t *results_ore, size_t n, int64_t target_ore, int64
 {
     memset(out, 0, sizeof *out);
     out->draws = n;
-    out->need_expected_ore = need(target_ore, expected_ore);
+    out->need_expected_ore = need(target_ore, expected_ore, out);
     if (n == 0)
         return;
     qsort(results_ore, n, sizeof *results_ore, cmp_i64);
@@ -307,7 +312,7 @@ void kkr_sim_summarize(int64_t *results_ore, size_t n, int64_t target_ore, int64
     out->p90_ore = results_ore[(n * 90 + 99) / 100 - 1];
     /* The largest value with at least 80 % of the draws at or above it. */
     out->p20_ore = results_ore[n / 5];
-    out->need_80_ore = need(target_ore, out->p20_ore);
+    out->need_80_ore = need(target_ore, out->p20_ore, out);
 }
 
 struct outcome {
@@ -362,7 +367,7 @@ enum kkr_status kkr_sim_exact(const struct kkr_sim_input *in, int64_t target_ore
     }
 
     memset(out, 0, sizeof *out);
-    out->need_expected_ore = need(target_ore, expected_ore);
+    out->need_expected_ore = need(target_ore, expected_ore, out);
     long double mean = 0, p_target = 0;
     for (size_t m = 0; m < n; m++) {
         mean += (long double)o[m].prob * (long double)o[m].value_ore;
@@ -394,7 +399,7 @@ enum kkr_status kkr_sim_exact(const struct kkr_sim_input *in, int64_t target_ore
             out->p20_ore = o[m].value_ore;
         below += o[m].prob;
     }
-    out->need_80_ore = need(target_ore, out->p20_ore);
+    out->need_80_ore = need(target_ore, out->p20_ore, out);
     free(o);
     return KKR_OK;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "kkr/output.h"
 #include "kkr/chart.h"
 #include "kkr/forecast.h"
 #include "kkr/rollup.h"
@@ -407,14 +408,27 @@ static int run(int argc, char **argv)
             static const char *const ext[] = {"png", "pdf", "svg"};
             size_t len = strlen(output);
             const char *sep = len > 0 && output[len - 1] == '/' ? "" : "/";
+            /* all or nothing: every chart to its temporary, then all renamed (DESIGN §4) */
+            struct kkr_output_set files;
+            kkr_output_set_init(&files);
             for (int k = 0; k < KKR_CHART_KINDS && code == EXIT_OK; k++) {
                 if (!set.present[k] || (!all && !want[k]))
                     continue;
                 char path[4096];
                 snprintf(path, sizeof path, "%s%s%s.%s", output, sep,
                          kkr_chart_kind_name((enum kkr_chart_kind)k), ext[format]);
-                code = write_one(&set, (enum kkr_chart_kind)k, path, format, &size);
+                struct kkr_output *o;
+                st = kkr_output_set_open(&files, path, &o, &diag);
+                if (st == KKR_OK)
+                    st = kkr_chart_write_to(&set.charts[k], o, format, &size, &diag);
+                if (st == KKR_OK)
+                    st = kkr_output_set_finish(&files, o, &diag);
+                if (st != KKR_OK)
+                    code = cli_fail_diag(&diag, st);
             }
+            if (code == EXIT_OK && (st = kkr_output_set_commit(&files, &diag)) != KKR_OK)
+                code = cli_fail_diag(&diag, st);
+            kkr_output_set_abort(&files);
         }
         kkr_chart_set_release(&set);
     }

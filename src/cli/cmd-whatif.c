@@ -524,11 +524,20 @@ static enum kkr_status distribution(struct scenario *sc, const struct settings *
             sc->has_need80 = true;
         } else {
             memset(&sc->dist, 0, sizeof sc->dist);
-            if (set->target_ore > sc->b->result_ore)
-                kkr_money_sub(set->target_ore, sc->b->result_ore, &sc->dist.need_expected_ore);
+            if (set->target_ore > sc->b->result_ore &&
+                !kkr_money_sub(set->target_ore, sc->b->result_ore, &sc->dist.need_expected_ore))
+                sc->dist.overflow = true;
         }
     }
     kkr_sim_input_release(&in);
+    if (st == KKR_OK && sc->dist.overflow) {
+        char t[64];
+        kkr_money_format(t, sizeof t, set->target_ore, KKR_UNIT_KR, &KKR_STYLE_TEXT);
+        st = kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0,
+                      "--target %s kr: the saving needed (target − result) does not fit in "
+                      "int64 öre, expected a target within about ±92 233 720 368 547 758 kr of "
+                      "the result", t);
+    }
     return st;
 }
 

@@ -1574,13 +1574,28 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
                                 enum kkr_chart_format format, const struct kkr_chart_size *size,
                                 struct kkr_diag *diag)
 {
-    double w = size->width_pt;
-    double scale = format == KKR_CHART_PNG ? size->dpi / 72.0 : 1.0;
-    double h = size->height_pt > 0 ? size->height_pt : natural_height_at(chart, w, scale);
     struct kkr_output o;
     enum kkr_status st = kkr_output_open(&o, path, false, diag);
     if (st != KKR_OK)
         return st;
+    st = kkr_chart_write_to(chart, &o, format, size, diag);
+    if (st != KKR_OK) {
+        kkr_output_abort(&o);
+        return st;
+    }
+    return kkr_output_commit(&o, diag);
+}
+
+enum kkr_status kkr_chart_write_to(const struct kkr_chart *chart, struct kkr_output *out,
+                                   enum kkr_chart_format format,
+                                   const struct kkr_chart_size *size, struct kkr_diag *diag)
+{
+    double w = size->width_pt;
+    double scale = format == KKR_CHART_PNG ? size->dpi / 72.0 : 1.0;
+    double h = size->height_pt > 0 ? size->height_pt : natural_height_at(chart, w, scale);
+    struct kkr_output o = *out; /* fp is what is written; the caller commits */
+    const char *path = o.path ? o.path : "-";
+    enum kkr_status st = KKR_OK;
     cairo_surface_t *s = NULL;
     unsigned char *pixels = MAP_FAILED;
     size_t pixels_len = 0;
@@ -1640,9 +1655,7 @@ enum kkr_status kkr_chart_write(const struct kkr_chart *chart, const char *path,
     cairo_surface_destroy(s);
     if (pixels != MAP_FAILED)
         munmap(pixels, pixels_len);
-    if (st != KKR_OK) {
-        kkr_output_abort(&o);
-        return st;
-    }
-    return kkr_output_commit(&o, diag);
+    if (st == KKR_OK && ferror(o.fp))
+        st = kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "write error");
+    return st;
 }
