@@ -4,7 +4,8 @@ set -eu
 # libclang-rt-dev: clang's sanitizer and libFuzzer runtimes (only "recommended" by clang, so
 # --no-install-recommends would leave -fsanitize=fuzzer without them)
 packages="build-essential meson ninja-build pkg-config python3 libgsl-dev libcairo2-dev
-  libpango1.0-dev libcsv-dev libzip-dev libexpat1-dev libxlsxwriter-dev python3-openpyxl
+  libpango1.0-dev libcsv-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev
+  python3-openpyxl
   fonts-dejavu-core poppler-utils valgrind clang libclang-rt-dev"
 missing=""
 for p in $packages; do

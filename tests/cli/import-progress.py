@@ -71,8 +71,23 @@ def run(kkr, tmp, tty):
         return err, f.read()
 
 
+def have_pty():
+    """A pseudo-terminal can be opened (not in a chroot or container without /dev/pts)."""
+    try:
+        master, slave = pty.openpty()
+    except OSError as e:
+        return str(e)
+    os.close(master)
+    os.close(slave)
+    return None
+
+
 def main():
     kkr = sys.argv[1]
+    why = have_pty()
+    if why:
+        print('skipped: no pseudo-terminal to draw the bar on (%s)' % why)
+        return 77
     with tempfile.TemporaryDirectory(prefix='kkr-progress-') as tmp:
         with open(os.path.join(tmp, 'map.csv'), 'w') as f:
             f.write('kod;verksamhet\n10;AO\n20;HT\n')
