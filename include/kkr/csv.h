@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "kkr/status.h"
@@ -95,11 +96,48 @@ enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
 /* ---- writing ---- */
 
 /* Neutralises a text cell for spreadsheets: a cell starting with = + - @ tab or CR gets a
- * leading apostrophe. Writes into buf (NUL-terminated); returns buf. */
+ * leading apostrophe. Writes into buf (NUL-terminated, truncated to size); returns buf. */
 const char *kkr_csv_safe_text(const char *s, char *buf, size_t size);
 
 /* Writes s as one CSV field with delimiter delim: quoted when it contains the delimiter, a
- * quote, CR or LF; formula-like text neutralised. */
+ * quote, CR or LF; formula-like text neutralised. Allocates nothing; a write error shows in
+ * ferror(out). */
 void kkr_csv_write_text(FILE *out, const char *s, char delim);
+
+/* A CSV writer (opaque): rows of fields, the delimiter between them, quotes where a field
+ * needs them. The first error sticks to the writer (later calls do nothing) and comes back
+ * once, from kkr_csv_writer_finish (cairo's rule). */
+struct kkr_csv_writer;
+
+struct kkr_csv_write_options {
+    char delim;            /* ';' (default), ',' or '\t' */
+    bool decimal_comma;    /* amounts as "-1234,56" (default) or "-1234.56" */
+    const char *eol;       /* "\n" (default) or "\r\n" */
+};
+
+/* ';', decimal comma, "\n". */
+void kkr_csv_write_options_init(struct kkr_csv_write_options *opt);
+
+/* A writer onto out (not closed by it); opt NULL = the defaults. Never NULL: when memory runs
+ * out it returns a writer already in the KKR_ERR_NOMEM state. Free with kkr_csv_writer_free. */
+struct kkr_csv_writer *kkr_csv_writer_new(FILE *out, const struct kkr_csv_write_options *opt);
+void kkr_csv_writer_free(struct kkr_csv_writer *w); /* NULL-safe */
+
+/* Text from the user's files (codes, names, comments): formula-like text neutralised, quoted
+ * when needed. NULL writes an empty field. */
+void kkr_csv_writer_text(struct kkr_csv_writer *w, const char *s);
+/* kkr's own words and figures (header names, slag, periods, formatted numbers): as they are,
+ * quoted only when they hold the delimiter, a quote, CR or LF. */
+void kkr_csv_writer_plain(struct kkr_csv_writer *w, const char *s);
+/* An amount in öre as exact kronor with two decimals, no thousands separator. */
+void kkr_csv_writer_ore(struct kkr_csv_writer *w, int64_t ore);
+void kkr_csv_writer_int(struct kkr_csv_writer *w, long long v);
+/* Ends the row (writes the line ending). */
+void kkr_csv_writer_end_row(struct kkr_csv_writer *w);
+
+/* Checks once, at the end: no error on the way, no row left open, the stream flushed without
+ * error. Returns KKR_OK or the first error (diag filled, file NULL). */
+enum kkr_status kkr_csv_writer_finish(struct kkr_csv_writer *w, struct kkr_diag *diag);
+enum kkr_status kkr_csv_writer_status(const struct kkr_csv_writer *w);
 
 #endif

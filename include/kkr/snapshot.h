@@ -39,9 +39,10 @@ enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
 /* Writes the snapshot as CSV (UTF-8, ';', decimal comma, header
  * verksamhet;slag;prognos;metod;kommentar), rows in verksamheter.csv order, intäkt before
  * kostnad. Text is quoted as RFC 4180 and otherwise kept exactly, so that it loads back
- * unchanged with kkr_snapshot_load. */
-void kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
-                        const struct kkr_snapshot *snap);
+ * unchanged with kkr_snapshot_load. Returns KKR_OK, or KKR_ERR_NOMEM / KKR_ERR_IO: the CSV
+ * writer's first error, checked once at the end. */
+enum kkr_status kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
+                                   const struct kkr_snapshot *snap);
 
 /* DIR/snapshots/YYYYMM.csv for the workbook (malloc'd; NULL when out of memory). */
 char *kkr_snapshot_path(const struct kkr_workbook *wb, int year, int month);

@@ -1889,28 +1889,15 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
 
 /* ------------------------------------------------------------------ writing */
 
-static void put_field(FILE *fp, const char *s, char delim)
-{
-    if (!strchr(s, delim) && !strchr(s, '"') && !strchr(s, '\n') && !strchr(s, '\r')) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 enum { COL_UNIT, COL_KIND, COL_PERIOD, COL_AMOUNT, COL_COUNT };
 
 /* layout: the role (COL_*, or -1 for another column, left empty) of each of the ncol columns
- * of the file written to; NULL = verksamhet;slag;period;belopp. */
-static void write_rows(FILE *fp, const struct kkr_import_result *r,
-                       const struct kkr_import_map *map, char delim, const char *eol,
-                       const int *layout, size_t ncol)
+ * of the file written to; NULL = verksamhet;slag;period;belopp. Returns the CSV writer's
+ * first error, checked once at the end. */
+static enum kkr_status write_rows(FILE *fp, const struct kkr_import_result *r,
+                                  const struct kkr_import_map *map, char delim,
+                                  const char *eol, const int *layout, size_t ncol,
+                                  bool header, struct kkr_diag *diag)
 {
     static const char *const kind_names[KKR_TYPES] = {"intäkt", "kostnad"};
     static const int standard[COL_COUNT] = {COL_UNIT, COL_KIND, COL_PERIOD, COL_AMOUNT};
@@ -1918,32 +1905,42 @@ static void write_rows(FILE *fp, const struct kkr_import_result *r,
         layout = standard;
         ncol = COL_COUNT;
     }
-    char amount[48];
+    struct kkr_csv_write_options wo = {delim, true, eol};
+    struct kkr_csv_writer *w = kkr_csv_writer_new(fp, &wo);
+    if (header) {
+        static const char *const names[COL_COUNT] = {"verksamhet", "slag", "period", "belopp"};
+        for (int k = 0; k < COL_COUNT; k++)
+            kkr_csv_writer_plain(w, names[k]);
+        kkr_csv_writer_end_row(w);
+    }
+    char period[16];
     for (size_t i = 0; i < r->cell_count; i++) {
         const struct kkr_import_cell *c = &r->cells[i];
         for (size_t k = 0; k < ncol; k++) {
-            if (k)
-                fputc(delim, fp);
             switch (layout[k]) {
             case COL_UNIT:
-                kkr_csv_write_text(fp, map->targets[c->target].name, delim); /* neutralised */
+                kkr_csv_writer_text(w, map->targets[c->target].name); /* neutralised */
                 break;
             case COL_KIND:
-                fputs(kind_names[c->kind], fp);
+                kkr_csv_writer_plain(w, kind_names[c->kind]);
                 break;
             case COL_PERIOD:
-                fprintf(fp, "%06d", c->period);
+                snprintf(period, sizeof period, "%06d", c->period);
+                kkr_csv_writer_plain(w, period);
                 break;
             case COL_AMOUNT:
-                kkr_import_format_ore(amount, c->amount_ore, NULL);
-                put_field(fp, amount, delim);
+                kkr_csv_writer_ore(w, c->amount_ore);
                 break;
             default:
+                kkr_csv_writer_plain(w, "");
                 break;
             }
         }
-        fputs(eol, fp);
+        kkr_csv_writer_end_row(w);
     }
+    enum kkr_status st = kkr_csv_writer_finish(w, diag);
+    kkr_csv_writer_free(w);
+    return st;
 }
 
 /* utfall.csv's columns as the workbook loader names them (workbook.c amount_columns). */
@@ -1973,11 +1970,7 @@ static const char *first_line_end(const char *s, size_t len)
 enum kkr_status kkr_import_write(FILE *fp, const struct kkr_import_result *r,
                                  const struct kkr_import_map *map, struct kkr_diag *diag)
 {
-    fputs("verksamhet;slag;period;belopp\n", fp);
-    write_rows(fp, r, map, ';', "\n", NULL, 0);
-    if (ferror(fp))
-        return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "write error");
-    return KKR_OK;
+    return write_rows(fp, r, map, ';', "\n", NULL, 0, true, diag);
 }
 
 struct merge_rows {
@@ -2095,9 +2088,9 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
         layout[k] = -1;
     for (int k = 0; k < COL_COUNT; k++)
         layout[cols[k] - 1] = k;
-    write_rows(fp, r, map, h.delimiter, eol, layout, h.field_count);
-    if (ferror(fp))
-        st = kkr_fail(diag, KKR_ERR_IO, utfall_path, 0, 0, "write error");
+    st = write_rows(fp, r, map, h.delimiter, eol, layout, h.field_count, false, diag);
+    if (st == KKR_ERR_IO)
+        kkr_fail(diag, KKR_ERR_IO, utfall_path, 0, 0, "write error");
 out:
     free(layout);
     free(m.line);

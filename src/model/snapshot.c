@@ -284,36 +284,33 @@ enum kkr_status kkr_snapshot_from_rollup(const struct kkr_workbook *wb,
     return KKR_OK;
 }
 
-/* One CSV field, quoted when needed (RFC 4180), formula-like text neutralised with a leading
- * apostrophe (the CSV reader drops it again). */
-static void write_field(FILE *out, const char *s)
+enum kkr_status kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
+                                   const struct kkr_snapshot *snap)
 {
-    if (s)
-        kkr_csv_write_text(out, s, ';');
-}
-
-void kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
-                        const struct kkr_snapshot *snap)
-{
-    fputs("verksamhet;slag;prognos;metod;kommentar\n", out);
+    /* codes, methods and comments quoted when needed (RFC 4180), formula-like text
+     * neutralised with a leading apostrophe (the CSV reader drops it again); a write error
+     * shows in ferror(out), which kkr_output_commit checks */
+    struct kkr_csv_writer *w = kkr_csv_writer_new(out, NULL);
+    static const char *const header[] = {"verksamhet", "slag", "prognos", "metod", "kommentar"};
+    for (size_t i = 0; i < sizeof header / sizeof header[0]; i++)
+        kkr_csv_writer_plain(w, header[i]);
+    kkr_csv_writer_end_row(w);
     for (size_t u = 0; u < wb->unit_count && u < snap->unit_count_; u++) {
         for (size_t kind = 0; kind < wb->slag_count && kind < snap->slag_count_; kind++) {
             size_t slot = u * snap->slag_count_ + kind;
             if (!snap->forecast_has[slot])
                 continue;
-            char amount[64];
-            kkr_money_format_exact(amount, sizeof amount, snap->forecast_ore[slot],
-                                   &KKR_STYLE_EXCEL);
-            write_field(out, wb->units[u].code);
-            fputc(';', out);
-            write_field(out, wb->slag[kind].code);
-            fprintf(out, ";%s;", amount);
-            write_field(out, snap->method[slot]);
-            fputc(';', out);
-            write_field(out, snap->comment[slot]);
-            fputc('\n', out);
+            kkr_csv_writer_text(w, wb->units[u].code);
+            kkr_csv_writer_text(w, wb->slag[kind].code);
+            kkr_csv_writer_ore(w, snap->forecast_ore[slot]);
+            kkr_csv_writer_text(w, snap->method[slot]);
+            kkr_csv_writer_text(w, snap->comment[slot]);
+            kkr_csv_writer_end_row(w);
         }
     }
+    enum kkr_status st = kkr_csv_writer_finish(w, NULL);
+    kkr_csv_writer_free(w);
+    return st;
 }
 
 enum kkr_status kkr_snapshot_lock(const struct kkr_workbook *wb, const struct kkr_snapshot *snap,
@@ -336,8 +333,11 @@ enum kkr_status kkr_snapshot_lock(const struct kkr_workbook *wb, const struct kk
     struct kkr_output o;
     enum kkr_status st = kkr_output_open(&o, path, true, diag);
     if (st == KKR_OK) {
-        kkr_snapshot_write(o.fp, wb, snap);
-        st = kkr_output_commit(&o, diag);
+        st = kkr_snapshot_write(o.fp, wb, snap);
+        if (st != KKR_OK)
+            kkr_fail(diag, st, path, 0, 0, st == KKR_ERR_NOMEM ? "out of memory" : "write error");
+        else
+            st = kkr_output_commit(&o, diag);
         kkr_output_abort(&o);
     }
     if (st == KKR_ERR_EXISTS)
