@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include "kkr/output.h"
 #include "kkr/scenario.h"
 #include "kkr/sheet.h"
+#include "kkr/table.h"
 #include "kkr/text.h"
 
 static const char usage[] =
@@ -59,93 +59,6 @@ struct settings {
     size_t draws;
     unsigned long seed;
 };
-
-/* ---- a small text grid: column 0 left-aligned, the others right-aligned ---- */
-
-struct grid {
-    size_t cols, rows, cap;
-    char **cell;
-    bool *left;
-};
-
-static bool grid_row(struct grid *g)
-{
-    if (g->rows == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 32;
-        char **cell = realloc(g->cell, cap * g->cols * sizeof *cell);
-        if (!cell)
-            return false;
-        g->cell = cell;
-        g->cap = cap;
-    }
-    for (size_t c = 0; c < g->cols; c++)
-        g->cell[g->rows * g->cols + c] = NULL;
-    g->rows++;
-    return true;
-}
-
-static void grid_set(struct grid *g, size_t col, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void grid_set(struct grid *g, size_t col, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0)
-        s = NULL;
-    va_end(ap);
-    char **slot = &g->cell[(g->rows - 1) * g->cols + col];
-    free(*slot);
-    *slot = s;
-}
-
-static void grid_write(FILE *out, const struct grid *g)
-{
-    size_t width[MAX_SCENARIOS + 8] = {0};
-    for (size_t r = 0; r < g->rows; r++)
-        for (size_t c = 0; c < g->cols; c++) {
-            const char *s = g->cell[r * g->cols + c];
-            size_t w = s ? kkr_utf8_width(s, strlen(s)) : 0;
-            if (w > width[c])
-                width[c] = w;
-        }
-    char *line = NULL;
-    size_t len = 0;
-    for (size_t r = 0; r < g->rows; r++) {
-        FILE *mem = open_memstream(&line, &len);
-        if (!mem)
-            return;
-        for (size_t c = 0; c < g->cols; c++) {
-            const char *s = g->cell[r * g->cols + c];
-            if (!s)
-                s = "";
-            size_t w = kkr_utf8_width(s, strlen(s));
-            if (c > 0)
-                fputs("  ", mem);
-            if (!g->left[c])
-                for (size_t i = w; i < width[c]; i++)
-                    fputc(' ', mem);
-            fputs(s, mem);
-            if (g->left[c])
-                for (size_t i = w; i < width[c]; i++)
-                    fputc(' ', mem);
-        }
-        fclose(mem);
-        while (len > 0 && line[len - 1] == ' ')
-            line[--len] = '\0';
-        fprintf(out, "%s\n", line);
-        free(line);
-        line = NULL;
-    }
-}
-
-static void grid_release(struct grid *g)
-{
-    for (size_t i = 0; i < g->rows * g->cols; i++)
-        free(g->cell[i]);
-    free(g->cell);
-    free(g->left);
-}
 
 /* ---- formatting ---- */
 
@@ -206,8 +119,8 @@ static void target_label(char *buf, size_t size, const struct settings *s)
 
 /* ---- text ---- */
 
-static void write_text(FILE *out, const struct kkr_workbook *wb, struct scenario *sc, size_t n,
-                       const struct settings *set)
+static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb, struct scenario *sc,
+                                  size_t n, const struct settings *set, struct kkr_diag *diag)
 {
     char a[64], b[64], label[1024];
     const struct kkr_number_style *st = &KKR_STYLE_TEXT;
@@ -222,123 +135,125 @@ static void write_text(FILE *out, const struct kkr_workbook *wb, struct scenario
     else
         fprintf(out, "Åtgärder och helårsresultat %d: %zu scenarier\n\n", wb->year, n);
 
-    struct grid g = {0};
-    g.cols = single ? 5 : 2 + n;
-    g.left = calloc(g.cols, sizeof *g.left);
-    if (!g.left)
-        return;
-    g.left[0] = g.left[1] = true;
+    /* the text and verksamhet left, the figures right, two spaces between */
+    size_t cols = single ? 5 : 2 + n;
+    struct kkr_table *g = kkr_table_new(cols);
+    if (!g)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    for (size_t c = 1; c < cols; c++)
+        kkr_table_column(g, c, c < 2 ? KKR_ALIGN_LEFT : KKR_ALIGN_RIGHT, 0, "  ");
     size_t vcol = single ? 4 : 2;   /* the first value column */
 
-    grid_row(&g);
-    grid_set(&g, 0, "Belopp i %s", u);
-    grid_set(&g, 1, "Verksamhet");
+    kkr_table_row(g);
+    kkr_table_cellf(g, 0, "Belopp i %s", u);
+    kkr_table_cellf(g, 1, "Verksamhet");
     if (single) {
-        grid_set(&g, 2, "Effekt");
-        grid_set(&g, 3, "Sannolikhet");
-        grid_set(&g, 4, "Förväntat");
+        kkr_table_cellf(g, 2, "Effekt");
+        kkr_table_cellf(g, 3, "Sannolikhet");
+        kkr_table_cellf(g, 4, "Förväntat");
     } else {
         for (size_t i = 0; i < n; i++)
-            grid_set(&g, 2 + i, "%s", sc[i].m->name);
+            kkr_table_cellf(g, 2 + i, "%s", sc[i].m->name);
     }
 
     /* the baseline is the same for every scenario */
-    grid_row(&g);
-    grid_set(&g, 0, "%s", sc[0].b->baseline_label);
+    kkr_table_row(g);
+    kkr_table_cellf(g, 0, "%s", sc[0].b->baseline_label);
     for (size_t i = 0; i < n; i++)
-        grid_set(&g, vcol + i, "%s", money(a, sizeof a, sc[i].b->baseline_ore, set->unit, st));
+        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].b->baseline_ore, set->unit, st));
 
     for (size_t i = 0; i < n; i++) {
         const struct kkr_measures *m = sc[i].m;
         for (size_t j = 0; j < m->count; j++) {
             const struct kkr_measure *me = &m->items[j];
-            grid_row(&g);
+            kkr_table_row(g);
             measure_label(label, sizeof label, me);
-            grid_set(&g, 0, "  %s", label);
-            grid_set(&g, 1, "%s", unit_code(wb, me));
+            kkr_table_cellf(g, 0, "  %s", label);
+            kkr_table_cellf(g, 1, "%s", unit_code(wb, me));
             if (single) {
-                grid_set(&g, 2, "%s", money(a, sizeof a, me->effect_ore, set->unit, st));
-                grid_set(&g, 3, "%s", percent(b, sizeof b, me->probability));
+                kkr_table_cellf(g, 2, "%s", money(a, sizeof a, me->effect_ore, set->unit, st));
+                kkr_table_cellf(g, 3, "%s", percent(b, sizeof b, me->probability));
             }
-            grid_set(&g, vcol + i, "%s", money(a, sizeof a, me->expected_ore, set->unit, st));
+            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, me->expected_ore, set->unit, st));
         }
     }
-    grid_row(&g);
-    grid_set(&g, 0, "Summa åtgärder");
+    kkr_table_row(g);
+    kkr_table_cellf(g, 0, "Summa åtgärder");
     for (size_t i = 0; i < n; i++)
-        grid_set(&g, vcol + i, "%s", money(a, sizeof a, sc[i].b->measures_ore, set->unit, st));
-    grid_row(&g);
-    grid_set(&g, 0, "Resultat efter åtgärder");
+        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].b->measures_ore, set->unit, st));
+    kkr_table_row(g);
+    kkr_table_cellf(g, 0, "Resultat efter åtgärder");
     for (size_t i = 0; i < n; i++)
-        grid_set(&g, vcol + i, "%s", money(a, sizeof a, sc[i].b->result_ore, set->unit, st));
+        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].b->result_ore, set->unit, st));
     if (sc[0].b->reconciled) {
-        grid_row(&g);
-        grid_set(&g, 0, "%s", sc[0].b->newer_label);
+        kkr_table_row(g);
+        kkr_table_cellf(g, 0, "%s", sc[0].b->newer_label);
         for (size_t i = 0; i < n; i++)
-            grid_set(&g, vcol + i, "%s", money(a, sizeof a, sc[i].b->newer_ore, set->unit, st));
-        grid_row(&g);
-        grid_set(&g, 0, "Oförklarad rest");
+            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].b->newer_ore, set->unit, st));
+        kkr_table_row(g);
+        kkr_table_cellf(g, 0, "Oförklarad rest");
         for (size_t i = 0; i < n; i++)
-            grid_set(&g, vcol + i, "%s", money(a, sizeof a, sc[i].b->rest_ore, set->unit, st));
+            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].b->rest_ore, set->unit, st));
     }
 
     /* goal seek */
-    grid_row(&g);
-    grid_row(&g);
+    kkr_table_row(g);
+    kkr_table_row(g);
     target_label(label, sizeof label, set);
-    grid_set(&g, 0, "%s", label);
+    kkr_table_cellf(g, 0, "%s", label);
     for (size_t i = 0; i < n; i++)
-        grid_set(&g, vcol + i, "%s", money(a, sizeof a, set->target_ore, set->unit, st));
-    grid_row(&g);
-    grid_set(&g, 0, "Ytterligare besparing som behövs, förväntat");
+        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, set->target_ore, set->unit, st));
+    kkr_table_row(g);
+    kkr_table_cellf(g, 0, "Ytterligare besparing som behövs, förväntat");
     for (size_t i = 0; i < n; i++)
-        grid_set(&g, vcol + i, "%s",
+        kkr_table_cellf(g, vcol + i, "%s",
                  money(a, sizeof a, sc[i].dist.need_expected_ore, set->unit, st));
-    grid_row(&g);
-    grid_set(&g, 0, "Ytterligare besparing som behövs, 80 %% säkerhet");
+    kkr_table_row(g);
+    kkr_table_cellf(g, 0, "Ytterligare besparing som behövs, 80 %% säkerhet");
     for (size_t i = 0; i < n; i++)
-        grid_set(&g, vcol + i, "%s", sc[i].has_need80
+        kkr_table_cellf(g, vcol + i, "%s", sc[i].has_need80
                  ? money(a, sizeof a, sc[i].dist.need_80_ore, set->unit, st)
                  : "kräver --simulate");
 
     if (set->draws > 0) {
-        grid_row(&g);
-        grid_row(&g);
+        kkr_table_row(g);
+        kkr_table_row(g);
         kkr_int_format(a, sizeof a, (int64_t)set->draws, st);
-        grid_set(&g, 0, "Simulering: %s dragningar, frö %lu", a, set->seed);
-        grid_row(&g);
-        grid_set(&g, 0, "P(resultat ≥ mål)");
+        kkr_table_cellf(g, 0, "Simulering: %s dragningar, frö %lu", a, set->seed);
+        kkr_table_row(g);
+        kkr_table_cellf(g, 0, "P(resultat ≥ mål)");
         for (size_t i = 0; i < n; i++) {
             snprintf(b, sizeof b, "%.1f %%", sc[i].dist.p_target * 100.0);
             char *dot = strchr(b, '.');
             if (dot)
                 *dot = ',';
-            grid_set(&g, vcol + i, "%s", b);
+            kkr_table_cellf(g, vcol + i, "%s", b);
         }
         const char *names[3] = {"P10", "P50 (median)", "P90"};
         for (int q = 0; q < 3; q++) {
-            grid_row(&g);
-            grid_set(&g, 0, "%s", names[q]);
+            kkr_table_row(g);
+            kkr_table_cellf(g, 0, "%s", names[q]);
             for (size_t i = 0; i < n; i++) {
                 int64_t v = q == 0 ? sc[i].dist.p10_ore
                           : q == 1 ? sc[i].dist.p50_ore : sc[i].dist.p90_ore;
-                grid_set(&g, vcol + i, "%s", money(a, sizeof a, v, set->unit, st));
+                kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, v, set->unit, st));
             }
         }
-        grid_row(&g);
-        grid_set(&g, 0, "Förväntat resultat (exakt)");
+        kkr_table_row(g);
+        kkr_table_cellf(g, 0, "Förväntat resultat (exakt)");
         for (size_t i = 0; i < n; i++)
-            grid_set(&g, vcol + i, "%s", money(a, sizeof a, sc[i].b->result_ore, set->unit, st));
-        grid_row(&g);
-        grid_set(&g, 0, "Medel i simuleringen");
+            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].b->result_ore, set->unit, st));
+        kkr_table_row(g);
+        kkr_table_cellf(g, 0, "Medel i simuleringen");
         for (size_t i = 0; i < n; i++) {
             int64_t mean_ore = 0;
             kkr_money_from_kr(sc[i].dist.mean_ore / 100.0, &mean_ore);
-            grid_set(&g, vcol + i, "%s", money(a, sizeof a, mean_ore, set->unit, st));
+            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, mean_ore, set->unit, st));
         }
     }
-    grid_write(out, &g);
-    grid_release(&g);
+    enum kkr_status status = kkr_table_write(g, out, diag);
+    kkr_table_free(g);
+    return status;
 }
 
 /* ---- csv ---- */
@@ -766,7 +681,7 @@ static int run(int argc, char **argv)
             else if (set.format == KKR_FORMAT_JSON)
                 write_json(out.fp, wb, sc, nfiles, &set);
             else
-                write_text(out.fp, wb, sc, nfiles, &set);
+                st = write_text(out.fp, wb, sc, nfiles, &set, &diag);
             if (st == KKR_OK)
                 st = kkr_output_commit(&out, &diag);
             else

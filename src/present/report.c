@@ -6,6 +6,7 @@
 
 #include "kkr/report.h"
 #include "kkr/sheet.h"
+#include "kkr/table.h"
 #include "kkr/text.h"
 
 void kkr_report_options_init(struct kkr_report_options *opt)
@@ -745,11 +746,6 @@ enum kkr_status kkr_report_table_build(const struct kkr_workbook *wb,
 
 #define MAX_COLUMNS 64
 
-struct text_layout {
-    size_t name_width;
-    size_t *width;
-};
-
 /* Indentation levels shown in text and Markdown: deeper rows indent no further, so that a
  * hostile 100 000-level tree gives 100 000 lines, not gigabytes of spaces (issue 7). */
 #define MAX_INDENT 12
@@ -758,91 +754,41 @@ static size_t indent_of(int depth)
     return 2 * (size_t)(depth < MAX_INDENT ? depth : MAX_INDENT);
 }
 
-static void measure(struct text_layout *lay, const struct kkr_report_table *t,
-                    const struct kkr_report_line *lines, size_t n)
-{
-    char buf[128];
-    size_t ncols = t->layout->count;
-    for (size_t i = 0; i < n; i++) {
-        size_t w = kkr_utf8_width(lines[i].name, strlen(lines[i].name)) + indent_of(lines[i].depth);
-        if (w > lay->name_width)
-            lay->name_width = w;
-        for (size_t c = 0; c < ncols; c++) {
-            struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
-            kkr_report_value_format(t, &v, &KKR_STYLE_TEXT, buf, sizeof buf);
-            size_t bw = kkr_utf8_width(buf, strlen(buf));
-            if (bw > lay->width[c])
-                lay->width[c] = bw;
-        }
-    }
-}
-
-static void pad(FILE *out, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        fputc(' ', out);
-}
-
-/* Writes s left- or right-aligned in width (by code points). */
-static void put_aligned(FILE *out, const char *s, size_t width, bool right)
-{
-    size_t w = kkr_utf8_width(s, strlen(s));
-    if (right)
-        pad(out, width > w ? width - w : 0);
-    fputs(s, out);
-    if (!right)
-        pad(out, width > w ? width - w : 0);
-}
-
-static void text_heading(FILE *out, const struct text_layout *lay,
-                         const struct kkr_report_table *t)
+/* The two heading rows: the unit and each run of columns of one group under its title,
+ * centred; then the column titles. */
+static void text_heading(struct kkr_table *tab, const struct kkr_report_table *t)
 {
     const struct kkr_report_layout *L = t->layout;
-    char unit_title[64];
-    snprintf(unit_title, sizeof unit_title, "Belopp i %s", kkr_display_unit_name(t->opt->unit));
-    put_aligned(out, unit_title, lay->name_width, false);
-    /* group titles centred over each run of columns of one group */
+    kkr_table_row(tab);
+    kkr_table_cellf(tab, 0, "Belopp i %s", kkr_display_unit_name(t->opt->unit));
     for (size_t c = 0; c < L->count;) {
-        size_t e = c, gw = 0;
+        size_t e = c;
         while (e < L->count && L->cols[e].group == L->cols[c].group)
-            gw += lay->width[e++] + 1;
+            e++;
         char title[64];
         kkr_report_group_title(t, L->cols[c].group, title, sizeof title);
-        size_t tw = kkr_utf8_width(title, strlen(title));
-        size_t left = gw > tw ? (gw - tw + 1) / 2 : 0;
-        size_t right = gw > tw + left ? gw - tw - left : 0;
-        if (e == L->count)
-            right = 0;
-        pad(out, left);
-        fputs(title, out);
-        pad(out, right);
+        kkr_table_span(tab, 1 + c, e, title);
         c = e;
     }
-    fputc('\n', out);
-    pad(out, lay->name_width);
-    for (size_t c = 0; c < L->count; c++) {
-        fputc(' ', out);
-        put_aligned(out, L->cols[c].title, lay->width[c], true);
-    }
-    fputc('\n', out);
+    kkr_table_row(tab);
+    for (size_t c = 0; c < L->count; c++)
+        kkr_table_cell(tab, 1 + c, L->cols[c].title);
 }
 
-static void text_rows(FILE *out, const struct text_layout *lay, const struct kkr_report_table *t,
+static void text_rows(struct kkr_table *tab, const struct kkr_report_table *t,
                       const struct kkr_report_line *lines, size_t n, bool mark_computed)
 {
     char buf[128];
     for (size_t i = 0; i < n; i++) {
-        pad(out, indent_of(lines[i].depth));
-        put_aligned(out, lines[i].name, lay->name_width - indent_of(lines[i].depth), false);
+        kkr_table_row(tab);
+        kkr_table_cellf(tab, 0, "%*s%s", (int)indent_of(lines[i].depth), "", lines[i].name);
         for (size_t c = 0; c < t->layout->count; c++) {
             struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
             kkr_report_value_format(t, &v, &KKR_STYLE_TEXT, buf, sizeof buf);
-            fputc(' ', out);
-            put_aligned(out, buf, lay->width[c], true);
+            kkr_table_cell(tab, 1 + c, buf);
         }
         if (mark_computed && lines[i].computed)
-            fputs(" *", out);
-        fputc('\n', out);
+            kkr_table_cell(tab, 1 + t->layout->count, "*");
     }
 }
 
@@ -894,23 +840,30 @@ static void footnotes(FILE *out, const struct kkr_report_table *t)
         fputs("Tecken: intäkter positiva, kostnader negativa; avvikelse positiv = bättre\n", out);
 }
 
-static void write_text(FILE *out, const struct kkr_report_table *t)
+static enum kkr_status write_text(FILE *out, const struct kkr_report_table *t,
+                                  struct kkr_diag *diag)
 {
     const struct kkr_workbook *wb = t->wb;
     const struct kkr_rollup *r = t->rollup;
     const struct kkr_report_options *opt = t->opt;
     size_t ncols = t->layout->count;
-    size_t widths[MAX_COLUMNS];
-    struct text_layout lay = {0, widths};
-    lay.name_width = kkr_utf8_width("Belopp i mnkr", strlen("Belopp i mnkr"));
+    /* the name, the figures (two spaces of air), the computed mark */
+    struct kkr_table *tab = kkr_table_new(ncols + 2);
+    if (!tab)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    kkr_table_column(tab, 0, KKR_ALIGN_LEFT, strlen("Belopp i mnkr"), NULL);
     for (size_t c = 0; c < ncols; c++)
-        lay.width[c] = kkr_utf8_width(t->layout->cols[c].title, strlen(t->layout->cols[c].title));
-    if (opt->tables != KKR_TABLES_UNITS)
-        measure(&lay, t, t->slag, t->slag_count);
-    if (opt->tables != KKR_TABLES_KINDS)
-        measure(&lay, t, t->units, t->unit_count);
-    for (size_t c = 0; c < ncols; c++)
-        lay.width[c] += 1; /* air between columns */
+        kkr_table_column(tab, 1 + c, KKR_ALIGN_RIGHT, 0, "  ");
+    if (opt->tables != KKR_TABLES_UNITS) {
+        text_heading(tab, t);
+        text_rows(tab, t, t->slag, t->slag_count, false);
+        if (opt->tables == KKR_TABLES_BOTH)
+            kkr_table_row(tab);
+    }
+    if (opt->tables != KKR_TABLES_KINDS) {
+        text_heading(tab, t);
+        text_rows(tab, t, t->units, t->unit_count, true);
+    }
 
     char period[128];
     period_phrase(r, period, sizeof period);
@@ -921,16 +874,10 @@ static void write_text(FILE *out, const struct kkr_report_table *t)
     if (wb->title)
         fprintf(out, "%s\n", wb->title);
     fprintf(out, "Ackumulerat period: %s. Helår: %d.\n\n", period, r->year);
-    if (opt->tables != KKR_TABLES_UNITS) {
-        text_heading(out, &lay, t);
-        text_rows(out, &lay, t, t->slag, t->slag_count, false);
-        if (opt->tables == KKR_TABLES_BOTH)
-            fputc('\n', out);
-    }
-    if (opt->tables != KKR_TABLES_KINDS) {
-        text_heading(out, &lay, t);
-        text_rows(out, &lay, t, t->units, t->unit_count, true);
-    }
+    enum kkr_status st = kkr_table_write(tab, out, diag);
+    kkr_table_free(tab);
+    if (st != KKR_OK)
+        return st;
     fputc('\n', out);
     footnotes(out, t);
     /* the economist's comments, as the protocol has them under the table */
@@ -947,6 +894,7 @@ static void write_text(FILE *out, const struct kkr_report_table *t)
             fprintf(out, "  %s (%s): %s\n", wb->units[u].name, wb->slag[k].code, c);
         }
     }
+    return KKR_OK;
 }
 
 /* ---- CSV ---- */
@@ -1160,7 +1108,7 @@ enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
                         t.layout->count, MAX_COLUMNS);
     }
     switch (opt->format) {
-    case KKR_FORMAT_TEXT: write_text(out, &t); break;
+    case KKR_FORMAT_TEXT: st = write_text(out, &t, diag); break;
     case KKR_FORMAT_CSV:
         if (opt->tables == KKR_TABLES_KINDS)
             write_csv(out, &t, t.slag, t.slag_count, true);
@@ -1175,6 +1123,8 @@ enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
                         "stream (kkr_report_sheets)");
     }
     kkr_report_table_release(&t);
+    if (st != KKR_OK)
+        return st;
     if (ferror(out))
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the report");
     return KKR_OK;
