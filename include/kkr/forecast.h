@@ -160,6 +160,43 @@ void kkr_forecast_set_free(struct kkr_forecast_set *set);
 /* The fill for kkr_rollup_build (pointers into set; valid while set lives). */
 struct kkr_forecast_fill kkr_forecast_set_fill(const struct kkr_forecast_set *set);
 
+/* The interval of a sum of independent forecasts around forecast_ore: ± z(level) × sqrt(var),
+ * var the sum of the parts' variances in kr². Every interval of a rolled-up forecast (kkr
+ * forecast's parents and total, the ackumulerat chart's band) is computed here, with one rule:
+ * a band that does not fit in öre is KKR_ERR_OVERFLOW, never a wrap or a silently lost band. */
+enum kkr_status kkr_forecast_band(double var, double level, int64_t forecast_ore,
+                                  int64_t *low_ore, int64_t *high_ore, struct kkr_diag *diag);
+
+/* ---- the forecast set rolled up the tree (kkr forecast's table) ---- */
+
+/* One row: a unit and slag of the set (kind >= 0), or a parent's or the total's netto
+ * (kind -1; unit -1 for the total). Amounts in öre: budget and utfall of the year (utfall
+ * months 1..period), the forecast with its interval. A parent's forecast sums its subtree's
+ * forecasts, the helårsbudget standing in where the set has none. */
+struct kkr_forecast_row {
+    int unit;
+    int kind;
+    int64_t budget_ore, actual_ore, forecast_ore, low_ore, high_ore;
+    const char *method;     /* static string: the method used (the set's method for netto) */
+};
+
+/* Rows in report order: every unit-kind the set has (in wb->order), then every parent and the
+ * total (netto). Read-only; release with kkr_forecast_table_release. */
+struct kkr_forecast_table {
+    const struct kkr_forecast_set *set;  /* borrowed: must outlive the table */
+    size_t count;
+    struct kkr_forecast_row *rows;
+};
+
+/* Rolls set (computed for months 1..period of wb->year) up the tree in one pass over the units
+ * (children before parents, as kkr_rollup_build), so a 2 000-level chain costs no more than a
+ * flat list. Intervals of parents from kkr_forecast_band. KKR_ERR_OVERFLOW names the unit whose
+ * sum does not fit; KKR_ERR_NOMEM. */
+enum kkr_status kkr_forecast_table_build(const struct kkr_workbook *wb,
+                                         const struct kkr_forecast_set *set,
+                                         struct kkr_forecast_table *out, struct kkr_diag *diag);
+void kkr_forecast_table_release(struct kkr_forecast_table *t);
+
 /* The series of one unit and slag of the workbook (values and budget malloc'd in kr; free
  * both). k = months of wb->year known (the report period). */
 enum kkr_status kkr_forecast_series_from_workbook(const struct kkr_workbook *wb, int unit,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kkr/followup.h"
 #include "kkr/forecast.h"
 
 void cli_error(const char *fmt, ...)
@@ -161,26 +162,31 @@ int cli_finish_stdout(int code)
     return code;
 }
 
-int cli_forecast_compute(const struct kkr_workbook *wb, int period, const char *method_arg,
-                         const char *level_arg, struct kkr_forecast_set **fset,
-                         struct kkr_forecast_fill *fill)
+bool cli_parse_level(const char *arg, double *level)
 {
-    *fset = NULL;
-    struct kkr_forecast_options fopt;
-    kkr_forecast_options_init(&fopt);
-    if (level_arg && !kkr_forecast_level_parse(level_arg, &fopt.level)) {
-        cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", level_arg);
-        return EXIT_BAD_INPUT;
+    if (!kkr_forecast_level_parse(arg, level)) {
+        cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", arg);
+        return false;
     }
-    const struct kkr_forecast_method *method = NULL;
+    return true;
+}
+
+int cli_followup_build(const struct kkr_workbook *wb, int period, const char *method_arg,
+                       const char *level_arg, struct kkr_followup *out)
+{
+    memset(out, 0, sizeof *out);
+    struct kkr_followup_options opt;
+    kkr_followup_options_init(&opt);
+    opt.period = period;
+    if (method_arg && level_arg && !cli_parse_level(level_arg, &opt.forecast.level))
+        return EXIT_BAD_INPUT;
     struct kkr_diag diag;
-    enum kkr_status st = kkr_forecast_method_find(method_arg, &method, &diag);
+    enum kkr_status st = KKR_OK;
+    if (method_arg)
+        st = kkr_forecast_method_find(method_arg, &opt.method, &diag);
     if (st == KKR_OK)
-        st = kkr_forecast_set_compute(wb, period, method, &fopt, fset, &diag);
-    if (st != KKR_OK)
-        return cli_fail_diag(&diag, st);
-    *fill = kkr_forecast_set_fill(*fset);
-    return EXIT_OK;
+        st = kkr_followup_build(wb, &opt, out, &diag);
+    return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
 }
 
 /* ---- the layout options of DESIGN §5.1 ---- */

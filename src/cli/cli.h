@@ -69,22 +69,22 @@ bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *perio
 bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit);
 bool cli_parse_format(const char *arg, enum kkr_format *format);
 
-/* --forecast METHOD [--level LEVEL] of kkr report and kkr chart: the computed forecasts for
- * the period, to fill helår prognos where prognos.csv has none. On success *fset (free with
- * kkr_forecast_set_free) and *fill are set; on failure the message is printed and the exit
- * code returned. level_arg may be NULL (80 %). */
-struct kkr_forecast_set;
-struct kkr_forecast_fill;
-int cli_forecast_compute(const struct kkr_workbook *wb, int period, const char *method_arg,
-                         const char *level_arg, struct kkr_forecast_set **fset,
-                         struct kkr_forecast_fill *fill);
+/* --level LEVEL: "80", "0.8", "80 %" -> 0.8; prints the message and returns false otherwise. */
+bool cli_parse_level(const char *arg, double *level);
+
+/* The follow-up pipeline of kkr report, lock and chart (kkr_followup_build) for the period:
+ * --forecast METHOD (method_arg, may be NULL: no computed forecasts) at --level (level_arg,
+ * may be NULL: 80 %; read only with a method). Returns EXIT_OK with *out set (release with kkr_followup_release), or
+ * prints the message and returns the exit code (*out is then empty). */
+struct kkr_followup;
+int cli_followup_build(const struct kkr_workbook *wb, int period, const char *method_arg,
+                       const char *level_arg, struct kkr_followup *out);
 
 /* The A4 nämnd report (kkr report --pdf), from the same roll-up as the tables; with fset
  * (kkr report --forecast) the ackumulerat chart shows the interval band. In cmd-chart.c. */
-int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followup *fu,
                          enum kkr_display_unit unit, const char *pdf_path,
-                         const char *measures_path, const char *baseline_arg,
-                         const struct kkr_forecast_set *fset);
+                         const char *measures_path, const char *baseline_arg);
 
 /* kkr report --table prognoshistorik | sammanfattning (report-tables.c). */
 bool cli_report_table_is_extra(const char *table);

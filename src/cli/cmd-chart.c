@@ -1,7 +1,6 @@
 /* cmd-chart.c — kkr chart: draw charts as PNG, PDF or SVG; the A4 report for kkr report --pdf */
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +9,7 @@
 #include "cli.h"
 #include "kkr/output.h"
 #include "kkr/chart.h"
-#include "kkr/forecast.h"
-#include "kkr/rollup.h"
+#include "kkr/followup.h"
 #include "kkr/scenario.h"
 
 static const char usage[] =
@@ -131,40 +129,21 @@ static void free_labels(char **labels, size_t n)
 }
 
 /* Builds the chart set for a workbook and roll-up: the bridge from measures when given. */
-static int build_set(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+static int build_set(const struct kkr_workbook *wb, const struct kkr_followup *fu,
                      enum kkr_display_unit unit, int unit_index, const char *measures_path,
-                     const char *baseline_arg, const struct kkr_forecast_set *fset,
-                     struct kkr_chart_set *set)
+                     const char *baseline_arg, struct kkr_chart_set *set)
 {
+    const struct kkr_rollup *rollup = &fu->rollup;
     struct kkr_chart_set_options so;
     kkr_chart_set_options_init(&so);
     so.unit = unit;
     so.unit_index = unit_index;
-    if (fset) {
-        /* The band of the chosen unit (or the total): the computed parts' standard deviations
-         * added in quadrature (independent errors) around the prognos; entered parts
-         * (prognos.csv) carry none. */
-        double var = 0;
-        for (size_t u = 0; u < wb->unit_count; u++) {
-            if (unit_index >= 0 && !kkr_workbook_unit_within(wb, (int)u, unit_index))
-                continue;
-            for (int k = 0; k < (int)wb->slag_count; k++) {
-                size_t i = kkr_workbook_slot(wb, (int)u, k);
-                if (rollup->source[i] == KKR_FROM_COMPUTED && fset->has[i])
-                    var += fset->sd[i] * fset->sd[i];
-            }
-        }
-        const struct kkr_rollup_row *sel = kkr_rollup_total(rollup);
-        for (size_t i = 0; unit_index >= 0 && i < rollup->row_count; i++)
-            if (rollup->rows[i].unit == unit_index)
-                sel = &rollup->rows[i];
-        double half_ore = kkr_forecast_z(fset->level) * sqrt(var) * 100.0;
-        if (var > 0 && half_ore < 9e17) {
-            so.has_interval = true;
-            so.low_ore = sel->net.forecast_full - (int64_t)llround(half_ore);
-            so.high_ore = sel->net.forecast_full + (int64_t)llround(half_ore);
-        }
-    }
+    /* with computed forecasts, the band of the chosen unit (or the total) */
+    struct kkr_diag band_diag;
+    enum kkr_status band_st = kkr_followup_band(wb, fu, unit_index, &so.has_interval,
+                                                &so.low_ore, &so.high_ore, &band_diag);
+    if (band_st != KKR_OK)
+        return cli_fail_diag(&band_diag, band_st);
     struct kkr_bridge *bridge = NULL;
     struct kkr_chart_step *steps = NULL;
     char **labels = NULL;
@@ -208,17 +187,16 @@ static int build_set(const struct kkr_workbook *wb, const struct kkr_rollup *rol
     return code;
 }
 
-int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followup *fu,
                          enum kkr_display_unit unit, const char *pdf_path,
-                         const char *measures_path, const char *baseline_arg,
-                         const struct kkr_forecast_set *fset)
+                         const char *measures_path, const char *baseline_arg)
 {
     struct kkr_chart_set set;
-    int code = build_set(wb, rollup, unit, -1, measures_path, baseline_arg, fset, &set);
+    int code = build_set(wb, fu, unit, -1, measures_path, baseline_arg, &set);
     if (code != EXIT_OK)
         return code;
     struct kkr_diag diag;
-    enum kkr_status st = kkr_chart_report_write(pdf_path, wb, rollup, &set, unit, &diag);
+    enum kkr_status st = kkr_chart_report_write(pdf_path, wb, &fu->rollup, &set, unit, &diag);
     kkr_chart_set_release(&set);
     return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
 }
@@ -377,26 +355,14 @@ static int run(int argc, char **argv)
             return EXIT_BAD_INPUT;
         }
     }
-    struct kkr_diag diag;
-    struct kkr_rollup rollup;
-    enum kkr_status st = KKR_OK;
-    struct kkr_forecast_set *fset = NULL;
-    struct kkr_forecast_fill fill_value;
-    if (forecast_arg &&
-        (code = cli_forecast_compute(wb, period, forecast_arg, NULL, &fset, &fill_value)) !=
-            EXIT_OK) {
+    struct kkr_followup fu;
+    code = cli_followup_build(wb, period, forecast_arg, NULL, &fu);
+    if (code != EXIT_OK) {
         kkr_workbook_free(wb);
         return code;
     }
-    st = kkr_rollup_build(wb, period, fset ? &fill_value : NULL, &rollup, &diag);
-    if (st != KKR_OK) {
-        kkr_forecast_set_free(fset);
-        kkr_workbook_free(wb);
-        return cli_fail_diag(&diag, st);
-    }
     struct kkr_chart_set set;
-    code = build_set(wb, &rollup, money_unit, unit_index, measures, baseline, fset, &set);
-    kkr_forecast_set_free(fset);
+    code = build_set(wb, &fu, money_unit, unit_index, measures, baseline, &set);
     if (code == EXIT_OK) {
         if (!multi) {
             code = write_one(&set, kind, output, format, &size);
@@ -432,7 +398,7 @@ static int run(int argc, char **argv)
         }
         kkr_chart_set_release(&set);
     }
-    kkr_rollup_release(&rollup);
+    kkr_followup_release(&fu);
     kkr_workbook_free(wb);
     return code;
 }

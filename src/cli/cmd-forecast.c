@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kkr/forecast-write.h"
 #include "kkr/forecast.h"
 #include "kkr/output.h"
 #include "kkr/rollup.h"
@@ -34,13 +35,6 @@ static const char usage[] =
 enum { OPT_OUTPUT = 'o', OPT_METHOD = 256, OPT_LEVEL, OPT_FORMAT, OPT_UNIT, OPT_PERIOD, OPT_BACKTEST, OPT_CASES,
        OPT_ACCURACY };
 
-struct row {
-    int unit;               /* -1 for the total */
-    int kind;               /* -1 for netto */
-    int64_t budget_ore, actual_ore, forecast_ore, low_ore, high_ore;
-    const char *method;
-};
-
 static void put_amount(FILE *out, int64_t ore, enum kkr_display_unit unit,
                        const struct kkr_number_style *style, int width)
 {
@@ -50,188 +44,6 @@ static void put_amount(FILE *out, int64_t ore, enum kkr_display_unit unit,
         fprintf(out, "%*s", width, buf);
     else
         fputs(buf, out);
-}
-
-static const char *row_code(const struct kkr_workbook *wb, const struct row *r)
-{
-    return r->unit < 0 ? "total" : wb->units[r->unit].code;
-}
-
-static const char *row_kind(const struct kkr_workbook *wb, const struct row *r)
-{
-    return r->kind < 0 ? "netto" : wb->slag[r->kind].code;
-}
-
-static bool add(int64_t *acc, int64_t v)
-{
-    return kkr_money_add(*acc, v, acc);
-}
-
-/* Unit-kind rows, then parents and the total (netto), intervals of the sums from the parts'
- * variances (independent parts, normal). */
-static enum kkr_status build_rows(const struct kkr_workbook *wb, const struct kkr_forecast_set *set,
-                                  int period, struct row **rows_out, size_t *count_out,
-                                  struct kkr_diag *diag)
-{
-    size_t cap = wb->unit_count * (wb->slag_count + 1) + 1, n = 0;
-    struct row *rows = calloc(cap, sizeof *rows);
-    if (!rows)
-        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    int64_t *bud = calloc(set->count + 1, sizeof *bud), *act = calloc(set->count + 1, sizeof *act);
-    if (!bud || !act) {
-        free(rows);
-        free(bud);
-        free(act);
-        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    int from = wb->month_count - 12;
-    for (size_t u = 0; u < wb->unit_count; u++)
-        for (int kind = 0; kind < (int)wb->slag_count; kind++) {
-            size_t cell = kkr_workbook_cell(wb, (int)u, kind);
-            size_t idx = kkr_workbook_slot(wb, (int)u, kind);
-            for (int i = 0; i < 12; i++) {
-                if (!add(&bud[idx], wb->budget_ore[cell + (size_t)(from + i)]) ||
-                    (i < period && !add(&act[idx], wb->actual_ore[cell + (size_t)(from + i)])))
-                    goto overflow;
-            }
-        }
-    double z = kkr_forecast_z(set->level);
-    for (size_t oi = 0; oi < wb->unit_count; oi++) {
-        int u = wb->order[oi];
-        for (int kind = 0; kind < (int)wb->slag_count; kind++) {
-            size_t idx = kkr_workbook_slot(wb, u, kind);
-            if (!set->has[idx])
-                continue;
-            struct row *r = &rows[n++];
-            r->unit = u;
-            r->kind = kind;
-            r->budget_ore = bud[idx];
-            r->actual_ore = act[idx];
-            r->forecast_ore = set->full_ore[idx];
-            r->low_ore = set->low_ore[idx];
-            r->high_ore = set->high_ore[idx];
-            r->method = set->method_used[idx];
-        }
-    }
-    for (size_t oi = 0; oi <= wb->unit_count; oi++) {
-        int p = oi < wb->unit_count ? wb->order[oi] : -1;
-        if (p >= 0 && wb->units[p].is_leaf)
-            continue;
-        struct row *r = &rows[n++];
-        r->unit = p;
-        r->kind = -1;
-        r->method = set->method->name;
-        double var = 0;
-        for (size_t u = 0; u < wb->unit_count; u++) {
-            if (p >= 0 && !kkr_workbook_unit_within(wb, (int)u, p))
-                continue;
-            for (int kind = 0; kind < (int)wb->slag_count; kind++) {
-                size_t idx = kkr_workbook_slot(wb, (int)u, kind);
-                if (!add(&r->budget_ore, bud[idx]) || !add(&r->actual_ore, act[idx]) ||
-                    !add(&r->forecast_ore, set->has[idx] ? set->full_ore[idx] : bud[idx]))
-                    goto overflow;
-                if (set->has[idx])
-                    var += set->sd[idx] * set->sd[idx];
-            }
-        }
-        int64_t half_ore;
-        if (!kkr_money_from_kr(z * sqrt(var), &half_ore) ||
-            !kkr_money_sub(r->forecast_ore, half_ore, &r->low_ore) ||
-            !kkr_money_add(r->forecast_ore, half_ore, &r->high_ore))
-            goto overflow;
-    }
-    free(bud);
-    free(act);
-    *rows_out = rows;
-    *count_out = n;
-    return KKR_OK;
-overflow:
-    free(bud);
-    free(act);
-    free(rows);
-    return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0, "a sum does not fit in 64-bit öre");
-}
-
-static void write_rows(FILE *out, const struct kkr_workbook *wb, const struct kkr_forecast_set *set,
-                       const struct row *rows, size_t n, enum kkr_format format,
-                       enum kkr_display_unit unit)
-{
-    if (format == KKR_FORMAT_CSV) {
-        fputs("kod;slag;budget_helår;utfall_period;prognos_helår;låg;hög;avvikelse_helår;metod\n",
-              out);
-        for (size_t i = 0; i < n; i++) {
-            const struct row *r = &rows[i];
-            kkr_csv_write_text(out, row_code(wb, r), ';');
-            fprintf(out, ";%s", row_kind(wb, r));
-            int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
-                           r->budget_ore - r->forecast_ore};
-            for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-                fputc(';', out);
-                put_amount(out, v[j], unit, &KKR_STYLE_PLAIN, 0);
-            }
-            fprintf(out, ";%s\n", r->method);
-        }
-        return;
-    }
-    if (format == KKR_FORMAT_JSON) {
-        fprintf(out, "{\n  \"år\": %d,\n  \"period\": %d,\n  \"metod\": ", wb->year, set->period);
-        kkr_json_write_string(out, set->method->name);
-        fprintf(out, ",\n  \"nivå\": %.4g,\n  \"enhet\": \"%s\",\n  \"rader\": [", set->level,
-                kkr_display_unit_name(unit));
-        for (size_t i = 0; i < n; i++) {
-            const struct row *r = &rows[i];
-            fprintf(out, "%s\n    {\"kod\": ", i ? "," : "");
-            kkr_json_write_string(out, row_code(wb, r));
-            fprintf(out, ", \"slag\": \"%s\"", row_kind(wb, r));
-            const char *names[] = {"budget_helår", "utfall_period", "prognos_helår", "låg", "hög",
-                                   "avvikelse_helår"};
-            int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
-                           r->budget_ore - r->forecast_ore};
-            for (size_t j = 0; j < 6; j++) {
-                fprintf(out, ", \"%s\": ", names[j]);
-                put_amount(out, v[j], unit, &KKR_STYLE_PLAIN, 0);
-            }
-            fputs(", \"metod\": ", out);
-            kkr_json_write_string(out, r->method);
-            fputs(", \"öre\": {", out);
-            for (size_t j = 0; j < 6; j++)
-                fprintf(out, "%s\"%s\": %" PRId64, j ? ", " : "", names[j], v[j]);
-            fputs("}}", out);
-        }
-        fputs("\n  ]\n}\n", out);
-        return;
-    }
-    fprintf(out, "Helårsprognos %d, utfall t.o.m. %s, metod %s, intervall %.0f %%\n", wb->year,
-            set->period ? kkr_month_name(set->period) : "(ingen månad)", set->method->name,
-            set->level * 100.0);
-    fprintf(out, "Belopp i %s\n", kkr_display_unit_name(unit));
-    fprintf(out, "%-10s %-8s %10s %10s %10s %10s %10s %10s  %s\n", "Kod", "Slag", "Budget",
-            "Utfall", "Prognos", "Låg", "Hög", "Avvikelse", "Metod");
-    for (size_t i = 0; i < n; i++) {
-        const struct row *r = &rows[i];
-        if (i > 0 && r->kind < 0 && rows[i - 1].kind >= 0)
-            fputc('\n', out);
-        /* %-Ns counts bytes: pad by hand so å/ä/ö do not shift the columns */
-        const char *texts[2] = {row_code(wb, r), row_kind(wb, r)};
-        int widths[2] = {10, 8};
-        for (int t = 0; t < 2; t++) {
-            fputs(texts[t], out);
-            int chars = 0;
-            for (const char *c = texts[t]; *c; c++)
-                chars += ((unsigned char)*c & 0xC0) != 0x80;
-            for (int pad = chars; pad < widths[t]; pad++)
-                fputc(' ', out);
-            fputc(' ', out);
-        }
-        int64_t v[] = {r->budget_ore, r->actual_ore, r->forecast_ore, r->low_ore, r->high_ore,
-                       r->budget_ore - r->forecast_ore};
-        for (size_t j = 0; j < 6; j++) {
-            if (j)
-                fputc(' ', out);
-            put_amount(out, v[j], unit, &KKR_STYLE_TEXT, 10);
-        }
-        fprintf(out, "  %s\n", r->method);
-    }
 }
 
 /* ---- --backtest ---- */
@@ -275,54 +87,8 @@ static int run_backtest(FILE *out, const struct kkr_workbook *wb, const struct k
     }
     if (st != KKR_OK)
         return cli_fail_diag(&diag, st);
-    if (format == KKR_FORMAT_CSV) {
-        fputs("metod;k;fall;mape;täckning\n", out);
-        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
-            for (int k = 1; k <= 11; k++)
-                if (sum.cases[m][k])
-                    fprintf(out, "%s;%d;%d;%.2f;%.1f\n", kkr_backtest_method_name(m), k,
-                           sum.cases[m][k], sum.mape[m][k], sum.coverage[m][k]);
-        return EXIT_OK;
-    }
-    if (format == KKR_FORMAT_JSON) {
-        fprintf(out, "{\n  \"nivå\": %.4g,\n  \"rader\": [", fopt->level);
-        bool first = true;
-        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
-            for (int k = 1; k <= 11; k++)
-                if (sum.cases[m][k]) {
-                    fprintf(out, "%s\n    {\"metod\": \"%s\", \"k\": %d, \"fall\": %d, \"mape\": %.4f, "
-                           "\"täckning\": %.2f}",
-                           first ? "" : ",", kkr_backtest_method_name(m), k, sum.cases[m][k],
-                           sum.mape[m][k], sum.coverage[m][k]);
-                    first = false;
-                }
-        fprintf(out, "\n  ]\n}\n");
-        return EXIT_OK;
-    }
-    fprintf(out, "Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k månader\n");
-    fprintf(out, "%-10s", "metod");
-    for (int k = 1; k <= 11; k++)
-        fprintf(out, "   k=%-2d", k);
-    fprintf(out, "  täckning\n");
-    for (int m = 0; m <= KKR_BACKTEST_METHODS; m++) {
-        fprintf(out, "%-10s", kkr_backtest_method_name(m));
-        int cases = 0, inside = 0;
-        for (int k = 1; k <= 11; k++) {
-            if (sum.cases[m][k])
-                fprintf(out, " %6.1f", sum.mape[m][k]);
-            else
-                fprintf(out, " %6s", "-");
-            cases += sum.cases[m][k];
-            inside += (int)lround(sum.coverage[m][k] * sum.cases[m][k] / 100.0);
-        }
-        if (cases)
-            fprintf(out, "  %5.1f %%\n", 100.0 * inside / cases);
-        else
-            fprintf(out, "  %7s\n", "-");
-    }
-    fprintf(out, "fall (k=1): %d; intervall %.0f %%\n", sum.cases[KKR_BACKTEST_METHODS][1],
-           fopt->level * 100.0);
-    return EXIT_OK;
+    st = kkr_backtest_summary_write(out, &sum, fopt->level, format, &diag);
+    return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
 }
 
 /* ---- --accuracy ---- */
@@ -544,10 +310,8 @@ static int run(int argc, char **argv)
         switch (c) {
         case OPT_METHOD: method_arg = optarg; break;
         case OPT_LEVEL:
-            if (!kkr_forecast_level_parse(optarg, &fopt.level)) {
-                cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", optarg);
+            if (!cli_parse_level(optarg, &fopt.level))
                 return EXIT_BAD_INPUT;
-            }
             break;
         case OPT_FORMAT:
             if (!cli_parse_format(optarg, &format))
@@ -608,19 +372,15 @@ static int run(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
     struct kkr_forecast_set *set = NULL;
-    struct row *rows = NULL;
-    size_t n = 0;
+    struct kkr_forecast_table table = {0};
     st = kkr_forecast_set_compute(wb, period, method, &fopt, &set, &diag);
     if (st == KKR_OK)
-        st = build_rows(wb, set, period, &rows, &n, &diag);
-    if (st == KKR_OK) {
-        write_rows(out.fp, wb, set, rows, n, out.format, unit);
-        code = EXIT_OK;
-    } else {
-        code = cli_fail_diag(&diag, st);
-    }
+        st = kkr_forecast_table_build(wb, set, &table, &diag);
+    if (st == KKR_OK)
+        st = kkr_forecast_table_write(out.fp, wb, &table, out.format, unit, &diag);
+    code = st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
     code = sink_close(&out, wb, code, "Prognos", wb->year, period);
-    free(rows);
+    kkr_forecast_table_release(&table);
     kkr_forecast_set_free(set);
     kkr_workbook_free(wb);
     return code;

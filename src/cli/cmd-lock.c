@@ -5,8 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "kkr/forecast.h"
-#include "kkr/rollup.h"
+#include "kkr/followup.h"
 #include "kkr/snapshot.h"
 
 static const char usage[] =
@@ -48,10 +47,8 @@ static int run(int argc, char **argv)
         case OPT_FORECAST: forecast_arg = optarg; break;
         case OPT_UNIT: unit_arg = optarg; break;
         case OPT_LEVEL:
-            if (!kkr_forecast_level_parse(optarg, &fopt.level)) {
-                cli_error("--level '%s': expected a level between 0 and 100 %%, e.g. 80", optarg);
+            if (!cli_parse_level(optarg, &fopt.level))
                 return EXIT_BAD_INPUT;
-            }
             break;
         default: return cli_option_error(&cmd_lock, argc, argv, "");
         }
@@ -83,24 +80,19 @@ static int run(int argc, char **argv)
         return EXIT_BAD_INPUT;
     }
 
-    /* the same roll-up as `kkr report [--forecast METHOD]`, so the lock freezes what the
-     * nämnd saw */
-    struct kkr_forecast_set *set = NULL;
-    struct kkr_forecast_fill fill;
-    struct kkr_rollup rollup;
+    /* the one follow-up pipeline of `kkr report [--forecast METHOD]`, so the lock freezes
+     * what the nämnd saw */
+    struct kkr_followup_options fopt_all;
+    kkr_followup_options_init(&fopt_all);
+    fopt_all.period = period;
+    fopt_all.method = method;
+    fopt_all.forecast = fopt;
+    struct kkr_followup fu;
     struct kkr_snapshot *snap = NULL;
-    bool have_rollup = false;
-    if (method) {
-        st = kkr_forecast_set_compute(wb, period, method, &fopt, &set, &diag);
-        if (st == KKR_OK)
-            fill = kkr_forecast_set_fill(set);
-    }
-    if (st == KKR_OK) {
-        st = kkr_rollup_build(wb, period, set ? &fill : NULL, &rollup, &diag);
-        have_rollup = st == KKR_OK;
-    }
+    st = kkr_followup_build(wb, &fopt_all, &fu, &diag);
+    const struct kkr_rollup *rollup = &fu.rollup;
     if (st == KKR_OK)
-        st = kkr_snapshot_from_rollup(wb, &rollup, set, &snap, &diag);
+        st = kkr_snapshot_from_rollup(wb, rollup, fu.set, &snap, &diag);
     if (st == KKR_OK)
         st = kkr_snapshot_lock(wb, snap, &diag);
     if (st == KKR_OK) {
@@ -112,9 +104,9 @@ static int run(int argc, char **argv)
         const char *un = kkr_display_unit_name(unit);
         size_t counts[KKR_FORECAST_SOURCES] = {0};
         for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
-            counts[rollup.source[i]]++;
+            counts[rollup->source[i]]++;
         char *path = kkr_snapshot_path(wb, wb->year, period);
-        const struct kkr_figures *net = &kkr_rollup_total(&rollup)->net;
+        const struct kkr_figures *net = &kkr_rollup_total(rollup)->net;
         char budget[64], forecast[64], variance[64];
         kkr_money_format(budget, sizeof budget, net->budget_full, unit, &KKR_STYLE_TEXT);
         kkr_money_format(forecast, sizeof forecast, net->forecast_full, unit, &KKR_STYLE_TEXT);
@@ -137,9 +129,7 @@ static int run(int argc, char **argv)
         code = cli_fail_diag(&diag, st);
     }
     kkr_snapshot_free(snap);
-    if (have_rollup)
-        kkr_rollup_release(&rollup);
-    kkr_forecast_set_free(set);
+    kkr_followup_release(&fu);
     kkr_workbook_free(wb);
     return code;
 }

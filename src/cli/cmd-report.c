@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "kkr/forecast.h"
+#include "kkr/followup.h"
 #include "kkr/output.h"
 #include "kkr/rollup.h"
 #include "kkr/sheet.h"
@@ -159,32 +159,26 @@ static int run(int argc, char **argv)
     }
     struct kkr_diag diag;
     enum kkr_status st = KKR_OK;
-    const struct kkr_forecast_fill *fill = NULL;
-    struct kkr_forecast_set *fset = NULL;
-    struct kkr_forecast_fill fill_value;
-    if (forecast_arg) {
-        code = cli_forecast_compute(wb, period, forecast_arg, level_arg, &fset, &fill_value);
-        if (code != EXIT_OK) {
-            kkr_report_layout_release(&layout);
-            kkr_workbook_free(wb);
-            return code;
-        }
-        fill = &fill_value;
+    struct kkr_followup fu;
+    code = cli_followup_build(wb, period, forecast_arg, level_arg, &fu);
+    if (code != EXIT_OK) {
+        kkr_report_layout_release(&layout);
+        kkr_workbook_free(wb);
+        return code;
     }
+    const struct kkr_rollup *rollup = &fu.rollup;
 
-    struct kkr_rollup rollup, then;
+    struct kkr_rollup then;
     bool have_then = false;
     memset(&then, 0, sizeof then);
-    st = kkr_rollup_build(wb, period, fill, &rollup, &diag);
-    if (st == KKR_OK && compare_arg) {
+    if (compare_arg) {
         int year, month;
         struct kkr_snapshot *snap = NULL;
         struct kkr_warnings warn;
         kkr_warnings_init(&warn);
         if (!kkr_period_parse(compare_arg, strlen(compare_arg), &year, &month) || month == 0) {
             cli_error("--compare '%s': expected YYYYMM of a locked snapshot", compare_arg);
-            kkr_rollup_release(&rollup);
-            kkr_forecast_set_free(fset);
+            kkr_followup_release(&fu);
             kkr_report_layout_release(&layout);
             kkr_workbook_free(wb);
             return EXIT_BAD_INPUT;
@@ -199,18 +193,16 @@ static int run(int argc, char **argv)
         kkr_snapshot_free(snap);
         opt.compare = have_then ? &then : NULL;
         opt.compare_label = compare_arg;
-        if (st != KKR_OK)
-            kkr_rollup_release(&rollup);
     }
     if (st != KKR_OK) {
-        kkr_forecast_set_free(fset);
+        kkr_followup_release(&fu);
         kkr_report_layout_release(&layout);
         kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
 
     if (cli_report_table_is_extra(table_arg)) {
-        code = cli_report_extra_table(wb, &rollup, table_arg, opt.format, opt.unit, output,
+        code = cli_report_extra_table(wb, rollup, table_arg, opt.format, opt.unit, output,
                                       measures_arg);
         goto done;
     }
@@ -225,15 +217,14 @@ static int run(int argc, char **argv)
     }
     if (pdf_arg) {
         /* the A4 report from this same roll-up, so the figures are identical */
-        code = cli_chart_report_pdf(wb, &rollup, opt.unit, pdf_arg, measures_arg, baseline_arg,
-                                    fset);
+        code = cli_chart_report_pdf(wb, &fu, opt.unit, pdf_arg, measures_arg, baseline_arg);
         goto done;
     }
 
     if (opt.format == KKR_FORMAT_XLSX) {
         struct kkr_sheet_doc doc;
         kkr_sheet_doc_init(&doc);
-        st = kkr_report_sheets(&doc, wb, &rollup, &opt, &diag);
+        st = kkr_report_sheets(&doc, wb, rollup, &opt, &diag);
         if (st == KKR_OK)
             st = kkr_sheet_doc_write_xlsx(&doc, output, false, &diag);
         kkr_sheet_doc_release(&doc);
@@ -243,7 +234,7 @@ static int run(int argc, char **argv)
     struct kkr_output out;
     st = kkr_output_open(&out, output, false, &diag);
     if (st == KKR_OK) {
-        st = kkr_report_write(out.fp, wb, &rollup, &opt, &diag);
+        st = kkr_report_write(out.fp, wb, rollup, &opt, &diag);
         if (st == KKR_OK)
             st = kkr_output_commit(&out, &diag);
         else
@@ -253,8 +244,7 @@ static int run(int argc, char **argv)
 done:
     if (have_then)
         kkr_rollup_release(&then);
-    kkr_rollup_release(&rollup);
-    kkr_forecast_set_free(fset); /* the roll-up holds copies; the PDF's band used the set */
+    kkr_followup_release(&fu);
     kkr_report_layout_release(&layout);
     kkr_workbook_free(wb);
     return code;

@@ -1,0 +1,203 @@
+/* forecast-write.c — kkr forecast's tables: the rolled-up forecasts and the backtest summary */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "kkr/csv.h"
+#include "kkr/forecast-write.h"
+#include "kkr/json.h"
+#include "kkr/table.h"
+
+static const char *row_code(const struct kkr_workbook *wb, const struct kkr_forecast_row *r)
+{
+    return r->unit < 0 ? "total" : wb->units[r->unit].code;
+}
+
+static const char *row_kind(const struct kkr_workbook *wb, const struct kkr_forecast_row *r)
+{
+    return r->kind < 0 ? "netto" : wb->slag[r->kind].code;
+}
+
+#define FIGURES 6
+
+static void row_figures(const struct kkr_forecast_row *r, int64_t v[FIGURES])
+{
+    v[0] = r->budget_ore;
+    v[1] = r->actual_ore;
+    v[2] = r->forecast_ore;
+    v[3] = r->low_ore;
+    v[4] = r->high_ore;
+    v[5] = r->budget_ore - r->forecast_ore;   /* the avvikelse */
+}
+
+static void put_plain(FILE *out, int64_t ore, enum kkr_display_unit unit)
+{
+    char buf[64];
+    kkr_money_format(buf, sizeof buf, ore, unit, &KKR_STYLE_PLAIN);
+    fputs(buf, out);
+}
+
+static void write_csv(FILE *out, const struct kkr_workbook *wb, const struct kkr_forecast_table *t,
+                      enum kkr_display_unit unit)
+{
+    fputs("kod;slag;budget_helår;utfall_period;prognos_helår;låg;hög;avvikelse_helår;metod\n",
+          out);
+    for (size_t i = 0; i < t->count; i++) {
+        const struct kkr_forecast_row *r = &t->rows[i];
+        kkr_csv_write_text(out, row_code(wb, r), ';');
+        fprintf(out, ";%s", row_kind(wb, r));
+        int64_t v[FIGURES];
+        row_figures(r, v);
+        for (size_t j = 0; j < FIGURES; j++) {
+            fputc(';', out);
+            put_plain(out, v[j], unit);
+        }
+        fprintf(out, ";%s\n", r->method);
+    }
+}
+
+static void write_json(FILE *out, const struct kkr_workbook *wb,
+                       const struct kkr_forecast_table *t, enum kkr_display_unit unit)
+{
+    const struct kkr_forecast_set *set = t->set;
+    fprintf(out, "{\n  \"år\": %d,\n  \"period\": %d,\n  \"metod\": ", wb->year, set->period);
+    kkr_json_write_string(out, set->method->name);
+    fprintf(out, ",\n  \"nivå\": %.4g,\n  \"enhet\": \"%s\",\n  \"rader\": [", set->level,
+            kkr_display_unit_name(unit));
+    static const char *const names[FIGURES] = {"budget_helår", "utfall_period", "prognos_helår",
+                                               "låg", "hög", "avvikelse_helår"};
+    for (size_t i = 0; i < t->count; i++) {
+        const struct kkr_forecast_row *r = &t->rows[i];
+        fprintf(out, "%s\n    {\"kod\": ", i ? "," : "");
+        kkr_json_write_string(out, row_code(wb, r));
+        fprintf(out, ", \"slag\": \"%s\"", row_kind(wb, r));
+        int64_t v[FIGURES];
+        row_figures(r, v);
+        for (size_t j = 0; j < FIGURES; j++) {
+            fprintf(out, ", \"%s\": ", names[j]);
+            put_plain(out, v[j], unit);
+        }
+        fputs(", \"metod\": ", out);
+        kkr_json_write_string(out, r->method);
+        fputs(", \"öre\": {", out);
+        for (size_t j = 0; j < FIGURES; j++)
+            fprintf(out, "%s\"%s\": %" PRId64, j ? ", " : "", names[j], v[j]);
+        fputs("}}", out);
+    }
+    fputs("\n  ]\n}\n", out);
+}
+
+static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
+                                  const struct kkr_forecast_table *t, enum kkr_display_unit unit,
+                                  struct kkr_diag *diag)
+{
+    const struct kkr_forecast_set *set = t->set;
+    fprintf(out, "Helårsprognos %d, utfall t.o.m. %s, metod %s, intervall %.0f %%\n", wb->year,
+            set->period ? kkr_month_name(set->period) : "(ingen månad)", set->method->name,
+            set->level * 100.0);
+    fprintf(out, "Belopp i %s\n", kkr_display_unit_name(unit));
+    /* kod, slag, the six figures, metod */
+    struct kkr_table *tab = kkr_table_new(2 + FIGURES + 1);
+    if (!tab)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    kkr_table_column(tab, 0, KKR_ALIGN_LEFT, 10, NULL);
+    kkr_table_column(tab, 1, KKR_ALIGN_LEFT, 8, NULL);
+    for (size_t j = 0; j < FIGURES; j++)
+        kkr_table_column(tab, 2 + j, KKR_ALIGN_RIGHT, 10, NULL);
+    kkr_table_column(tab, 2 + FIGURES, KKR_ALIGN_LEFT, 0, "  ");
+    static const char *const titles[] = {"Kod", "Slag", "Budget", "Utfall", "Prognos", "Låg",
+                                         "Hög", "Avvikelse", "Metod"};
+    kkr_table_row(tab);
+    for (size_t c = 0; c < sizeof titles / sizeof titles[0]; c++)
+        kkr_table_cell(tab, c, titles[c]);
+    char buf[64];
+    for (size_t i = 0; i < t->count; i++) {
+        const struct kkr_forecast_row *r = &t->rows[i];
+        if (i > 0 && r->kind < 0 && t->rows[i - 1].kind >= 0)
+            kkr_table_row(tab);   /* a blank line before the rolled-up rows */
+        kkr_table_row(tab);
+        kkr_table_cell(tab, 0, row_code(wb, r));
+        kkr_table_cell(tab, 1, row_kind(wb, r));
+        int64_t v[FIGURES];
+        row_figures(r, v);
+        for (size_t j = 0; j < FIGURES; j++) {
+            kkr_money_format(buf, sizeof buf, v[j], unit, &KKR_STYLE_TEXT);
+            kkr_table_cell(tab, 2 + j, buf);
+        }
+        kkr_table_cell(tab, 2 + FIGURES, r->method);
+    }
+    enum kkr_status st = kkr_table_write(tab, out, diag);
+    kkr_table_free(tab);
+    return st;
+}
+
+enum kkr_status kkr_forecast_table_write(FILE *out, const struct kkr_workbook *wb,
+                                         const struct kkr_forecast_table *t,
+                                         enum kkr_format format, enum kkr_display_unit unit,
+                                         struct kkr_diag *diag)
+{
+    enum kkr_status st = KKR_OK;
+    if (format == KKR_FORMAT_CSV)
+        write_csv(out, wb, t, unit);
+    else if (format == KKR_FORMAT_JSON)
+        write_json(out, wb, t, unit);
+    else
+        st = write_text(out, wb, t, unit, diag);
+    if (st == KKR_OK && ferror(out))
+        st = kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the forecast table");
+    return st;
+}
+
+enum kkr_status kkr_backtest_summary_write(FILE *out, const struct kkr_backtest_summary *sum,
+                                           double level, enum kkr_format format,
+                                           struct kkr_diag *diag)
+{
+    if (format == KKR_FORMAT_CSV) {
+        fputs("metod;k;fall;mape;täckning\n", out);
+        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
+            for (int k = 1; k <= 11; k++)
+                if (sum->cases[m][k])
+                    fprintf(out, "%s;%d;%d;%.2f;%.1f\n", kkr_backtest_method_name(m), k,
+                            sum->cases[m][k], sum->mape[m][k], sum->coverage[m][k]);
+    } else if (format == KKR_FORMAT_JSON) {
+        fprintf(out, "{\n  \"nivå\": %.4g,\n  \"rader\": [", level);
+        bool first = true;
+        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++)
+            for (int k = 1; k <= 11; k++)
+                if (sum->cases[m][k]) {
+                    fprintf(out, "%s\n    {\"metod\": \"%s\", \"k\": %d, \"fall\": %d, "
+                            "\"mape\": %.4f, \"täckning\": %.2f}",
+                            first ? "" : ",", kkr_backtest_method_name(m), k, sum->cases[m][k],
+                            sum->mape[m][k], sum->coverage[m][k]);
+                    first = false;
+                }
+        fprintf(out, "\n  ]\n}\n");
+    } else {
+        fprintf(out, "Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k månader\n");
+        fprintf(out, "%-10s", "metod");
+        for (int k = 1; k <= 11; k++)
+            fprintf(out, "   k=%-2d", k);
+        fprintf(out, "  täckning\n");
+        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++) {
+            fprintf(out, "%-10s", kkr_backtest_method_name(m));
+            int cases = 0, inside = 0;
+            for (int k = 1; k <= 11; k++) {
+                if (sum->cases[m][k])
+                    fprintf(out, " %6.1f", sum->mape[m][k]);
+                else
+                    fprintf(out, " %6s", "-");
+                cases += sum->cases[m][k];
+                inside += (int)lround(sum->coverage[m][k] * sum->cases[m][k] / 100.0);
+            }
+            if (cases)
+                fprintf(out, "  %5.1f %%\n", 100.0 * inside / cases);
+            else
+                fprintf(out, "  %7s\n", "-");
+        }
+        fprintf(out, "fall (k=1): %d; intervall %.0f %%\n", sum->cases[KKR_BACKTEST_METHODS][1],
+                level * 100.0);
+    }
+    if (ferror(out))
+        return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the backtest summary");
+    return KKR_OK;
+}
