@@ -355,6 +355,8 @@ static int run(int argc, char **argv)
             return EXIT_BAD_INPUT;
         }
     }
+    struct kkr_diag diag;
+    enum kkr_status st = KKR_OK;
     struct kkr_followup fu;
     code = cli_followup_build(wb, period, forecast_arg, NULL, &fu);
     if (code != EXIT_OK) {
