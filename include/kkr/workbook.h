@@ -108,8 +108,16 @@ struct kkr_workbook {
     struct kkr_code_index *index_; /* private: the unit code lookup */
 };
 
+/* Which file holds the workbook file NAME ("budget", "prognos"): DIR/NAME.csv, or
+ * DIR/NAME.xlsx (DESIGN §11: every workbook file but bok.conf and the snapshots may be kept in
+ * Excel). *path (malloc'd) is the one that exists, *is_xlsx says which; with neither, *path is
+ * the .csv name and the status KKR_ERR_NOT_FOUND (diag set); both is KKR_ERR_VALUE. */
+enum kkr_status kkr_workbook_file(const char *dir, const char *name, char **path, bool *is_xlsx,
+                                  struct kkr_diag *diag);
+
 /* Loads DIR/verksamheter.csv, budget.csv, utfall.csv and the optional prognos.csv,
- * periodisering.csv and bok.conf. On error returns non-OK with diag set and *out NULL.
+ * periodisering.csv and bok.conf, each but bok.conf also as .xlsx (its first sheet, the same
+ * header and columns; messages name file:sheet!cell). On error returns non-OK with diag set and *out NULL.
  * Warnings (Windows-1252 files, leaves with budget but no utfall, ...) go to warn. */
 enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
                                   struct kkr_diag *diag, struct kkr_warnings *warn);

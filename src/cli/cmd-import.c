@@ -571,6 +571,22 @@ static int run(int argc, char **argv)
         }
     }
     if (into) {
+        /* utfall kept in Excel (DESIGN §11) is the user's file: kkr does not rewrite it */
+        char *held = NULL;
+        bool is_xlsx = false;
+        st = kkr_workbook_file(into, "utfall", &held, &is_xlsx, &diag);
+        if (st == KKR_ERR_VALUE || is_xlsx) {
+            if (is_xlsx)
+                cli_error("%s: kkr import --into rewrites utfall, which this workbook keeps as "
+                          ".xlsx; keep utfall as CSV (utfall.csv) to import into it", held);
+            else
+                code = cli_fail_diag(&diag, st);
+            free(held);
+            code = is_xlsx ? EXIT_BAD_INPUT : code;
+            goto out;
+        }
+        free(held);
+        kkr_diag_clear(&diag);
         wb = cli_load_workbook(into, &code);
         if (!wb)
             goto out;

@@ -10,6 +10,7 @@
 #include "kkr/money.h"
 #include "kkr/text.h"
 #include "kkr/workbook.h"
+#include "kkr/xlsx.h"
 
 #define MAX_HISTORY_YEARS 30
 #define MAX_SAME_WARNINGS 10
@@ -151,8 +152,15 @@ struct pending_list {
     size_t count, capacity;
 };
 
+/* The file a workbook file was read from, for messages after reading. */
+struct source {
+    char *path;
+    char *sheet;               /* the sheet when .xlsx, else NULL */
+};
+
 struct loader {
     struct kkr_workbook *wb;
+    struct source units_src, budget_src, actual_src;
     struct kkr_warnings *warn;
     size_t units_capacity;
     char *path;                 /* the file being read */
@@ -197,6 +205,122 @@ static char *join_path(const char *dir, const char *name)
     if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0)
         return NULL;
     return p;
+}
+
+static bool file_exists(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0;
+}
+
+enum kkr_status kkr_workbook_file(const char *dir, const char *name, char **path, bool *is_xlsx,
+                                  struct kkr_diag *diag)
+{
+    char *csv = NULL, *xlsx = NULL;
+    size_t n = strlen(dir);
+    const char *sep = n && dir[n - 1] == '/' ? "" : "/";
+    *path = NULL;
+    *is_xlsx = false;
+    if (asprintf(&csv, "%s%s%s.csv", dir, sep, name) < 0) {
+        csv = NULL;
+        goto nomem;
+    }
+    if (asprintf(&xlsx, "%s%s%s.xlsx", dir, sep, name) < 0) {
+        xlsx = NULL;
+        goto nomem;
+    }
+    bool has_xlsx = file_exists(xlsx);
+    if (has_xlsx && file_exists(csv)) {
+        enum kkr_status st = kkr_fail(diag, KKR_ERR_VALUE, xlsx, 0, 0,
+                                      "both %s.csv and %s.xlsx in the workbook, expected one of "
+                                      "them (remove or rename the other)",
+                                      name, name);
+        free(csv);
+        free(xlsx);
+        return st;
+    }
+    if (has_xlsx) {
+        free(csv);
+        *path = xlsx;
+        *is_xlsx = true;
+        return KKR_OK;
+    }
+    free(xlsx);
+    *path = csv;
+    if (!file_exists(csv))
+        return kkr_fail(diag, KKR_ERR_NOT_FOUND, csv, 0, 0, "cannot open: %s", strerror(ENOENT));
+    return KKR_OK;
+nomem:
+    free(csv);
+    free(xlsx);
+    return kkr_fail(diag, KKR_ERR_NOMEM, dir, 0, 0, "out of memory");
+}
+
+/* Reads workbook file NAME as NAME.csv or NAME.xlsx through the same column rules; src (may be
+ * NULL) keeps which. A missing file is KKR_ERR_NOT_FOUND with diag->line 0. */
+static enum kkr_status read_file(struct loader *ld, const char *name,
+                                 const struct kkr_csv_column *columns, kkr_csv_row_fn fn,
+                                 void *userdata, struct source *src, struct kkr_diag *diag,
+                                 struct kkr_warnings *warn)
+{
+    char *path, csv_name[64];
+    bool is_xlsx = false;
+    enum kkr_status st = KKR_OK;
+    snprintf(csv_name, sizeof csv_name, "%s.csv", name);
+    if (ld->replace_name && strcmp(ld->replace_name, csv_name) == 0) {
+        /* a CSV file written to replace this one (import --into): read as the folder's */
+        if (!(path = join_path(ld->wb->dir, csv_name)))
+            return nomem(diag, ld->wb->dir);
+    } else {
+        st = kkr_workbook_file(ld->wb->dir, name, &path, &is_xlsx, diag);
+        if (st == KKR_ERR_NOT_FOUND)
+            st = KKR_OK; /* the CSV reader says it, as before */
+        if (st != KKR_OK) {
+            free(path);
+            return st;
+        }
+    }
+    struct kkr_xlsx *x = NULL;
+    if (!is_xlsx) {
+        st = read_csv(ld, path, csv_name, columns, fn, userdata, diag, warn);
+    } else if ((st = kkr_xlsx_open(path, &x, diag)) == KKR_OK) {
+        st = kkr_xlsx_read_sheet_table(x, NULL, columns, fn, userdata, diag);
+        if (src && !(src->sheet = strdup(kkr_xlsx_sheet_name(x, 0))) && st == KKR_OK)
+            st = nomem(diag, path);
+    }
+    kkr_xlsx_free(x);
+    if (src)
+        src->path = path;
+    else
+        free(path);
+    return st;
+}
+
+/* A message about a row of a file already read (src): file:line:column, or file:sheet!cell. */
+static void locate(struct kkr_diag *diag, const struct source *src)
+{
+    if (src->sheet)
+        kkr_xlsx_diag_locate(diag, src->path, src->sheet);
+}
+
+static void source_release(struct source *src)
+{
+    free(src->path);
+    free(src->sheet);
+}
+
+/* A field that came from an .xlsx cell of the wrong kind for its column says so. */
+static const char *cell_kind(enum kkr_cell_type type)
+{
+    return type == KKR_CELL_DATE ? "a date" : type == KKR_CELL_BOOLEAN ? "a boolean" : "text";
+}
+
+/* A period field: text as kkr_period_parse reads it, a date cell (YYYY-MM-DD) its month. */
+static bool parse_period_field(const struct kkr_csv_field *f, int *year, int *month)
+{
+    if (f->type == KKR_CELL_DATE)
+        return f->len >= 7 && kkr_period_parse(f->text, 7, year, month);
+    return kkr_period_parse(f->text, f->len, year, month);
 }
 
 int kkr_workbook_find_unit(const struct kkr_workbook *wb, const char *code, size_t len)
@@ -411,12 +535,12 @@ static enum kkr_status load_units(struct loader *ld, struct kkr_diag *diag,
                                   struct kkr_warnings *warn)
 {
     struct kkr_workbook *wb = ld->wb;
-    char *path = join_path(wb->dir, "verksamheter.csv");
-    if (!path)
-        return nomem(diag, wb->dir);
     /* the parent column number is needed for messages after reading: read the header once */
-    enum kkr_status st =
-        read_csv(ld, path, "verksamheter.csv", unit_columns, take_unit, ld, diag, warn);
+    enum kkr_status st = read_file(ld, "verksamheter", unit_columns, take_unit, ld,
+                                   &ld->units_src, diag, warn);
+    const char *path = ld->units_src.path;
+    if (!path)
+        return st;
     if (st == KKR_OK && wb->unit_count == 0)
         st = kkr_fail(diag, KKR_ERR_VALUE, path, 2, 0, "no units, expected at least one row");
     if (st == KKR_OK) {
@@ -431,7 +555,7 @@ static enum kkr_status load_units(struct loader *ld, struct kkr_diag *diag,
     }
     if (st == KKR_OK)
         st = build_tree(ld, path, ld->parent_column, diag);
-    free(path);
+    locate(diag, &ld->units_src);
     return st;
 }
 
@@ -488,6 +612,19 @@ static enum kkr_status parse_amount_field(const struct kkr_csv_row *row, size_t 
                                           struct kkr_diag *diag)
 {
     const struct kkr_csv_field *f = &row->fields[col];
+    if (f->type == KKR_CELL_NUMBER) {
+        /* a number cell: its stored decimal, rounded to öre once (half away from zero) */
+        if (kkr_xlsx_number_ore(f->text, f->len, ore))
+            return KKR_OK;
+        return kkr_fail(diag, KKR_ERR_OVERFLOW, row->path, row->line, row->columns[col],
+                        "amount %s in column '%s' is too large, expected at most "
+                        "92 233 720 368 547 758 kr",
+                        f->text, colname);
+    }
+    if (f->type != KKR_CELL_TEXT)
+        return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                        "found %s cell '%s' in column '%s', expected an amount in kronor",
+                        cell_kind(f->type), f->text, colname);
     if (kkr_money_parse(f->text, f->len, ore))
         return KKR_OK;
     /* digits before the decimal separator: 17 or more (and it did not parse) is too large,
@@ -562,7 +699,7 @@ static enum kkr_status take_amount(void *ud, const struct kkr_csv_row *row,
     if (st != KKR_OK)
         return st;
     const struct kkr_csv_field *f = &row->fields[2];
-    if (!kkr_period_parse(f->text, f->len, &year, &month) || (month == 0 && !ctx->allow_annual))
+    if (!parse_period_field(f, &year, &month) || (month == 0 && !ctx->allow_annual))
         return period_error(row, 2, ctx->allow_annual, diag);
     st = parse_amount_field(row, 3, "belopp", &p.amount_ore, diag);
     if (st != KKR_OK)
@@ -580,16 +717,11 @@ static enum kkr_status take_amount(void *ud, const struct kkr_csv_row *row,
 
 static enum kkr_status load_amounts(struct loader *ld, const char *name,
                                     struct pending_list *list, bool allow_annual,
-                                    struct kkr_diag *diag, struct kkr_warnings *warn)
+                                    struct source *src, struct kkr_diag *diag,
+                                    struct kkr_warnings *warn)
 {
-    char *path = join_path(ld->wb->dir, name);
-    if (!path)
-        return nomem(diag, ld->wb->dir);
     struct amount_ctx ctx = {ld, list, allow_annual};
-    enum kkr_status st =
-        read_csv(ld, path, name, amount_columns, take_amount, &ctx, diag, warn);
-    free(path);
-    return st;
+    return read_file(ld, name, amount_columns, take_amount, &ctx, src, diag, warn);
 }
 
 /* ---- periodisering.csv ---- */
@@ -626,17 +758,18 @@ static enum kkr_status take_share(void *ud, const struct kkr_csv_row *row,
     const struct kkr_csv_field *mf = &row->fields[2];
     char *end;
     errno = 0;
-    long month = strtol(mf->text, &end, 10);
-    if (mf->len == 0 || *end || month < 1 || month > 12) {
+    long month = mf->type == KKR_CELL_DATE ? 0 : strtol(mf->text, &end, 10);
+    if (mf->type == KKR_CELL_DATE || mf->len == 0 || *end || month < 1 || month > 12) {
         int y, m;
-        if (!kkr_period_parse(mf->text, mf->len, &y, &m) || m == 0)
+        if (!parse_period_field(mf, &y, &m) || m == 0)
             return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[2],
                             "cannot parse månad '%s', expected 1..12 or YYYYMM", mf->text);
         month = m;
     }
     double share;
     const struct kkr_csv_field *sf = &row->fields[3];
-    if (!kkr_decimal_parse(sf->text, sf->len, &share) || share < 0)
+    if (sf->type == KKR_CELL_DATE || sf->type == KKR_CELL_BOOLEAN ||
+        !kkr_decimal_parse(sf->text, sf->len, &share) || share < 0)
         return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[3],
                         "cannot parse andel '%s', expected a share >= 0 like '0,085' or "
                         "'8,5 %%'",
@@ -914,17 +1047,18 @@ static void loader_release(struct loader *ld)
     free(ld->shares);
     free(ld->shares_has);
     free(ld->forecast_line);
+    source_release(&ld->units_src);
+    source_release(&ld->budget_src);
+    source_release(&ld->actual_src);
 }
 
 /* Places pending rows into the monthly arrays (summing rows for the same cell). */
 static enum kkr_status place(struct loader *ld, struct pending_list *list, int64_t *amounts,
-                             uint8_t *has, const char *name, struct kkr_diag *diag,
+                             uint8_t *has, const struct source *src, struct kkr_diag *diag,
                              struct kkr_warnings *warn)
 {
     struct kkr_workbook *wb = ld->wb;
-    char *path = join_path(wb->dir, name);
-    if (!path)
-        return nomem(diag, wb->dir);
+    const char *path = src->path;
     size_t later = 0, older = 0;
     int later_year = 0;
     enum kkr_status st = KKR_OK;
@@ -982,7 +1116,8 @@ static enum kkr_status place(struct loader *ld, struct pending_list *list, int64
     if (st == KKR_OK && older)
         kkr_warn(warn, "%s: %zu rows more than %d years before %d ignored", path, older,
                  MAX_HISTORY_YEARS, wb->year);
-    free(path);
+    if (st != KKR_OK)
+        locate(diag, src);
     return st;
 }
 
@@ -995,9 +1130,9 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
     if (st == KKR_OK)
         st = load_units(ld, diag, warn);
     if (st == KKR_OK)
-        st = load_amounts(ld, "budget.csv", &ld->budget, true, diag, warn);
+        st = load_amounts(ld, "budget", &ld->budget, true, &ld->budget_src, diag, warn);
     if (st == KKR_OK)
-        st = load_amounts(ld, "utfall.csv", &ld->actual, false, diag, warn);
+        st = load_amounts(ld, "utfall", &ld->actual, false, &ld->actual_src, diag, warn);
     if (st != KKR_OK)
         return st;
 
@@ -1012,22 +1147,14 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
         !wb->forecast_has || !wb->forecast_comment)
         return nomem(diag, wb->dir);
 
-    char *path = join_path(wb->dir, "periodisering.csv");
-    if (!path)
-        return nomem(diag, wb->dir);
-    st = read_csv(ld, path, "periodisering.csv", share_columns, take_share, ld, diag, warn);
-    free(path);
+    st = read_file(ld, "periodisering", share_columns, take_share, ld, NULL, diag, warn);
     if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
         kkr_diag_clear(diag);
         st = KKR_OK;
     }
     if (st != KKR_OK)
         return st;
-    path = join_path(wb->dir, "prognos.csv");
-    if (!path)
-        return nomem(diag, wb->dir);
-    st = read_csv(ld, path, "prognos.csv", forecast_columns, take_forecast, ld, diag, warn);
-    free(path);
+    st = read_file(ld, "prognos", forecast_columns, take_forecast, ld, NULL, diag, warn);
     if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
         kkr_diag_clear(diag);
         st = KKR_OK;
@@ -1052,11 +1179,8 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
     if (!wb->year)
         wb->year = max_budget_year;
     if (!wb->year) {
-        char *bp = join_path(wb->dir, "budget.csv");
-        st = kkr_fail(diag, KKR_ERR_VALUE, bp ? bp : "budget.csv", 0, 0,
-                      "no budget rows and no 'år' in bok.conf, expected a fiscal year");
-        free(bp);
-        return st;
+        return kkr_fail(diag, KKR_ERR_VALUE, ld->budget_src.path, 0, 0,
+                        "no budget rows and no 'år' in bok.conf, expected a fiscal year");
     }
     if (!min_year || min_year > wb->year)
         min_year = wb->year;
@@ -1070,9 +1194,10 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
     wb->actual_has = calloc(cells ? cells : 1, 1);
     if (!wb->budget_ore || !wb->actual_ore || !wb->actual_has)
         return nomem(diag, wb->dir);
-    st = place(ld, &ld->budget, wb->budget_ore, NULL, "budget.csv", diag, warn);
+    st = place(ld, &ld->budget, wb->budget_ore, NULL, &ld->budget_src, diag, warn);
     if (st == KKR_OK)
-        st = place(ld, &ld->actual, wb->actual_ore, wb->actual_has, "utfall.csv", diag, warn);
+        st = place(ld, &ld->actual, wb->actual_ore, wb->actual_has, &ld->actual_src, diag,
+                   warn);
     if (st != KKR_OK)
         return st;
 
@@ -1087,7 +1212,7 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
 
     /* a leaf with budget but no utfall this year is worth a look, not an error */
     if (wb->last_actual_month > 0) {
-        char *bp = join_path(wb->dir, "budget.csv");
+        const char *bp = ld->budget_src.path;
         size_t warned = 0;
         for (size_t u = 0; u < wb->unit_count; u++) {
             if (!wb->units[u].is_leaf)
@@ -1103,14 +1228,13 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
             if (budget && !actual) {
                 if (warned < MAX_SAME_WARNINGS)
                     kkr_warn(warn, "%s: unit '%s' has budget but no utfall in %d",
-                             bp ? bp : "budget.csv", wb->units[u].code, wb->year);
+                             bp, wb->units[u].code, wb->year);
                 warned++;
             }
         }
         if (warned > MAX_SAME_WARNINGS)
             kkr_warn(warn, "%s: %zu more units have budget but no utfall in %d",
-                     bp ? bp : "budget.csv", warned - MAX_SAME_WARNINGS, wb->year);
-        free(bp);
+                     bp, warned - MAX_SAME_WARNINGS, wb->year);
     }
     return KKR_OK;
 }
