@@ -106,6 +106,9 @@ struct kkr_report_options {
     int decimals;           /* decimals of amounts 0..2, -1: the unit's default (mnkr 1) */
     int percent_decimals;   /* decimals of % columns 0..2, -1: 1 */
     const char *total_label; /* NULL: "Verksamhetens nettokostnad" */
+    /* --depth N: the unit table shows the levels 0..N-1 (a kommun's nämnder with --depth 1);
+     * the total row always. 0 = every level. */
+    int depth;
 };
 
 void kkr_report_options_init(struct kkr_report_options *opt);

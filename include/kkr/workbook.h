@@ -45,6 +45,8 @@ struct kkr_unit {
     int depth;        /* 0 at top level */
     long line;        /* line in verksamheter.csv */
     bool is_leaf;     /* has no children */
+    char *workbook;   /* arbetsbok (DESIGN §13): the linked nämnd workbook's folder as written
+                       * in the kommun's verksamheter.csv, NULL for an ordinary unit */
 };
 
 struct kkr_code_index;

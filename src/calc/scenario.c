@@ -601,8 +601,9 @@ static struct kkr_workbook *extend_workbook(const struct kkr_workbook *wb)
         return NULL;
     }
     memcpy(x->units, wb->units, wb->unit_count * sizeof *x->units);
-    x->units[wb->unit_count] = (struct kkr_unit){(char *)extra_code, (char *)extra_name, -1, 0,
-                                                 0, true};
+    x->units[wb->unit_count] = (struct kkr_unit){.code = (char *)extra_code,
+                                                 .name = (char *)extra_name, .parent = -1,
+                                                 .is_leaf = true};
     memcpy(x->order, wb->order, wb->unit_count * sizeof *x->order);
     x->order[wb->unit_count] = (int)wb->unit_count;
     memcpy(x->budget_ore, wb->budget_ore, old_cells * mc * sizeof *x->budget_ore);

@@ -37,6 +37,7 @@ static const char usage[] =
     "  --percent-decimals N  decimals of the % columns, 0-2 (default 1)\n"
     "  --total-label TEXT  the total row's label (default Verksamhetens nettokostnad)\n"
     "  --compare YYYYMM    add the change of helår avvikelse against a locked snapshot\n"
+    "  --depth N           show the first N levels of the tree (a kommun's nämnder: 1)\n"
     "  --excel             CSV for Swedish Excel: UTF-8 BOM, ';', decimal comma\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
     /* -- forecast (issue 3): usage -- */
@@ -56,7 +57,7 @@ static const char usage[] =
 enum {
     OPT_FORMAT = 256, OPT_UNIT, OPT_PERIOD, OPT_TABLE, OPT_COLUMNS, OPT_COMPARE, OPT_EXCEL,
     OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL, OPT_BASELINE, OPT_SIGN, OPT_DECIMALS,
-    OPT_PERCENT_DECIMALS, OPT_TOTAL_LABEL,
+    OPT_PERCENT_DECIMALS, OPT_TOTAL_LABEL, OPT_DEPTH,
 };
 
 static int run(int argc, char **argv)
@@ -79,6 +80,7 @@ static int run(int argc, char **argv)
         {"decimals", required_argument, NULL, OPT_DECIMALS},
         {"percent-decimals", required_argument, NULL, OPT_PERCENT_DECIMALS},
         {"total-label", required_argument, NULL, OPT_TOTAL_LABEL},
+        {"depth", required_argument, NULL, OPT_DEPTH},
         {0},
     };
     struct kkr_report_options opt;
@@ -116,6 +118,17 @@ static int run(int argc, char **argv)
         case OPT_PDF: pdf_arg = optarg; break;
         case OPT_MEASURES: measures_arg = optarg; break;
         case OPT_BASELINE: baseline_arg = optarg; break;
+        case OPT_DEPTH: {
+            char *end;
+            long d = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || d < 1 || d > 1000) {
+                cli_error("--depth '%s': expected the number of levels to show, 1 or more",
+                          optarg);
+                return EXIT_BAD_INPUT;
+            }
+            opt.depth = (int)d;
+            break;
+        }
         default: return cli_option_error(&cmd_report, argc, argv, "o:");
         }
     }

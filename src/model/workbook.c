@@ -11,6 +11,7 @@
 #include "kkr/text.h"
 #include "kkr/workbook.h"
 #include "kkr/xlsx.h"
+#include "workbook-private.h"
 
 #define MAX_HISTORY_YEARS 30
 #define MAX_SAME_WARNINGS 10
@@ -173,6 +174,7 @@ struct loader {
     long parent_column;         /* the överordnad column of verksamheter.csv */
     const char *replace_name;   /* kkr_workbook_load_replacing: this file of the folder ... */
     const char *replace_path;   /* ... is read from here (messages name the folder's file) */
+    size_t links;               /* units with an arbetsbok (a kommun workbook, DESIGN §13) */
 };
 
 /* Reads one CSV file of the workbook (path = DIR/name), or its replacement. */
@@ -367,12 +369,29 @@ static bool index_build(struct kkr_code_index *ix, const struct kkr_workbook *wb
     return true;
 }
 
+enum kkr_status kkr_workbook_index_units(struct kkr_workbook *wb, struct kkr_diag *diag)
+{
+    int a = -1, b = -1;
+    if (wb->index_)
+        free(wb->index_->slots);
+    free(wb->index_);
+    wb->index_ = calloc(1, sizeof *wb->index_);
+    if (!wb->index_ || !index_build(wb->index_, wb, &a, &b))
+        return nomem(diag, wb->dir);
+    if (a >= 0)
+        return kkr_fail(diag, KKR_ERR_VALUE, wb->dir, 0, 0,
+                        "two units with the kod '%s' at the kommun level, expected unique codes",
+                        wb->units[b].code);
+    return KKR_OK;
+}
+
 /* ---- verksamheter.csv ---- */
 
 static const struct kkr_csv_column unit_columns[] = {
     {"kod|code|id|verksamhet|unit", true},
     {"namn|name|benämning|benamning", true},
     {"överordnad|overordnad|parent|förälder", false},
+    {"arbetsbok|workbook|länk", false},
     {NULL, false},
 };
 
@@ -412,6 +431,12 @@ static enum kkr_status take_unit(void *ud, const struct kkr_csv_row *row, struct
     ld->parent_code[wb->unit_count] = f[2].len ? strndup(f[2].text, f[2].len) : NULL;
     u->line = row->line;
     u->parent = -1;
+    if (f[3].len) {
+        u->workbook = strndup(f[3].text, f[3].len);
+        if (!u->workbook)
+            return nomem(diag, row->path);
+        ld->links++;
+    }
     ld->parent_column = row->columns[2];
     wb->unit_count++;
     if (!u->code || !u->name || (f[2].len && !ld->parent_code[wb->unit_count - 1]))
@@ -588,6 +613,12 @@ static enum kkr_status parse_unit_field(const struct kkr_workbook *wb,
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
                         "unknown verksamhet '%s', expected a kod from verksamheter.csv", f->text);
     }
+    /* a linking unit's amounts are its nämnd's workbook (its budget is the nämnd's frame) */
+    if (wb->units[*unit].workbook)
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
+                        "amounts on '%s', which links the workbook '%s' (arbetsbok), expected "
+                        "them in that workbook's own files", wb->units[*unit].code,
+                        wb->units[*unit].workbook);
     return KKR_OK;
 }
 
@@ -1249,6 +1280,14 @@ enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
                                             const char *path, struct kkr_workbook **out,
                                             struct kkr_diag *diag, struct kkr_warnings *warn)
 {
+    return kkr_workbook_load_linked(dir, name, path, NULL, out, diag, warn);
+}
+
+enum kkr_status kkr_workbook_load_linked(const char *dir, const char *name, const char *path,
+                                         const struct kkr_link_chain *chain,
+                                         struct kkr_workbook **out, struct kkr_diag *diag,
+                                         struct kkr_warnings *warn)
+{
     struct kkr_diag local;
     if (!diag)
         diag = &local;
@@ -1274,7 +1313,15 @@ enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
     wb->layout.decimals = wb->layout.percent_decimals = -1;
     struct loader ld = {.wb = wb, .warn = warn, .replace_name = name, .replace_path = path};
     enum kkr_status st = load(&ld, diag, warn);
+    size_t links = ld.links;
     loader_release(&ld);
+    if (st == KKR_OK && links > 0) {
+        /* a kommun workbook: the linked nämnder's units become the linking units' children */
+        struct kkr_workbook *whole = NULL;
+        st = kkr_kommun_consolidate(wb, chain, &whole, diag, warn);
+        kkr_workbook_free(wb);
+        wb = whole;
+    }
     if (st != KKR_OK) {
         kkr_workbook_free(wb);
         return st;
@@ -1290,6 +1337,7 @@ void kkr_workbook_free(struct kkr_workbook *wb)
     for (size_t u = 0; u < wb->unit_count; u++) {
         free(wb->units[u].code);
         free(wb->units[u].name);
+        free(wb->units[u].workbook);
     }
     if (wb->forecast_comment)
         for (size_t i = 0; i < kkr_workbook_slots(wb); i++)

@@ -552,11 +552,15 @@ static enum kkr_status unit_lines(struct kkr_report_table *t)
     t->units = calloc(r->row_count, sizeof *t->units);
     if (!t->units)
         return KKR_ERR_NOMEM;
-    t->unit_count = r->row_count;
     char name[512];
+    size_t n = 0;
     for (size_t i = 0; i < r->row_count; i++) {
         const struct kkr_rollup_row *row = &r->rows[i];
-        struct kkr_report_line *l = &t->units[i];
+        /* --depth N: the levels 0..N-1 and the total */
+        if (t->opt->depth > 0 && row->unit >= 0 && row->depth >= t->opt->depth)
+            continue;
+        struct kkr_report_line *l = &t->units[n++];
+        t->unit_count = n;
         if (row->unit < 0 && t->opt->total_label)
             snprintf(name, sizeof name, "%s", t->opt->total_label);
         else

@@ -163,20 +163,33 @@ static void headline(struct draft *d)
     struct buf b = {0};
     char f[64], g[64];
     const char *who = wb->committee && *wb->committee ? wb->committee : "Nämnden";
-    put(&b, "%ss helårsprognos i %s är ", who, month_name(period));
-    if (shows_zero(d, variance)) {
-        put(&b, "ett resultat i nivå med budget");
+    if (total->net.forecast_full < 0 || total->net.budget_full < 0) {
+        /* a net revenue (a kommun, a finansförvaltning) reads as a result: revenue − cost */
+        int64_t result = -total->net.forecast_full, budget = -total->net.budget_full;
+        const char *minus = d->in->style->minus;
+        put(&b, "Årets resultat beräknas i %s till %s%s", month_name(period),
+            result < 0 && !shows_zero(d, result) ? minus : "", amount(d, result, f, sizeof f));
+        put(&b, " mot budgeterade %s%s", budget < 0 && !shows_zero(d, budget) ? minus : "",
+            amount(d, budget, g, sizeof g));
+        if (shows_zero(d, variance)) {
+            put(&b, ", i nivå med budget.");
+        } else {
+            put(&b, ": ");
+            result_phrase(d, &b, variance);
+            put(&b, " mot budget.");
+        }
     } else {
-        result_phrase(d, &b, variance);
-        put(&b, " mot budget");
-    }
-    /* a net revenue (a finansförvaltning, a kommun) is no "nettokostnad" */
-    if (total->net.forecast_full >= 0 && total->net.budget_full >= 0)
+        put(&b, "%ss helårsprognos i %s är ", who, month_name(period));
+        if (shows_zero(d, variance)) {
+            put(&b, "ett resultat i nivå med budget");
+        } else {
+            result_phrase(d, &b, variance);
+            put(&b, " mot budget");
+        }
         put(&b, ": en nettokostnad på %s mot en budget på %s.",
             amount(d, total->net.forecast_full, f, sizeof f),
             amount(d, total->net.budget_full, g, sizeof g));
-    else
-        put(&b, ".");
+    }
     int64_t ytd = kkr_figures_variance_ytd(&total->net);
     if (period == 1)
         put(&b, " I januari ");
