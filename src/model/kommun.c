@@ -203,6 +203,9 @@ static enum kkr_status build_whole(struct kkr_workbook *kommun, struct part *par
         (kommun->title && !(whole->title = strdup(kommun->title))))
         return nomem(diag, kommun->dir);
     whole->year = kommun->year;
+    /* the kommun's saved template (bok.conf) is the whole's: its strings move */
+    whole->layout = kommun->layout;
+    memset(&kommun->layout, 0, sizeof kommun->layout);
     whole->first_year = kommun->first_year;
     whole->row_count = kommun->row_count;
     size_t n = kommun->unit_count;
