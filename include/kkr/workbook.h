@@ -47,6 +47,7 @@ struct kkr_unit {
     bool is_leaf;     /* has no children */
     char *workbook;   /* arbetsbok (DESIGN §13): the linked nämnd workbook's folder as written
                        * in the kommun's verksamheter.csv, NULL for an ordinary unit */
+    char *responsible; /* the optional ansvarig column (an enhetschef), or NULL */
 };
 
 struct kkr_code_index;

@@ -392,6 +392,7 @@ static const struct kkr_csv_column unit_columns[] = {
     {"namn|name|benämning|benamning", true},
     {"överordnad|overordnad|parent|förälder", false},
     {"arbetsbok|workbook|länk", false},
+    {"ansvarig|responsible|chef", false}, /* DESIGN §11: kkr template --per ansvarig */
     {NULL, false},
 };
 
@@ -429,6 +430,7 @@ static enum kkr_status take_unit(void *ud, const struct kkr_csv_row *row, struct
     u->code = strndup(f[0].text, f[0].len);
     u->name = strndup(f[1].len ? f[1].text : f[0].text, f[1].len ? f[1].len : f[0].len);
     ld->parent_code[wb->unit_count] = f[2].len ? strndup(f[2].text, f[2].len) : NULL;
+    u->responsible = f[4].len ? strndup(f[4].text, f[4].len) : NULL;
     u->line = row->line;
     u->parent = -1;
     if (f[3].len) {
@@ -439,7 +441,8 @@ static enum kkr_status take_unit(void *ud, const struct kkr_csv_row *row, struct
     }
     ld->parent_column = row->columns[2];
     wb->unit_count++;
-    if (!u->code || !u->name || (f[2].len && !ld->parent_code[wb->unit_count - 1]))
+    if (!u->code || !u->name || (f[2].len && !ld->parent_code[wb->unit_count - 1]) ||
+        (f[4].len && !u->responsible))
         return nomem(diag, row->path);
     wb->row_count++;
     return KKR_OK;
@@ -1338,6 +1341,7 @@ void kkr_workbook_free(struct kkr_workbook *wb)
         free(wb->units[u].code);
         free(wb->units[u].name);
         free(wb->units[u].workbook);
+        free(wb->units[u].responsible);
     }
     if (wb->forecast_comment)
         for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
