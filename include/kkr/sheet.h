@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "kkr/output.h"
 #include "kkr/status.h"
 
 /* A column. Number columns hold the figure exactly as the CSV output shows it ("-1234",
@@ -23,7 +24,7 @@ struct kkr_sheet_column {
 };
 
 struct kkr_sheet_row {
-    char **cells;           /* col_count strings, never NULL after a successful add */
+    char **cells;           /* col_count strings; NULL reads as empty */
     int level;              /* outline level (Varav rows), 0 = top */
     bool bold;              /* a total row */
 };
@@ -99,5 +100,12 @@ enum kkr_status kkr_sheet_doc_check(const struct kkr_sheet_doc *doc, struct kkr_
  * gives the same bytes. */
 enum kkr_status kkr_sheet_doc_write_xlsx(const struct kkr_sheet_doc *doc, const char *path,
                                          bool no_replace, struct kkr_diag *diag);
+
+/* The first half of kkr_sheet_doc_write_xlsx, for a set of files written together: the
+ * temporary file is written and left in out for kkr_output_commit() or kkr_output_abort()
+ * (path not "-"). */
+enum kkr_status kkr_sheet_doc_write_xlsx_begin(const struct kkr_sheet_doc *doc,
+                                               const char *path, bool no_replace,
+                                               struct kkr_output *out, struct kkr_diag *diag);
 
 #endif

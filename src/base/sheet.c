@@ -336,9 +336,6 @@ enum kkr_status kkr_sheet_from_csv(struct kkr_sheet_doc *doc, struct kkr_sheet *
             row->cells[first_col + (size_t)c] = f[c];
             f[c] = NULL;
         }
-        for (size_t c = 0; row && c < s->col_count; c++)
-            if (!row->cells[c])
-                kkr_sheet_set(doc, row, c, "");
         free_strings(f, (size_t)n);
     }
     /* a column is a number column only when all its fields are numbers */

@@ -35,7 +35,7 @@ struct command {
 #define CMD_REWRITES_WORKBOOK 1u
 
 extern const struct command cmd_check, cmd_report, cmd_forecast, cmd_lock, cmd_whatif,
-    cmd_chart, cmd_import;
+    cmd_chart, cmd_import, cmd_template, cmd_collect;
 
 /* "kkr: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

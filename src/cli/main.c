@@ -12,6 +12,7 @@
 
 static const struct command *const commands[] = {
     &cmd_check, &cmd_report, &cmd_forecast, &cmd_lock, &cmd_whatif, &cmd_chart, &cmd_import,
+    &cmd_template, &cmd_collect,
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 

@@ -115,7 +115,8 @@ enum kkr_status kkr_sheet_doc_check(const struct kkr_sheet_doc *doc, struct kkr_
         }
         for (size_t r = 0; r < s->row_count && st == KKR_OK; r++)
             for (size_t c = 0; c < s->col_count && st == KKR_OK; c++)
-                st = check_text(s, s->rows[r].cells[c], "a cell", diag);
+                if (s->rows[r].cells[c])
+                    st = check_text(s, s->rows[r].cells[c], "a cell", diag);
         if (st != KKR_OK)
             return st;
     }
@@ -282,7 +283,7 @@ static lxw_error write_sheet(lxw_workbook *wb, const struct kkr_sheet *s,
         }
         for (size_t c = 0; c < s->col_count; c++) {
             const struct kkr_sheet_column *col = &s->cols[c];
-            const char *t = row->cells[c];
+            const char *t = row->cells[c] ? row->cells[c] : "";
             lxw_col_t cc = (lxw_col_t)c;
             if (col->number) {
                 int d = decimals_of(t);
@@ -317,7 +318,7 @@ static lxw_error write_sheet(lxw_workbook *wb, const struct kkr_sheet *s,
             w = 14;
         size_t indent = 0;
         for (size_t i = 0; i < s->row_count; i++) {
-            size_t cw = cell_width(col, s->rows[i].cells[c]);
+            size_t cw = s->rows[i].cells[c] ? cell_width(col, s->rows[i].cells[c]) : 0;
             if (cw > w)
                 w = cw;
             if ((size_t)s->rows[i].level > indent)
@@ -417,6 +418,27 @@ static enum kkr_status write_to(const struct kkr_sheet_doc *doc, const char *fil
         return kkr_fail(diag, KKR_ERR_IO, file, 0, 0, "cannot write the xlsx file: %s",
                         lxw_strerror(err != LXW_NO_ERROR ? err : closed));
     return KKR_OK;
+}
+
+enum kkr_status kkr_sheet_doc_write_xlsx_begin(const struct kkr_sheet_doc *doc,
+                                               const char *path, bool no_replace,
+                                               struct kkr_output *out, struct kkr_diag *diag)
+{
+    memset(out, 0, sizeof *out);
+    enum kkr_status st = kkr_sheet_doc_check(doc, diag);
+    if (st != KKR_OK)
+        return st;
+    char *dir = folder_of(path);
+    if (!dir)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    st = kkr_output_open(out, path, no_replace, diag);
+    if (st == KKR_OK) {
+        st = write_to(doc, out->tmp_path, dir, diag);
+        if (st != KKR_OK)
+            kkr_output_abort(out);
+    }
+    free(dir);
+    return st;
 }
 
 enum kkr_status kkr_sheet_doc_write_xlsx(const struct kkr_sheet_doc *doc, const char *path,
