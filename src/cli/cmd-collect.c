@@ -42,8 +42,8 @@ static int run(int argc, char **argv)
     }
     if (argc - optind < 2)
         return cli_usage_error(&cmd_collect, "expected a workbook folder and filled templates");
-    /* LOCK (issue 12): collect rewrites prognos.csv, so it takes the workbook's lock before
-     * loading (mark this command CMD_REWRITES_WORKBOOK in the command table when it lands). */
+    /* prognos.csv is rewritten under the workbook lock, which main took (CMD_REWRITES_WORKBOOK)
+     * before this loads the workbook */
     int code;
     struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
     if (!wb)
@@ -93,4 +93,8 @@ const struct command cmd_collect = {
     .run = run,
     .summary = "the filled prognos templates back into prognos.csv",
     .usage = usage,
+    .flags = CMD_REWRITES_WORKBOOK,
+    .options = options,
+    .shortopts = "n",
+    .workbook_option = NULL,
 };

@@ -199,6 +199,18 @@ if p.returncode != 0 or b'FOV-tecken.xlsx:Prognos!L8: FOV int\xc3\xa4kt: prognos
 if read('wb/prognos.csv') != golden:
     fail('collect --dry-run wrote prognos.csv')
 
+# collect rewrites prognos.csv under the workbook lock: a held lock, exit 1, nothing written
+import fcntl
+with open('wb/.kkr.lock', 'w') as lf:
+    fcntl.lockf(lf, fcntl.LOCK_EX)
+    env = dict(os.environ, LC_ALL='C', TZ='UTC', KKR_LOCK_WAIT='0.3')
+    p = subprocess.run([KKR, 'collect', 'wb', 'FOV-tecken.xlsx'], capture_output=True, env=env,
+                       cwd=tmp)
+if p.returncode != 1 or not p.stderr.startswith(b'kkr: wb/.kkr.lock: the workbook is locked'):
+    fail('collect under a held lock: exit %d %r' % (p.returncode, p.stderr))
+if read('wb/prognos.csv') != golden:
+    fail('collect under a held lock wrote prognos.csv')
+
 # ---- bad inputs: exit 2, the message, prognos.csv untouched ----
 
 
@@ -210,7 +222,7 @@ def bad(name, files, message, setup=None, wbdir='wb'):
                                                      message))
     if read(os.path.join(wbdir, 'prognos.csv')) != before:
         fail('%s: prognos.csv changed' % name)
-    left = [f for f in os.listdir(wbdir) if f.endswith('.tmp')]
+    left = [f for f in os.listdir(wbdir) if f.endswith('.tmp') or f.startswith('prognos.csv.')]
     if left:
         fail('%s: left %r' % (name, left))
 
