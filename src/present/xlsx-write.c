@@ -406,7 +406,9 @@ static enum kkr_status write_to(const struct kkr_sheet_doc *doc, const char *fil
     memset(&props, 0, sizeof props);
     props.title = doc->title;
     props.author = doc->author;
-    props.created = doc->created;
+    /* libxlsxwriter takes created 0 for "now": SOURCE_DATE_EPOCH=0 is written one second
+     * later (1970-01-01T00:00:01Z), so that it stays fixed */
+    props.created = doc->created > 0 ? doc->created : 1;
     workbook_set_properties(wb, &props);
     struct formats f;
     make_formats(wb, &f);

@@ -284,7 +284,7 @@ bad('a good file and a bad one', ['POL-ifylld.xlsx', 'LSS-text.xlsx'],
     "kkr: LSS-text.xlsx:Prognos!L9: 'ungefär 20 000' is not an amount, expected a number in "
     "kkr (or an empty cell for no answer)\n")
 
-shutil.rmtree(tmp)
+print('tmp', tmp) if failures else shutil.rmtree(tmp)
 if failures:
     print('%d failures' % len(failures))
     sys.exit(1)

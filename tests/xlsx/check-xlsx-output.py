@@ -197,6 +197,11 @@ p = write_xlsx(['report', SMED], 'epoch.xlsx', {'SOURCE_DATE_EPOCH': '86400'})
 if openpyxl.load_workbook(p).properties.created.strftime('%Y-%m-%d') != '1970-01-02':
     fail('report: SOURCE_DATE_EPOCH not used for the document date')
 
+p = write_xlsx(['report', SMED], 'epoch0.xlsx', {'SOURCE_DATE_EPOCH': '0'})
+d0 = openpyxl.load_workbook(p).properties.created
+if d0 is None or d0.strftime('%Y-%m-%dT%H:%M:%S') != '1970-01-01T00:00:01':
+    fail('report: SOURCE_DATE_EPOCH=0 gave the document date %r' % d0)
+
 # a comment with a line break and one that looks like a formula stay text
 with tempfile.TemporaryDirectory() as d:
     wbdir = os.path.join(d, 'wb')
