@@ -8,6 +8,7 @@
 #include "kkr/money.h"
 #include "kkr/scenario.h"
 #include "kkr/text.h"
+#include "kkr/xlsx.h"
 
 /* ---- measures ---- */
 
@@ -119,6 +120,19 @@ static enum kkr_status parse_amount(const struct kkr_csv_row *row, int col, int6
                                     struct kkr_diag *diag)
 {
     const struct kkr_csv_field *f = &row->fields[col];
+    if (f->type == KKR_CELL_NUMBER) {
+        /* an .xlsx number cell: its stored decimal, rounded to öre once */
+        if (kkr_xlsx_number_ore(f->text, f->len, ore))
+            return KKR_OK;
+        return kkr_fail(diag, KKR_ERR_OVERFLOW, row->path, row->line, row->columns[col],
+                        "amount %s in column '%s' is too large, expected at most "
+                        "92 233 720 368 547 758 kr", f->text, column_name[col]);
+    }
+    if (f->type != KKR_CELL_TEXT)
+        return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[col],
+                        "found %s cell '%s' in column '%s', expected an amount in kronor",
+                        f->type == KKR_CELL_DATE ? "a date" : "a boolean", f->text,
+                        column_name[col]);
     if (kkr_money_parse(f->text, f->len, ore))
         return KKR_OK;
     size_t ndigits = 0;
@@ -259,6 +273,8 @@ static enum kkr_status measure_row(void *userdata, const struct kkr_csv_row *row
         const char *ps = row->fields[COL_FROM].text;
         size_t plen = row->fields[COL_FROM].len;
         kkr_text_trim(&ps, &plen);
+        if (row->fields[COL_FROM].type == KKR_CELL_DATE && plen >= 7)
+            plen = 7; /* an .xlsx date cell (YYYY-MM-DD): its month */
         if (!kkr_period_parse(ps, plen, &year, &month) || month == 0) {
             snprintf(msg, sizeof msg,
                      "cannot parse period '%.*s', expected YYYYMM or YYYY-MM",
@@ -293,7 +309,11 @@ static enum kkr_status measure_row(void *userdata, const struct kkr_csv_row *row
         me.probability = p;
     }
     if (!field_empty(row, COL_SPREAD)) {
-        if (!kkr_money_parse(FIELD(COL_SPREAD), &me.spread_ore) || me.spread_ore < 0) {
+        bool number = row->fields[COL_SPREAD].type == KKR_CELL_NUMBER;
+        if (!(number ? kkr_xlsx_number_ore(FIELD(COL_SPREAD), &me.spread_ore)
+                     : row->fields[COL_SPREAD].type == KKR_CELL_TEXT &&
+                           kkr_money_parse(FIELD(COL_SPREAD), &me.spread_ore)) ||
+            me.spread_ore < 0) {
             snprintf(msg, sizeof msg, "cannot parse spridning '%.*s', expected an amount "
                      ">= 0 in kr like '50 000'", SHOW(COL_SPREAD));
             return row_fail(row, COL_SPREAD, diag, KKR_ERR_SYNTAX, msg);
@@ -333,6 +353,8 @@ static char *scenario_name(const char *path)
     size_t len = strlen(base);
     if (len > 4 && strcmp(base + len - 4, ".csv") == 0)
         len -= 4;
+    else if (len > 5 && strcmp(base + len - 5, ".xlsx") == 0)
+        len -= 5;
     return dup_text(base, len);
 }
 
@@ -351,9 +373,12 @@ static enum kkr_status load_common(const char *name, const char *data, size_t le
         return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     struct load_state ls = {wb, m, 0, false};
-    enum kkr_status st = data
-        ? kkr_csv_read_buffer(name, data, len, measure_columns, measure_row, &ls, diag, warn)
-        : kkr_csv_read_file(name, measure_columns, measure_row, &ls, diag, warn);
+    size_t n = strlen(name);
+    bool xlsx = !data && n > 5 && strcmp(name + n - 5, ".xlsx") == 0;
+    enum kkr_status st =
+        data ? kkr_csv_read_buffer(name, data, len, measure_columns, measure_row, &ls, diag, warn)
+        : xlsx ? kkr_xlsx_read_table(name, measure_columns, measure_row, &ls, diag, warn)
+               : kkr_csv_read_file(name, measure_columns, measure_row, &ls, diag, warn);
     if (st != KKR_OK) {
         kkr_measures_free(m);
         return st;

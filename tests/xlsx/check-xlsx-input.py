@@ -95,10 +95,19 @@ try:
         ("mixed", ["--mode", "mixed", "--digits17", "--shared"]),
     ]
     for name, opts in variants:
-        convert(os.path.join(tmp, "smed", "wb"), os.path.join(tmp, "s-" + name, "wb"), *opts)
+        convert(os.path.join(tmp, "smed", "wb"), os.path.join(tmp, "s-" + name, "wb"), *opts,
+                "--also", "atgarder-maj.csv")
         for args in (["report"], ["report", "--format", "csv"], ["report", "--format", "json"],
                      ["report", "--table", "slag", "--unit", "kr"], ["check"]):
             same("smedjebacken " + name, "smed", "s-" + name, args)
+        # the measures file as .xlsx too (kkr whatif --measures FILE.xlsx)
+        checks += 1
+        wa = ["whatif", "wb", "--baseline", "202004", "--measures"]
+        r1, o1, e1 = run(wa + ["wb/atgarder-maj.csv"], os.path.join(tmp, "smed"))
+        r2, o2, e2 = run(wa + ["wb/atgarder-maj.xlsx"], os.path.join(tmp, "s-" + name))
+        if r1 != 0 or r1 != r2 or o1 != o2 or re.sub(rb"\.(csv|xlsx)\b", b"", e1) != \
+                re.sub(rb"\.(csv|xlsx)\b", b"", e2):
+            fail("whatif %s: exit %d/%d\n%s\n%s\n%s" % (name, r1, r2, o1[:300], o2[:300], e2))
     # formulas with cached values
     d = os.path.join(tmp, "s-formulas", "wb")
     convert(os.path.join(tmp, "smed", "wb"), d, "--mode", "doubles", "--digits17", "--shared")

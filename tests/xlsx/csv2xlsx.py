@@ -5,7 +5,8 @@
 
 Copies the workbook folder SRC to DST (bok.conf, snapshots/ and other files as they are) and
 writes every workbook file (verksamheter, budget, utfall, prognos, periodisering) as NAME.xlsx
-instead of NAME.csv, the first sheet named Blad1. How cells are written:
+instead of NAME.csv, the first sheet named Blad1; --also converts another file too (a measures
+file: NAME.xlsx beside NAME.csv). How cells are written:
 
   doubles    amounts as numbers (Python floats: stored as doubles), periods as integers, codes
              that are digits as integers
@@ -31,8 +32,8 @@ import openpyxl
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
 WORKBOOK_FILES = ["verksamheter", "budget", "utfall", "prognos", "periodisering"]
-AMOUNT_COLUMNS = {"belopp", "prognos", "amount", "forecast"}
-PERIOD_COLUMNS = {"period"}
+AMOUNT_COLUMNS = {"belopp", "prognos", "amount", "forecast", "effekt", "per_månad", "spridning"}
+PERIOD_COLUMNS = {"period", "från_period"}
 
 
 def amount_value(text):
@@ -179,6 +180,11 @@ def main():
     sst = "--shared" in args
     if sst:
         args.remove("--shared")
+    also = []
+    while "--also" in args:
+        i = args.index("--also")
+        also.append(args[i + 1])
+        del args[i:i + 2]
     while "--keep" in args:
         i = args.index("--keep")
         keep.add(args[i + 1])
@@ -197,6 +203,13 @@ def main():
         if sst:
             shared(os.path.join(dst, name + ".xlsx"))
         os.remove(path)
+    for name in also:
+        out = os.path.join(dst, name[:-4] + ".xlsx")
+        convert(os.path.join(dst, name), out, mode)
+        if d17:
+            digits17(out)
+        if sst:
+            shared(out)
 
 
 if __name__ == "__main__":
