@@ -233,4 +233,24 @@ enum kkr_status kkr_chart_report_write(const char *path, const struct kkr_workbo
                                        const struct kkr_chart_set *set,
                                        enum kkr_display_unit unit, struct kkr_diag *diag);
 
+/* What the månadsrapport (DESIGN §14) adds to the A4 report: the Sammanfattning — the
+ * workbook's own sammanfattning.md when given (paragraphs, headings, lists, bold and italic
+ * are laid out, anything else printed as it stands), else the drafted one — and the
+ * prognoshistorik table of the locked months. Each may be NULL. */
+struct kkr_summary;
+struct kkr_history;
+struct kkr_report_document {
+    const char *summary_markdown;
+    const struct kkr_summary *summary;
+    const struct kkr_history *history;
+};
+
+/* kkr_chart_report_write with the document's parts (doc may be NULL: the report alone). */
+enum kkr_status kkr_chart_report_write_document(const char *path, const struct kkr_workbook *wb,
+                                                const struct kkr_rollup *rollup,
+                                                const struct kkr_chart_set *set,
+                                                enum kkr_display_unit unit,
+                                                const struct kkr_report_document *doc,
+                                                struct kkr_diag *diag);
+
 #endif

@@ -112,6 +112,18 @@ int cli_layout_apply(const struct kkr_workbook *wb, const struct cli_layout_args
                      bool compare, struct kkr_report_options *opt,
                      struct kkr_report_layout *layout);
 
+/* The månadsrapport's parts of kkr report --pdf (report-tables.c). */
+struct cli_document {
+    char *markdown;                 /* sammanfattning.md, or NULL */
+    struct kkr_summary *summary;    /* the drafted text when there is no sammanfattning.md */
+    struct kkr_history *history;
+    char *measures_name;
+};
+int cli_document_build(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+                       enum kkr_display_unit unit, const char *measures_path,
+                       struct cli_document *doc);
+void cli_document_release(struct cli_document *doc);
+
 /* Flushes and closes stdout; reports a write error (e.g. /dev/full). Returns the exit code to
  * use: code unchanged, or EXIT_BAD_INPUT on a write error. */
 int cli_finish_stdout(int code);

@@ -195,8 +195,17 @@ int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followu
     int code = build_set(wb, fu, unit, -1, measures_path, baseline_arg, &set);
     if (code != EXIT_OK)
         return code;
+    struct cli_document parts;
+    code = cli_document_build(wb, &fu->rollup, unit, measures_path, &parts);
+    if (code != EXIT_OK) {
+        kkr_chart_set_release(&set);
+        return code;
+    }
+    struct kkr_report_document doc = {parts.markdown, parts.summary, parts.history};
     struct kkr_diag diag;
-    enum kkr_status st = kkr_chart_report_write(pdf_path, wb, &fu->rollup, &set, unit, &diag);
+    enum kkr_status st =
+        kkr_chart_report_write_document(pdf_path, wb, &fu->rollup, &set, unit, &doc, &diag);
+    cli_document_release(&parts);
     kkr_chart_set_release(&set);
     return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
 }

@@ -3,7 +3,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kkr/chart.h"
+#include "kkr/csv.h"
 #include "kkr/history.h"
+#include "kkr/text.h"
 #include "kkr/output.h"
 #include "kkr/scenario.h"
 #include "kkr/summary.h"
@@ -155,4 +158,83 @@ int cli_report_extra_table(const struct kkr_workbook *wb, const struct kkr_rollu
     if (have_before)
         kkr_rollup_release(&before);
     return code;
+}
+
+/* The månadsrapport's parts for kkr report --pdf: sammanfattning.md when the workbook has one
+ * (else the drafted text, in the PDF's number style), and the prognoshistorik. */
+int cli_document_build(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
+                       enum kkr_display_unit unit, const char *measures_path,
+                       struct cli_document *doc)
+{
+    memset(doc, 0, sizeof *doc);
+    struct kkr_diag diag;
+    enum kkr_status st;
+    char *md_path = NULL;
+    if (asprintf(&md_path, "%s/sammanfattning.md", wb->dir) < 0) {
+        cli_error("out of memory");
+        return EXIT_BAD_INPUT;
+    }
+    size_t len = 0;
+    st = kkr_file_read_all(md_path, &doc->markdown, &len, &diag);
+    if (st == KKR_OK) {
+        size_t bad;
+        if (!kkr_utf8_valid(doc->markdown, len, &bad)) {
+            cli_error("%s: byte %zu is not UTF-8, expected the summary as UTF-8 text", md_path,
+                      bad + 1);
+            free(md_path);
+            cli_document_release(doc);
+            return EXIT_BAD_INPUT;
+        }
+    } else if (st != KKR_ERR_NOT_FOUND) {
+        free(md_path);
+        return cli_fail_diag(&diag, st);
+    }
+    free(md_path);
+    if (!doc->markdown) {
+        struct kkr_rollup before;
+        int before_month = 0;
+        bool have_before = false;
+        st = cli_previous_snapshot(wb, rollup->period, &before, &before_month, &have_before,
+                                   &diag);
+        if (st != KKR_OK)
+            return cli_fail_diag(&diag, st);
+        struct kkr_summary_measures sm;
+        int code = measures_path ? summary_measures(wb, rollup->period, measures_path, &sm,
+                                                    &doc->measures_name)
+                                 : EXIT_OK;
+        if (code == EXIT_OK) {
+            struct kkr_summary_input in = {
+                .wb = wb, .now = rollup, .before = have_before ? &before : NULL,
+                .before_month = before_month, .measures = measures_path ? &sm : NULL,
+                .unit = unit, .style = &KKR_STYLE_PRINT,
+            };
+            st = kkr_summary_draft(&in, &doc->summary, &diag);
+            code = st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
+        }
+        if (have_before)
+            kkr_rollup_release(&before);
+        if (code != EXIT_OK) {
+            cli_document_release(doc);
+            return code;
+        }
+    }
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    st = kkr_history_build(wb, rollup->period, &doc->history, &diag, &warn);
+    cli_print_warnings(&warn);
+    kkr_warnings_release(&warn);
+    if (st != KKR_OK) {
+        cli_document_release(doc);
+        return cli_fail_diag(&diag, st);
+    }
+    return EXIT_OK;
+}
+
+void cli_document_release(struct cli_document *doc)
+{
+    free(doc->markdown);
+    free(doc->measures_name);
+    kkr_summary_free(doc->summary);
+    kkr_history_free(doc->history);
+    memset(doc, 0, sizeof *doc);
 }

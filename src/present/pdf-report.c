@@ -1,4 +1,5 @@
-/* pdf-report.c — the A4 nämnd report: title block, follow-up tables, comments, charts */
+/* pdf-report.c — the månadsrapport (DESIGN §14) on A4: title block, Sammanfattning, the
+ * follow-up tables, prognoshistorik, comments, charts two to a page */
 #include "kkr/chart.h"
 
 #include <stdio.h>
@@ -8,9 +9,11 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "kkr/history.h"
 #include "kkr/output.h"
 #include "kkr/report.h"
 #include "kkr/rollup.h"
+#include "kkr/summary.h"
 #include "kkr/workbook.h"
 
 #define PAGE_W 595.28
@@ -76,6 +79,7 @@ static double layout_text(struct page *p, const char *s, const PangoFontDescript
 {
     PangoLayout *l = p->layout;
     pango_layout_set_font_description(l, fd);
+    pango_layout_set_attributes(l, NULL); /* no markup left over from a Sammanfattning block */
     pango_layout_set_text(l, s, -1);
     pango_layout_set_alignment(l, align);
     pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
@@ -86,6 +90,22 @@ static double layout_text(struct page *p, const char *s, const PangoFontDescript
     } else {
         pango_layout_set_width(l, -1);
     }
+    PangoRectangle ink, logical;
+    pango_layout_get_extents(l, &ink, &logical);
+    return (double)logical.height / PANGO_SCALE;
+}
+
+/* Lays out pango markup in width; returns its height. */
+static double layout_markup(struct page *p, const char *markup, const PangoFontDescription *fd,
+                            double width)
+{
+    PangoLayout *l = p->layout;
+    pango_layout_set_font_description(l, fd);
+    pango_layout_set_markup(l, markup, -1);
+    pango_layout_set_alignment(l, PANGO_ALIGN_LEFT);
+    pango_layout_set_height(l, -1);
+    pango_layout_set_width(l, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
     PangoRectangle ink, logical;
     pango_layout_get_extents(l, &ink, &logical);
     return (double)logical.height / PANGO_SCALE;
@@ -327,10 +347,286 @@ static enum kkr_status place_chart(struct page *p, const struct kkr_chart *chart
     return st;
 }
 
+/* ---- the Sammanfattning (DESIGN §14) ---- */
+
+/* Inline Markdown to pango markup: **bold**, *italic* and _italic_; every other character
+ * escaped, so that nothing in sammanfattning.md can inject markup. An emphasis without its
+ * closing mark is printed as it stands. */
+static void inline_markup(GString *out, const char *s, size_t len)
+{
+    bool bold = false, italic = false;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '*' && i + 1 < len && s[i + 1] == '*' &&
+            (bold || memmem(s + i + 2, len - i - 2, "**", 2))) {
+            g_string_append(out, bold ? "</b>" : "<b>");
+            bold = !bold;
+            i++;
+            continue;
+        }
+        if ((s[i] == '*' || s[i] == '_') &&
+            (italic || memchr(s + i + 1, s[i], len - i - 1))) {
+            g_string_append(out, italic ? "</i>" : "<i>");
+            italic = !italic;
+            continue;
+        }
+        size_t n = (size_t)g_utf8_skip[(unsigned char)s[i]];
+        if (i + n > len)
+            n = len - i;
+        char *esc = g_markup_escape_text(s + i, (gssize)n);
+        g_string_append(out, esc);
+        g_free(esc);
+        i += n - 1;
+    }
+    if (italic)
+        g_string_append(out, "</i>");
+    if (bold)
+        g_string_append(out, "</b>");
+}
+
+static void markup_block(struct page *p, const char *markup, const PangoFontDescription *fd,
+                         double indent, double space_after)
+{
+    double h = layout_markup(p, markup, fd, CONTENT_W - indent);
+    need(p, h);
+    layout_markup(p, markup, fd, CONTENT_W - indent);
+    show(p, MARGIN_X + indent, p->y, 0.1);
+    p->y += h + space_after;
+}
+
+/* sammanfattning.md as the ekonom wrote it: paragraphs, headings (#), lists (-, *, +, 1.),
+ * bold and italic; anything else as it stands. */
+static void summary_markdown(struct page *p, const char *md)
+{
+    GString *para = g_string_new(NULL);
+    const char *line = md;
+    while (*line || para->len) {
+        const char *end = strchr(line, '\n');
+        size_t len = end ? (size_t)(end - line) : strlen(line);
+        while (len && (line[len - 1] == '\r' || line[len - 1] == ' '))
+            len--;
+        const char *t = line;
+        size_t tl = len;
+        while (tl && (*t == ' ' || *t == '\t'))
+            t++, tl--;
+        int level = 0;
+        while (level < (int)tl && t[level] == '#')
+            level++;
+        bool heading = level >= 1 && level <= 6 && (int)tl > level && t[level] == ' ';
+        size_t digits = 0;
+        while (digits < tl && t[digits] >= '0' && t[digits] <= '9')
+            digits++;
+        bool bullet = tl >= 2 && strchr("-*+", t[0]) && t[1] == ' ';
+        bool numbered = digits > 0 && digits + 1 < tl && (t[digits] == '.' || t[digits] == ')') &&
+                        t[digits + 1] == ' ';
+        bool blank = tl == 0;
+        if ((blank || heading || bullet || numbered || !*line) && para->len) {
+            markup_block(p, para->str, p->body, 0, 5);
+            g_string_truncate(para, 0);
+        }
+        if (!*line)
+            break;
+        GString *m = g_string_new(NULL);
+        if (heading) {
+            inline_markup(m, t + level + 1, tl - (size_t)level - 1);
+            double h = layout_markup(p, m->str, level <= 2 ? p->h2 : p->bold, CONTENT_W);
+            need(p, h + 30); /* keep a heading with what follows */
+            markup_block(p, m->str, level <= 2 ? p->h2 : p->bold, 0, 3);
+        } else if (bullet || numbered) {
+            size_t skip = bullet ? 2 : digits + 2;
+            if (bullet)
+                g_string_append(m, "•  ");
+            else
+                g_string_append_len(m, t, (gssize)digits + 1), g_string_append(m, "  ");
+            inline_markup(m, t + skip, tl - skip);
+            markup_block(p, m->str, p->body, 10, 2);
+        } else if (!blank) {
+            if (para->len)
+                g_string_append_c(para, ' ');
+            inline_markup(para, t, tl);
+        } else {
+            p->y += 2;
+        }
+        g_string_free(m, TRUE);
+        line = end ? end + 1 : line + len;
+    }
+    g_string_free(para, TRUE);
+}
+
+static void summary_section(struct page *p, const struct kkr_report_document *doc)
+{
+    if (!doc || (!doc->summary_markdown && !doc->summary))
+        return;
+    heading(p, "Sammanfattning", 6);
+    if (doc->summary_markdown) {
+        summary_markdown(p, doc->summary_markdown);
+    } else {
+        for (size_t i = 0; i < doc->summary->count; i++) {
+            GString *m = g_string_new(NULL);
+            inline_markup(m, doc->summary->paragraphs[i], strlen(doc->summary->paragraphs[i]));
+            markup_block(p, m->str, p->body, 0, 5);
+            g_string_free(m, TRUE);
+        }
+    }
+    p->y += 12;
+}
+
+/* ---- prognoshistorik: the avvikelse of each top-level unit per locked month ---- */
+
+static void history_section(struct page *p, const struct kkr_workbook *wb,
+                            const struct kkr_report_document *doc)
+{
+    const struct kkr_history *h = doc ? doc->history : NULL;
+    if (!h || h->month_count == 0)
+        return;
+    static const char *const abbrev[13] = {"", "jan", "feb", "mar", "apr", "maj", "jun",
+                                           "jul", "aug", "sep", "okt", "nov", "dec"};
+    /* a column as wide as its widest figure; as many of the latest months as fit beside a
+     * name column of at least 150 pt */
+    double widest = 0;
+    for (size_t t = 0; t <= h->unit_count; t++)
+        for (size_t m = 0; m <= h->month_count; m++) {
+            int64_t v = m == 0 ? h->budget_ore[t]
+                               : h->budget_ore[t] - h->forecast_ore[(m - 1) * (h->unit_count + 1) + t];
+            double w = figure_width(p, v, p->tbold);
+            if (w > widest)
+                widest = w;
+        }
+    double col_w = widest + 10;
+    size_t fit = (size_t)((CONTENT_W - 150) / col_w);
+    size_t cols = h->month_count + 1 < fit ? h->month_count + 1 : fit;
+    if (cols < 2)
+        cols = 2;
+    size_t first = h->month_count - (cols - 1); /* the latest months */
+    double name_w = CONTENT_W - (double)cols * col_w;
+    heading(p, "Prognoshistorik: avvikelse mot budget per låst månad", 6);
+    double rh = layout_text(p, "Budget", p->tbold, col_w, PANGO_ALIGN_RIGHT);
+    need(p, rh * 4);
+    layout_text(p, "Verksamhet", p->tbold, name_w, PANGO_ALIGN_LEFT);
+    show(p, MARGIN_X, p->y, 0.1);
+    for (size_t c = 0; c < cols; c++) {
+        layout_text(p, c == 0 ? "Budget" : abbrev[h->months[first + c - 1]], p->tbold, col_w,
+                    PANGO_ALIGN_RIGHT);
+        show(p, MARGIN_X + name_w + (double)c * col_w, p->y, 0.1);
+    }
+    p->y += rh + 2;
+    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(p->cr, 0.8);
+    cairo_move_to(p->cr, MARGIN_X, p->y);
+    cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
+    cairo_stroke(p->cr);
+    p->y += 3;
+    for (size_t t = 0; t <= h->unit_count; t++) {
+        bool total = t == h->unit_count;
+        const PangoFontDescription *fd = total ? p->tbold : p->tbody;
+        const char *name = total ? "Totalt" : wb->units[h->units[t]].name;
+        double nh = layout_text(p, name, fd, name_w - 6, PANGO_ALIGN_LEFT);
+        need(p, nh + 3);
+        show(p, MARGIN_X, p->y, 0.1);
+        for (size_t c = 0; c < cols; c++) {
+            int64_t v = c == 0 ? h->budget_ore[t]
+                               : h->budget_ore[t] -
+                                     h->forecast_ore[(first + c - 1) * (h->unit_count + 1) + t];
+            char buf[64];
+            kkr_money_format(buf, sizeof buf, v, p->unit, &KKR_STYLE_PRINT);
+            layout_text(p, buf, fd, col_w, PANGO_ALIGN_RIGHT);
+            show(p, MARGIN_X + name_w + (double)c * col_w, p->y, 0.1);
+        }
+        p->y += nh + 3;
+    }
+    double nh = layout_text(p, "Avvikelse = budget − helårsprognos (positivt = överskott) i varje "
+                               "låst prognos (kkr lock).", p->small, CONTENT_W, PANGO_ALIGN_LEFT);
+    need(p, nh);
+    show(p, MARGIN_X, p->y, 0.35);
+    p->y += nh + 14;
+}
+
+/* ---- charts for the document ---- */
+
+/* A bar chart of more rows than this shows the top-level units, or the largest deviations:
+ * a nämnd reads a page, not a hundred (and drawing stays linear in the units). */
+#define PDF_CHART_ROWS 30
+
+struct ranked {
+    size_t row;
+    int64_t magnitude;
+};
+
+static int by_magnitude(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->magnitude != y->magnitude)
+        return x->magnitude < y->magnitude ? 1 : -1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int by_row(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int64_t magnitude(int64_t v)
+{
+    return v < 0 ? -v : v;
+}
+
+static enum kkr_status reduce_chart(const struct kkr_chart *ch, struct kkr_chart *out,
+                                    struct kkr_chart_row **rows_out, char *subtitle,
+                                    size_t size, struct kkr_diag *diag)
+{
+    size_t n = ch->row_count, top = 0;
+    for (size_t i = 0; i < n; i++)
+        top += ch->rows[i].depth == 0 && !ch->rows[i].total;
+    struct ranked *rank = malloc(n * sizeof *rank);
+    struct kkr_chart_row *rows = malloc((PDF_CHART_ROWS + 1) * sizeof *rows);
+    if (!rank || !rows) {
+        free(rank);
+        free(rows);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t k = 0;
+    bool top_level = top <= PDF_CHART_ROWS;
+    for (size_t i = 0; i < n; i++) {
+        const struct kkr_chart_row *r = &ch->rows[i];
+        if (r->total || (top_level && r->depth != 0))
+            continue;
+        int64_t dev = ch->kind == KKR_CHART_AVVIKELSE ? r->value_ore : r->budget_ore - r->value_ore;
+        rank[k++] = (struct ranked){i, magnitude(dev)};
+    }
+    if (!top_level) {
+        qsort(rank, k, sizeof *rank, by_magnitude);
+        k = k < PDF_CHART_ROWS ? k : PDF_CHART_ROWS;
+        qsort(rank, k, sizeof *rank, by_row);
+    }
+    size_t m = 0;
+    for (size_t j = 0; j < k; j++) {
+        rows[m] = ch->rows[rank[j].row];
+        rows[m++].depth = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (ch->rows[i].total)
+            rows[m++] = ch->rows[i];
+    free(rank);
+    *out = *ch;
+    out->rows = rows;
+    out->row_count = m;
+    out->slice_from = out->slice_count = 0;
+    if (top_level)
+        snprintf(subtitle, size, "%s%sde %zu verksamhetsområdena (alla %zu verksamheter finns i "
+                 "tabellen)", ch->subtitle ? ch->subtitle : "", ch->subtitle ? " · " : "", top, n - 1);
+    else
+        snprintf(subtitle, size, "%s%sde %d största avvikelserna av %zu verksamheter",
+                 ch->subtitle ? ch->subtitle : "", ch->subtitle ? " · " : "", PDF_CHART_ROWS,
+                 n - 1);
+    out->subtitle = subtitle;
+    *rows_out = rows;
+    return KKR_OK;
+}
+
 static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
                               const struct kkr_rollup *rollup, const struct kkr_chart_set *set,
-                              enum kkr_display_unit unit, int pages_total, int *pages,
-                              struct kkr_diag *diag)
+                              enum kkr_display_unit unit, const struct kkr_report_document *doc,
+                              int pages_total, int *pages, struct kkr_diag *diag)
 {
     struct page p;
     memset(&p, 0, sizeof p);
@@ -385,6 +681,8 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
     cairo_stroke(cr);
     p.y += 16;
 
+    summary_section(&p, doc);
+
     /* the slag table */
     heading(&p, "Resultat per slag", 6);
     table_fit(&p, rollup);
@@ -420,6 +718,8 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
         p.y += h;
     }
     p.y += 14;
+
+    history_section(&p, wb, doc);
 
     /* comments from prognos.csv under their units */
     bool any = false;
@@ -462,14 +762,39 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
         p.y += 10;
     }
 
-    /* charts */
+    /* charts, two to a page: a chart that fits half a page gets half a page */
     static const enum kkr_chart_kind order[] = {KKR_CHART_AVVIKELSE, KKR_CHART_BUDGET_PROGNOS,
                                                 KKR_CHART_ACKUMULERAT, KKR_CHART_PROGNOSHISTORIK,
                                                 KKR_CHART_BRYGGA};
+    double half = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 8) / 2 - 16;
+    bool first_chart = true;
     for (size_t i = 0; i < sizeof order / sizeof order[0] && st == KKR_OK; i++) {
         if (!set->present[order[i]])
             continue;
-        st = place_chart(&p, &set->charts[order[i]], diag);
+        struct kkr_chart reduced;
+        struct kkr_chart_row *rows = NULL;
+        char subtitle[700];
+        const struct kkr_chart *ch = &set->charts[order[i]];
+        if ((ch->kind == KKR_CHART_AVVIKELSE || ch->kind == KKR_CHART_BUDGET_PROGNOS) &&
+            ch->row_count > PDF_CHART_ROWS + 1) {
+            st = reduce_chart(ch, &reduced, &rows, subtitle, sizeof subtitle, diag);
+            if (st != KKR_OK)
+                break;
+            ch = &reduced;
+        }
+        if (first_chart && p.y > MARGIN_TOP)
+            new_page(&p);
+        first_chart = false;
+        double ch_h = kkr_chart_natural_height(ch, CONTENT_W);
+        bool bars = ch->kind == KKR_CHART_AVVIKELSE || ch->kind == KKR_CHART_BUDGET_PROGNOS ||
+                    ch->kind == KKR_CHART_BRYGGA;
+        if (!bars && ch_h > half)
+            ch_h = half;
+        if (ch_h <= half)
+            st = draw_chart_at(&p, ch, ch_h, diag);
+        else
+            st = place_chart(&p, ch, diag);
+        free(rows);
     }
     footer(&p);
     cairo_show_page(cr);
@@ -497,11 +822,21 @@ enum kkr_status kkr_chart_report_write(const char *path, const struct kkr_workbo
                                        const struct kkr_chart_set *set,
                                        enum kkr_display_unit unit, struct kkr_diag *diag)
 {
+    return kkr_chart_report_write_document(path, wb, rollup, set, unit, NULL, diag);
+}
+
+enum kkr_status kkr_chart_report_write_document(const char *path, const struct kkr_workbook *wb,
+                                                const struct kkr_rollup *rollup,
+                                                const struct kkr_chart_set *set,
+                                                enum kkr_display_unit unit,
+                                                const struct kkr_report_document *doc,
+                                                struct kkr_diag *diag)
+{
     /* first pass: count the pages for "Sida n av N" (a recording surface draws nothing) */
     int pages = 0;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_none, NULL, PAGE_W, PAGE_H);
     cairo_t *cr = cairo_create(s);
-    enum kkr_status st = render(cr, wb, rollup, set, unit, 0, &pages, diag);
+    enum kkr_status st = render(cr, wb, rollup, set, unit, doc, 0, &pages, diag);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     if (st != KKR_OK)
@@ -524,7 +859,7 @@ enum kkr_status kkr_chart_report_write(const char *path, const struct kkr_workbo
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, wb->organisation);
     cr = cairo_create(s);
     int pages2 = 0;
-    st = render(cr, wb, rollup, set, unit, pages, &pages2, diag);
+    st = render(cr, wb, rollup, set, unit, doc, pages, &pages2, diag);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);
