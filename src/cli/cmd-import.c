@@ -303,6 +303,27 @@ static void print_sie_summary(const char *file, const struct kkr_sie_info *in,
         print_result_lines("budget", bu);
 }
 
+/* utfall kept in Excel (DESIGN §11) is the user's file: --into does not rewrite it. False (with
+ * *code set and the message printed) when DIR keeps utfall as .xlsx, or has both. */
+static bool into_keeps_csv(const char *into, int *code)
+{
+    struct kkr_diag diag;
+    kkr_diag_clear(&diag);
+    char *held = NULL;
+    bool is_xlsx = false;
+    enum kkr_status st = kkr_workbook_file(into, "utfall", &held, &is_xlsx, &diag);
+    bool ok = !is_xlsx && st != KKR_ERR_VALUE;
+    if (is_xlsx) {
+        cli_error("%s: kkr import --into rewrites utfall, which this workbook keeps as .xlsx; "
+                  "keep utfall as CSV (utfall.csv) to import into it", held);
+        *code = EXIT_BAD_INPUT;
+    } else if (!ok) {
+        *code = cli_fail_diag(&diag, st);
+    }
+    free(held);
+    return ok;
+}
+
 static int run_sie(const char *file, const char *map_path, const char *out_path,
                    const char *into, const char *init, const char *rules_path, bool strict,
                    struct kkr_sie_options *sopt)
@@ -339,6 +360,8 @@ static int run_sie(const char *file, const char *map_path, const char *out_path,
         sopt->accounts = rules;
     }
     if (into) {
+        if (!into_keeps_csv(into, &code))
+            goto out;
         wb = cli_load_workbook(into, &code);
         if (!wb)
             goto out;
@@ -571,22 +594,8 @@ static int run(int argc, char **argv)
         }
     }
     if (into) {
-        /* utfall kept in Excel (DESIGN §11) is the user's file: kkr does not rewrite it */
-        char *held = NULL;
-        bool is_xlsx = false;
-        st = kkr_workbook_file(into, "utfall", &held, &is_xlsx, &diag);
-        if (st == KKR_ERR_VALUE || is_xlsx) {
-            if (is_xlsx)
-                cli_error("%s: kkr import --into rewrites utfall, which this workbook keeps as "
-                          ".xlsx; keep utfall as CSV (utfall.csv) to import into it", held);
-            else
-                code = cli_fail_diag(&diag, st);
-            free(held);
-            code = is_xlsx ? EXIT_BAD_INPUT : code;
+        if (!into_keeps_csv(into, &code))
             goto out;
-        }
-        free(held);
-        kkr_diag_clear(&diag);
         wb = cli_load_workbook(into, &code);
         if (!wb)
             goto out;

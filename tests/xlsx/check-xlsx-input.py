@@ -280,6 +280,13 @@ try:
     if r != 2 or err.decode() != want or os.path.exists(os.path.join(d, "utfall.csv")) or \
             open(os.path.join(d, "utfall.xlsx"), "rb").read() != before:
         fail("import --into: exit %d, stderr %r, expected %r" % (r, err, want))
+    # and so does an SIE import into it
+    checks += 1
+    with open(os.path.join(tmp, "books.se"), "w") as f:
+        f.write("#FLAGGA 0\n#SIETYP 4\n#RAR 0 20200101 20201231\n")
+    r, out, err = run(["import", "books.se", "--into", "import-into"], tmp)
+    if r != 2 or err.decode() != want or os.path.exists(os.path.join(d, "utfall.csv")):
+        fail("import FILE.se --into: exit %d, stderr %r, expected %r" % (r, err, want))
 finally:
     shutil.rmtree(tmp)
 
