@@ -200,4 +200,24 @@ enum kkr_status kkr_sim_input_from_measures(const struct kkr_measures *m, int64_
                                             struct kkr_sim_input *out, struct kkr_diag *diag);
 void kkr_sim_input_release(struct kkr_sim_input *in);
 
+/* ---- one scenario as kkr whatif shows it ---- */
+
+/* A measures file, its bridge and the distribution of its result. The caller owns measures and
+ * bridge (kkr_measures_free, kkr_bridge_free). */
+struct kkr_bridge_scenario {
+    struct kkr_measures *measures;
+    struct kkr_bridge *bridge;
+    bool has_need80;                /* an exact or simulated distribution is available */
+    bool simulated;                 /* dist is from draws (kkr_sim_draw), not exact */
+    struct kkr_sim_summary dist;    /* need_* and, when simulated or exact, the rest */
+};
+
+/* Fills sc->dist, has_need80 and simulated for sc->measures and sc->bridge: with draws > 0 a
+ * Monte Carlo of draws results from seed; else the exact distribution when it can be
+ * enumerated (kkr_sim_exact), else only the expected need. KKR_ERR_OVERFLOW when the saving
+ * needed to reach target_ore does not fit in öre; KKR_ERR_NOMEM. */
+enum kkr_status kkr_bridge_scenario_distribute(struct kkr_bridge_scenario *sc, int64_t target_ore,
+                                               size_t draws, unsigned long seed,
+                                               struct kkr_diag *diag);
+
 #endif

@@ -403,3 +403,50 @@ enum kkr_status kkr_sim_exact(const struct kkr_sim_input *in, int64_t target_ore
     free(o);
     return KKR_OK;
 }
+
+/* ---- a scenario's distribution: simulated, else exact when it can be enumerated ---- */
+
+enum kkr_status kkr_bridge_scenario_distribute(struct kkr_bridge_scenario *sc, int64_t target_ore,
+                                               size_t draws, unsigned long seed,
+                                               struct kkr_diag *diag)
+{
+    struct kkr_sim_input in;
+    enum kkr_status st =
+        kkr_sim_input_from_measures(sc->measures, sc->bridge->baseline_ore, &in, diag);
+    if (st != KKR_OK)
+        return st;
+    if (draws > 0) {
+        int64_t *r = malloc(draws * sizeof *r);
+        if (!r) {
+            kkr_sim_input_release(&in);
+            return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+        }
+        st = kkr_sim_draw(&in, draws, seed, r, diag);
+        if (st == KKR_OK) {
+            kkr_sim_summarize(r, draws, target_ore, sc->bridge->result_ore, &sc->dist);
+            sc->simulated = sc->has_need80 = true;
+        }
+        free(r);
+    } else {
+        struct kkr_diag quiet;
+        if (kkr_sim_exact(&in, target_ore, sc->bridge->result_ore, &sc->dist, &quiet)
+            == KKR_OK) {
+            sc->has_need80 = true;
+        } else {
+            memset(&sc->dist, 0, sizeof sc->dist);
+            if (target_ore > sc->bridge->result_ore &&
+                !kkr_money_sub(target_ore, sc->bridge->result_ore, &sc->dist.need_expected_ore))
+                sc->dist.overflow = true;
+        }
+    }
+    kkr_sim_input_release(&in);
+    if (st == KKR_OK && sc->dist.overflow) {
+        char t[64];
+        kkr_money_format(t, sizeof t, target_ore, KKR_UNIT_KR, &KKR_STYLE_TEXT);
+        st = kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0,
+                      "--target %s kr: the saving needed (target − result) does not fit in "
+                      "int64 öre, expected a target within about ±92 233 720 368 547 758 kr of "
+                      "the result", t);
+    }
+    return st;
+}
