@@ -190,6 +190,9 @@ check_report(['report', SMED, '--unit', 'mnkr'], 1, 'report --unit mnkr')
 check_report(['report', SMED, '--unit', 'kr'], 0, 'report --unit kr')
 check_report(['report', SMED, '--columns', '+utfall-procent,+riktpunkt'], None,
              'report --columns')
+# the kommun's own layout (DESIGN §5.1) reaches the xlsx through the same column model
+check_report(['report', SMED, '--columns', 'budget_helår,prognos_helår,avvikelse_helår',
+              '--sign', 'resultat', '--decimals', '1'], 1, 'report --columns --sign --decimals')
 check_report(['report', VARD, '--forecast', 'seasonal', '--period', '202406'], 0,
              'report --forecast')
 # SOURCE_DATE_EPOCH fixes the date as for the PDF report
