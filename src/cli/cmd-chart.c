@@ -30,13 +30,14 @@ static const char usage[] =
     "  --all               the standard set into FOLDER (brygga only with --measures)\n"
     "  -o, --output PATH   the file, or the folder with --all\n"
     "  --format FMT        png (default), pdf or svg: the format of --all or several kinds\n"
-    "  --unit KOD          ackumulerat: one verksamhet (with its Varav units); default total\n"
+    "  --verksamhet KOD    ackumulerat: one verksamhet (with its Varav units); default total\n"
     "  --forecast METHOD   fill prognos where prognos.csv has none (as kkr report\n"
-    "                      --forecast); ackumulerat then shows the 80 %% interval band\n"
+    "                      --forecast); ackumulerat then shows the 80 % interval band\n"
     "  --measures FILE     brygga: the measures (åtgärder) file\n"
     "  --baseline YYYYMM   brygga: start from a locked snapshot instead of the current forecast\n"
     "  --period YYYYMM     the report period (default: the latest month with utfall)\n"
-    "  --in UNIT           kkr (default), kr or mnkr\n"
+    "  --unit UNIT         kkr (default), kr or mnkr, as elsewhere (--in UNIT: the same);\n"
+    "                      another value names a verksamhet as --verksamhet (deprecated)\n"
     "  --width N           PNG width in pixels (default 1600), PDF/SVG width in points\n"
     "                      (default 576, with --a4 482)\n"
     "  --height N          fixed height (default: from the data)\n"
@@ -45,7 +46,7 @@ static const char usage[] =
 
 enum {
     OPT_KIND = 256, OPT_ALL, OPT_FORMAT, OPT_UNIT, OPT_MEASURES, OPT_BASELINE, OPT_PERIOD,
-    OPT_IN, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_A4, OPT_FORECAST,
+    OPT_IN, OPT_VERKSAMHET, OPT_WIDTH, OPT_HEIGHT, OPT_DPI, OPT_A4, OPT_FORECAST,
 };
 
 static bool parse_number(const char *opt, const char *arg, double lo, double hi, double *out)
@@ -226,6 +227,7 @@ static int run(int argc, char **argv)
         {"output", required_argument, NULL, 'o'},
         {"format", required_argument, NULL, OPT_FORMAT},
         {"unit", required_argument, NULL, OPT_UNIT},
+        {"verksamhet", required_argument, NULL, OPT_VERKSAMHET},
         {"measures", required_argument, NULL, OPT_MEASURES},
         {"baseline", required_argument, NULL, OPT_BASELINE},
         {"period", required_argument, NULL, OPT_PERIOD},
@@ -239,6 +241,7 @@ static int run(int argc, char **argv)
         {0},
     };
     const char *kind_arg = NULL, *output = NULL, *format_arg = NULL, *unit_arg = NULL;
+    const char *verksamhet_arg = NULL;
     const char *measures = NULL, *baseline = NULL, *period_arg = NULL, *forecast_arg = NULL;
     bool all = false, a4 = false;
     double width = 0, height = 0, dpi = 0;
@@ -251,7 +254,13 @@ static int run(int argc, char **argv)
         case OPT_ALL: all = true; break;
         case 'o': output = optarg; break;
         case OPT_FORMAT: format_arg = optarg; break;
-        case OPT_UNIT: unit_arg = optarg; break;
+        case OPT_UNIT:
+            /* the display unit, as in every other command; any other value keeps its old
+             * meaning, a verksamhet (warned about below when it names one) */
+            if (!kkr_display_unit_parse(optarg, &money_unit))
+                unit_arg = optarg;
+            break;
+        case OPT_VERKSAMHET: verksamhet_arg = optarg; break;
         case OPT_MEASURES: measures = optarg; break;
         case OPT_BASELINE: baseline = optarg; break;
         case OPT_PERIOD: period_arg = optarg; break;
@@ -356,10 +365,16 @@ static int run(int argc, char **argv)
         kkr_workbook_free(wb);
         return EXIT_BAD_INPUT;
     }
+    const char *unit_option = verksamhet_arg ? "--verksamhet" : "--unit";
+    if (verksamhet_arg)
+        unit_arg = verksamhet_arg;
     if (unit_arg) {
         unit_index = kkr_workbook_find_unit(wb, unit_arg, strlen(unit_arg));
+        if (unit_index >= 0 && !verksamhet_arg)
+            cli_warning("--unit '%s' for a verksamhet is deprecated, use --verksamhet '%s' "
+                        "(--unit is the display unit: kr, kkr or mnkr)", unit_arg, unit_arg);
         if (unit_index < 0) {
-            cli_error("--unit '%s': no such verksamhet in verksamheter.csv", unit_arg);
+            cli_error("%s '%s': no such verksamhet in verksamheter.csv", unit_option, unit_arg);
             kkr_workbook_free(wb);
             return EXIT_BAD_INPUT;
         }
