@@ -59,7 +59,8 @@ static bool parse_count(const char *arg, const char *opt, unsigned long long max
 /* ---- xlsx: the scenario's table as kkr report writes it, or the bridge's CSV as a sheet ---- */
 
 static enum kkr_status write_xlsx(const char *path, const struct kkr_workbook *wb,
-                                  const struct kkr_bridge_scenario *sc, size_t n, const struct kkr_bridge_write_options *set,
+                                  const struct kkr_bridge_scenario *sc, size_t n,
+                                  const struct kkr_bridge_write_options *set,
                                   const struct kkr_scenario_view *view,
                                   const struct kkr_report_options *ropt, struct kkr_diag *diag)
 {
@@ -70,7 +71,8 @@ static enum kkr_status write_xlsx(const char *path, const struct kkr_workbook *w
         st = kkr_report_sheets(&doc, view->wb, &view->rollup, ropt, diag);
         for (size_t i = 0; st == KKR_OK && i < doc.sheet_count; i++)
             kkr_sheet_add_title(&doc, doc.sheets[i], "Scenario %s: prognosen med åtgärdernas "
-                                "förväntade effekt per verksamhet, baslinje: %s", sc[0].measures->name,
+                                "förväntade effekt per verksamhet, baslinje: %s",
+                                sc[0].measures->name,
                                 sc[0].bridge->baseline_label);
     } else {
         char *mem = NULL;

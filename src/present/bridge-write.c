@@ -111,7 +111,8 @@ static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
     kkr_table_row(g);
     kkr_table_cellf(g, 0, "%s", sc[0].bridge->baseline_label);
     for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].bridge->baseline_ore, set->unit, st));
+        kkr_table_cellf(g, vcol + i, "%s",
+                        money(a, sizeof a, sc[i].bridge->baseline_ore, set->unit, st));
 
     for (size_t i = 0; i < n; i++) {
         const struct kkr_measures *m = sc[i].measures;
@@ -131,20 +132,24 @@ static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
     kkr_table_row(g);
     kkr_table_cellf(g, 0, "Summa åtgärder");
     for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].bridge->measures_ore, set->unit, st));
+        kkr_table_cellf(g, vcol + i, "%s",
+                        money(a, sizeof a, sc[i].bridge->measures_ore, set->unit, st));
     kkr_table_row(g);
     kkr_table_cellf(g, 0, "Resultat efter åtgärder");
     for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].bridge->result_ore, set->unit, st));
+        kkr_table_cellf(g, vcol + i, "%s",
+                        money(a, sizeof a, sc[i].bridge->result_ore, set->unit, st));
     if (sc[0].bridge->reconciled) {
         kkr_table_row(g);
         kkr_table_cellf(g, 0, "%s", sc[0].bridge->newer_label);
         for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].bridge->newer_ore, set->unit, st));
+            kkr_table_cellf(g, vcol + i, "%s",
+                        money(a, sizeof a, sc[i].bridge->newer_ore, set->unit, st));
         kkr_table_row(g);
         kkr_table_cellf(g, 0, "Oförklarad rest");
         for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].bridge->rest_ore, set->unit, st));
+            kkr_table_cellf(g, vcol + i, "%s",
+                        money(a, sizeof a, sc[i].bridge->rest_ore, set->unit, st));
     }
 
     /* goal seek */
@@ -193,7 +198,8 @@ static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
         kkr_table_row(g);
         kkr_table_cellf(g, 0, "Förväntat resultat (exakt)");
         for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, sc[i].bridge->result_ore, set->unit, st));
+            kkr_table_cellf(g, vcol + i, "%s",
+                        money(a, sizeof a, sc[i].bridge->result_ore, set->unit, st));
         kkr_table_row(g);
         kkr_table_cellf(g, 0, "Medel i simuleringen");
         for (size_t i = 0; i < n; i++) {

@@ -173,7 +173,8 @@ enum kkr_status kkr_backtest_summary_write(FILE *out, const struct kkr_backtest_
                 }
         fprintf(out, "\n  ]\n}\n");
     } else {
-        fprintf(out, "Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k månader\n");
+        fprintf(out, "Prognossäkerhet: medelfel (MAPE, %%) för helårsprognosen efter k "
+                     "månader\n");
         fprintf(out, "%-10s", "metod");
         for (int k = 1; k <= 11; k++)
             fprintf(out, "   k=%-2d", k);

@@ -76,9 +76,12 @@ int main(void)
     o.unit = KKR_UNIT_KKR;
     s = render(wb, &sc, &o, KKR_FORMAT_TEXT, &st);
     CHECK_INT(st, KKR_OK);
-    CHECK(s && strstr(s, "Belopp i kkr" "                                   " "  Verksamhet  Effekt  Sannolikhet  Förväntat\n"));
-    CHECK(s && strstr(s, "  Köp av plats                                   ÄO              50         50 %         25\n"));
-    CHECK(s && strstr(s, "Resultat efter åtgärder                                                                 -15\n"));
+    CHECK(s && strstr(s, "Belopp i kkr                                     "
+                         "Verksamhet  Effekt  Sannolikhet  Förväntat\n"));
+    CHECK(s && strstr(s, "  Köp av plats                                   ÄO      "
+                         "        50         50 %         25\n"));
+    CHECK(s && strstr(s, "Resultat efter åtgärder                                        "
+                         "                         -15\n"));
     free(s);
 
     CHECK_INT(kkr_bridge_write(stdout, wb, &sc, 1, &o, KKR_FORMAT_MD, &d), KKR_ERR_USAGE);
