@@ -129,6 +129,28 @@ bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *perio
     return true;
 }
 
+bool cli_parse_snapshot_month(const char *option, const char *arg, int *year, int *month)
+{
+    if (!kkr_period_parse(arg, strlen(arg), year, month) || *month == 0) {
+        cli_error("%s '%s': expected YYYYMM of a locked snapshot", option, arg);
+        return false;
+    }
+    return true;
+}
+
+bool cli_table_name(const char *arg, enum kkr_report_tables *tables)
+{
+    if (strcmp(arg, "verksamhet") == 0 || strcmp(arg, "verksamheter") == 0)
+        *tables = KKR_TABLES_UNITS;
+    else if (strcmp(arg, "slag") == 0)
+        *tables = KKR_TABLES_KINDS;
+    else if (strcmp(arg, "investering") == 0 || strcmp(arg, "investeringar") == 0)
+        *tables = KKR_TABLES_INVESTMENTS;
+    else
+        return false;
+    return true;
+}
+
 bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit)
 {
     if (!kkr_display_unit_parse(arg, unit)) {

@@ -66,6 +66,11 @@ struct kkr_workbook *cli_load_workbook(const char *dir, int *exit_code);
 
 /* Option values. Each prints its own message and returns false on bad input. */
 bool cli_parse_period(const struct kkr_workbook *wb, const char *arg, int *period);
+/* A snapshot month YYYYMM of --compare / --baseline (option names it in the message). */
+bool cli_parse_snapshot_month(const char *option, const char *arg, int *year, int *month);
+/* The follow-up tables of --table: verksamhet(er), slag, investering(ar). False for any other
+ * name (the command says which it offers); prints nothing. */
+bool cli_table_name(const char *arg, enum kkr_report_tables *tables);
 bool cli_parse_unit(const char *arg, enum kkr_display_unit *unit);
 bool cli_parse_format(const char *arg, enum kkr_format *format);
 

@@ -75,8 +75,7 @@ static int bridge_steps(const struct kkr_workbook *wb, int period, const char *m
     bo.period = period;
     if (baseline_arg) {
         int year, month;
-        if (!kkr_period_parse(baseline_arg, strlen(baseline_arg), &year, &month) || month == 0) {
-            cli_error("--baseline '%s': expected YYYYMM of a locked snapshot", baseline_arg);
+        if (!cli_parse_snapshot_month("--baseline", baseline_arg, &year, &month)) {
             return EXIT_BAD_INPUT;
         }
         bo.baseline_year = year;

@@ -135,13 +135,7 @@ static int run(int argc, char **argv)
     if (argc - optind != 1)
         return cli_usage_error(&cmd_report, "expected one workbook folder");
     if (table_arg) {
-        if (strcmp(table_arg, "verksamhet") == 0 || strcmp(table_arg, "verksamheter") == 0)
-            opt.tables = KKR_TABLES_UNITS;
-        else if (strcmp(table_arg, "slag") == 0)
-            opt.tables = KKR_TABLES_KINDS;
-        else if (strcmp(table_arg, "investering") == 0 || strcmp(table_arg, "investeringar") == 0)
-            opt.tables = KKR_TABLES_INVESTMENTS;
-        else if (!cli_report_table_is_extra(table_arg))
+        if (!cli_table_name(table_arg, &opt.tables) && !cli_report_table_is_extra(table_arg))
             return cli_usage_error(&cmd_report, "--table '%s': expected verksamhet, slag, "
                                    "investering, prognoshistorik or sammanfattning", table_arg);
     } else if (opt.format == KKR_FORMAT_CSV) {
@@ -189,8 +183,7 @@ static int run(int argc, char **argv)
         struct kkr_snapshot *snap = NULL;
         struct kkr_warnings warn;
         kkr_warnings_init(&warn);
-        if (!kkr_period_parse(compare_arg, strlen(compare_arg), &year, &month) || month == 0) {
-            cli_error("--compare '%s': expected YYYYMM of a locked snapshot", compare_arg);
+        if (!cli_parse_snapshot_month("--compare", compare_arg, &year, &month)) {
             kkr_followup_release(&fu);
             kkr_report_layout_release(&layout);
             kkr_workbook_free(wb);

@@ -192,11 +192,7 @@ static int run(int argc, char **argv)
             return cli_usage_error(&cmd_whatif, "--table takes one --measures file");
         if (!table_arg)
             ropt.tables = format == KKR_FORMAT_CSV ? KKR_TABLES_UNITS : KKR_TABLES_BOTH;
-        else if (strcmp(table_arg, "verksamhet") == 0 || strcmp(table_arg, "verksamheter") == 0)
-            ropt.tables = KKR_TABLES_UNITS;
-        else if (strcmp(table_arg, "slag") == 0)
-            ropt.tables = KKR_TABLES_KINDS;
-        else
+        else if (!cli_table_name(table_arg, &ropt.tables) || ropt.tables == KKR_TABLES_INVESTMENTS)
             return cli_usage_error(&cmd_whatif, "--table '%s': expected verksamhet or slag",
                                    table_arg);
         ropt.format = format;
@@ -217,8 +213,7 @@ static int run(int argc, char **argv)
     }
     if (baseline_arg) {
         int year, month;
-        if (!kkr_period_parse(baseline_arg, strlen(baseline_arg), &year, &month) || month == 0) {
-            cli_error("--baseline '%s': expected YYYYMM of a locked snapshot", baseline_arg);
+        if (!cli_parse_snapshot_month("--baseline", baseline_arg, &year, &month)) {
             kkr_workbook_free(wb);
             return EXIT_BAD_INPUT;
         }
