@@ -1667,6 +1667,7 @@ static enum kkr_status balances_to_cells(struct reader *r, bool budget)
         if (reading == KKR_SIE_READING_TOTALS) {
             bool has_total = g->nobj == 0;
             int64_t parts = 0;
+            uint64_t other_rows = 0;
             /* with no {} row the total is the sum of the chosen dimension's rows, else the
              * first dimension's */
             int dim = r->opt->dim;
@@ -1697,7 +1698,7 @@ static enum kkr_status balances_to_cells(struct reader *r, bool budget)
                     /* a total given only as the parts of another dimension */
                     ok &= !__builtin_add_overflow(group_ore, x->ore, &group_ore);
                     bal->rows_used++;
-                    group_rows++;
+                    other_rows++;
                 } else {
                     bal->rows_breakdown++;
                 }
@@ -1706,7 +1707,6 @@ static enum kkr_status balances_to_cells(struct reader *r, bool budget)
             if (has_total) {
                 total = g->ore;
                 bal->rows_used++;
-                group_rows++;
             } else {
                 total = dim == r->opt->dim ? parts : group_ore;
             }
@@ -1715,11 +1715,17 @@ static enum kkr_status balances_to_cells(struct reader *r, bool budget)
             if (!ok)
                 return kkr_fail(r->diag, KKR_ERR_OVERFLOW, r->path, g->line, 0,
                                 "a sum overflows (more than 92 233 720 368 547 758,07 kr)");
-            if (rest != 0 && g->kind >= 0) {
-                enum kkr_status st = add_cell(r, src, -1, g->kind, g->period, rest,
-                                              has_total ? 1 : 0, g->line);
-                if (st != KKR_OK)
-                    return st;
+            /* the rows behind the rest: the {} row, or the other dimension's rows; a total
+             * broken down whole adds no row of its own */
+            uint64_t rest_rows = has_total ? 1 : other_rows;
+            if (rest != 0) {
+                group_rows += rest_rows;
+                if (g->kind >= 0) {
+                    enum kkr_status st = add_cell(r, src, -1, g->kind, g->period, rest,
+                                                  rest_rows, g->line);
+                    if (st != KKR_OK)
+                        return st;
+                }
             }
             group_ore = total;
         } else {
