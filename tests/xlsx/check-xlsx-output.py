@@ -9,7 +9,9 @@ usage: check-xlsx-output.py KKR SOURCE_ROOT
 """
 import csv
 import io
+import atexit
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -85,6 +87,7 @@ def check_formats(ws, head, body, decimals):
 
 def write_xlsx(args, name, env_extra=None):
     d = tempfile.mkdtemp(prefix='kkr-xlsx-')
+    atexit.register(shutil.rmtree, d, True)  # one folder per file written: none left behind
     path = os.path.join(d, name)
     p = run(args + ['--format', 'xlsx', '-o', path], env_extra)
     if p.stderr:
