@@ -154,15 +154,16 @@ ws['L12'] = '-3 400,5'          # HT intäkt typed as text with a Swedish amount
 ws['M13'] = 'bara en kommentar' # HT kostnad: no prognos, no answer
 wb.save('AO-ifylld.xlsx')
 wb = openpyxl.load_workbook('ut/prognos-202005-POL.xlsx')
-wb['Prognos']['L9'] = 1250.0005  # POL kostnad: rounded once to öre (1 250 000,50 kr)
+wb['Prognos']['L8'] = -122.000005  # POL intäkt: -12 200 000,5 öre, rounded once, half away
+wb['Prognos']['L9'] = 1250.0005  # POL kostnad: 1 250 000,50 kr exactly
 wb.save('POL-ifylld.xlsx')
 
 p = run(['collect', 'wb', 'AO-ifylld.xlsx', 'POL-ifylld.xlsx'], tmp)
 if p.returncode != 0:
     fail('collect: exit %d %r' % (p.returncode, p.stderr))
 want_out = ('AO-ifylld.xlsx: 3 prognoser, 2 kommentarer, 5 rows left empty\n'
-            'POL-ifylld.xlsx: 1 prognos, 0 kommentarer, 1 row left empty\n'
-            'wb/prognos.csv: 4 prognoser taken from 2 files\n')
+            'POL-ifylld.xlsx: 2 prognoser, 0 kommentarer, 0 rows left empty\n'
+            'wb/prognos.csv: 5 prognoser taken from 2 files\n')
 if p.stdout.decode() != want_out:
     fail('collect said %r' % p.stdout.decode())
 if p.stderr.decode() != ('kkr: warning: AO-ifylld.xlsx:Prognos!M13: a kommentar without a '
@@ -178,7 +179,7 @@ if read('wb/prognos.csv') != golden:
 rep = run(['report', 'wb', '--format', 'json'], tmp)
 if rep.returncode != 0 or '"kod": "POL", "namn": "Politisk verksamhet", "nivå": 0, ' \
         '"överordnad": null, "beräknad": false, "budget_period": 451, "utfall_period": 448, ' \
-        '"avvikelse_period": 2, "budget_helår": 1082, "prognos_helår": 1127' \
+        '"avvikelse_period": 2, "budget_helår": 1082, "prognos_helår": 1128' \
         not in rep.stdout.decode():
     fail('report after collect: %r' % rep.stdout.decode()[:300])
 p = run(['report', 'wb', '--format', 'xlsx', '-o', 'r.xlsx'], tmp)
