@@ -70,9 +70,57 @@ enum kkr_status kkr_csv_read_header(const char *name, const char *data, size_t l
                                     const struct kkr_csv_column *columns,
                                     struct kkr_csv_header *header, struct kkr_diag *diag);
 
-/* Rows without quotes are split by a fast path; with false every row goes through libcsv
- * (for the differential test and benchmarks). Process-wide; not for concurrent use. */
-void kkr_csv_set_fast_path(bool enabled);
+/* How a reader reads. */
+struct kkr_csv_options {
+    /* Rows without quotes are split by a memchr fast path (default true); false sends every
+     * row through libcsv (for the both-ways test and the loader benchmark). */
+    bool fast_path;
+};
+void kkr_csv_options_init(struct kkr_csv_options *opt);
+
+/* kkr_csv_read_file and kkr_csv_read_buffer with options (NULL = the defaults). */
+enum kkr_status kkr_csv_read_file_with(const char *path, const struct kkr_csv_column *columns,
+                                       const struct kkr_csv_options *opt, kkr_csv_row_fn fn,
+                                       void *userdata, struct kkr_diag *diag,
+                                       struct kkr_warnings *warn);
+enum kkr_status kkr_csv_read_buffer_with(const char *name, const char *data, size_t len,
+                                         const struct kkr_csv_column *columns,
+                                         const struct kkr_csv_options *opt, kkr_csv_row_fn fn,
+                                         void *userdata, struct kkr_diag *diag,
+                                         struct kkr_warnings *warn);
+
+/* The push reader (opaque): the same header rules, row checks and messages as
+ * kkr_csv_read_buffer, on bytes that arrive in pieces of any size (a pipe, a large file read
+ * in chunks). Only complete lines are split; memory holds one piece and one partial line.
+ * The encoding is decided at the first byte >= 0x80 (valid UTF-8: UTF-8; else Windows-1252,
+ * converted, one warning); a later byte that contradicts it is an error with its line.
+ * new: columns as for kkr_csv_read_file (kept, not copied, as name is); opt NULL = defaults.
+ * push: returns the first error (also that of a row callback); after one, pushes do nothing.
+ * finish: the end of the input — the last line without its terminator, an unclosed quote, an
+ * empty file. free: NULL-safe. */
+struct kkr_csv_reader;
+enum kkr_status kkr_csv_reader_new(const char *name, const struct kkr_csv_column *columns,
+                                   const struct kkr_csv_options *opt, kkr_csv_row_fn fn,
+                                   void *userdata, struct kkr_diag *diag,
+                                   struct kkr_warnings *warn, struct kkr_csv_reader **out);
+enum kkr_status kkr_csv_reader_push(struct kkr_csv_reader *reader, const char *data,
+                                    size_t len);
+enum kkr_status kkr_csv_reader_finish(struct kkr_csv_reader *reader);
+void kkr_csv_reader_free(struct kkr_csv_reader *reader);
+
+/* The delimiter of a header line (up to its first LF): the most frequent of ';', tab and ','
+ * outside quotes, ';' winning ties (what Swedish Excel writes); 0 when there is none. */
+int kkr_csv_detect_delimiter(const char *line, size_t len);
+
+/* True when name[0..len) is one of the '|'-separated aliases, compared case-insensitively
+ * (å, ä, ö too), as header names are matched. */
+bool kkr_csv_name_matches(const char *aliases, const char *name, size_t len);
+
+/* The start of a file that is UTF-16 (a BOM, or every other byte NUL) is refused with the one
+ * message every reader gives: "file is UTF-16, expected UTF-8 or Windows-1252 (save as 'CSV
+ * UTF-8')" at line 1, column 1. KKR_OK for anything else. */
+enum kkr_status kkr_csv_check_utf16(const char *name, const char *data, size_t len,
+                                    struct kkr_diag *diag);
 
 /* Rows from another source (an .xlsx sheet) through the same header rules and row checks as a
  * CSV file: the first row fed is the header. Each row gives its fields in file-column order

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kkr/csv.h"
 #include "kkr/money.h"
 #include "kkr/status.h"
 
@@ -131,6 +132,16 @@ enum kkr_status kkr_workbook_load(const char *dir, struct kkr_workbook **out,
 enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
                                             const char *path, struct kkr_workbook **out,
                                             struct kkr_diag *diag, struct kkr_warnings *warn);
+
+/* How kkr_workbook_load_with loads (every field may be NULL). */
+struct kkr_workbook_load_options {
+    const char *replace_name;          /* as kkr_workbook_load_replacing's name ... */
+    const char *replace_path;          /* ... and path */
+    const struct kkr_csv_options *csv; /* how the CSV files are read (the fast path) */
+};
+enum kkr_status kkr_workbook_load_with(const char *dir, const struct kkr_workbook_load_options *opt,
+                                       struct kkr_workbook **out, struct kkr_diag *diag,
+                                       struct kkr_warnings *warn);
 void kkr_workbook_free(struct kkr_workbook *wb);
 
 /* Index of the unit with this code, or -1. */

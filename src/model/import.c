@@ -1407,42 +1407,16 @@ static void header_field_cb(void *data, size_t len, void *userdata)
     h->names[h->count++] = name;
 }
 
+/* The header's delimiter as the CSV reader picks it (';' when there is none). */
 static char detect_delimiter(const char *s, size_t len)
 {
-    size_t semi = 0, comma = 0, tab = 0;
-    bool quoted = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '"')
-            quoted = !quoted;
-        else if (!quoted && c == ';')
-            semi++;
-        else if (!quoted && c == ',')
-            comma++;
-        else if (!quoted && c == '\t')
-            tab++;
-    }
-    if (semi >= tab && semi >= comma && semi > 0)
-        return ';';
-    if (tab >= comma && tab > 0)
-        return '\t';
-    if (comma > 0)
-        return ',';
-    return ';';
+    int d = kkr_csv_detect_delimiter(s, len);
+    return d ? (char)d : ';';
 }
 
 static bool name_matches(const char *aliases, const char *name, size_t nlen)
 {
-    const char *p = aliases;
-    for (;;) {
-        const char *bar = strchr(p, '|');
-        size_t alen = bar ? (size_t)(bar - p) : strlen(p);
-        if (kkr_text_equal_fold(p, alen, name, nlen))
-            return true;
-        if (!bar)
-            return false;
-        p = bar + 1;
-    }
+    return kkr_csv_name_matches(aliases, name, nlen);
 }
 
 static void aliases_text(char *buf, size_t size, const char *aliases)
@@ -1806,6 +1780,12 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
         res->bytes_read += (uint64_t)n;
         if (n > 0)
             ends_nl = buf[have - 1] == '\n';
+        if (first && (have >= 4 || eof)) {
+            /* UTF-16 is named as such, in the words of the workbook reader */
+            st = kkr_csv_check_utf16(name, buf, have, diag);
+            if (st != KKR_OK)
+                break;
+        }
         if (first && have >= 3) {
             first = false;
             if (memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {

@@ -175,6 +175,7 @@ struct loader {
     const char *replace_name;   /* kkr_workbook_load_replacing: this file of the folder ... */
     const char *replace_path;   /* ... is read from here (messages name the folder's file) */
     size_t links;               /* units with an arbetsbok (a kommun workbook, DESIGN §13) */
+    const struct kkr_csv_options *csv; /* how the CSV files are read (NULL = defaults) */
 };
 
 /* Reads one CSV file of the workbook (path = DIR/name), or its replacement. */
@@ -184,12 +185,13 @@ static enum kkr_status read_csv(struct loader *ld, const char *path, const char 
                                 struct kkr_warnings *warn)
 {
     if (!ld->replace_name || strcmp(ld->replace_name, name) != 0)
-        return kkr_csv_read_file(path, columns, fn, userdata, diag, warn);
+        return kkr_csv_read_file_with(path, columns, ld->csv, fn, userdata, diag, warn);
     char *data;
     size_t len;
     enum kkr_status st = kkr_file_read_all(ld->replace_path, &data, &len, diag);
     if (st == KKR_OK) {
-        st = kkr_csv_read_buffer(path, data, len, columns, fn, userdata, diag, warn);
+        st = kkr_csv_read_buffer_with(path, data, len, columns, ld->csv, fn, userdata, diag,
+                                      warn);
         free(data);
     }
     return st;
@@ -1286,11 +1288,35 @@ enum kkr_status kkr_workbook_load_replacing(const char *dir, const char *name,
     return kkr_workbook_load_linked(dir, name, path, NULL, out, diag, warn);
 }
 
+static enum kkr_status load_with_chain(const char *dir, const struct kkr_workbook_load_options *opt,
+                                       const struct kkr_link_chain *chain,
+                                       struct kkr_workbook **out, struct kkr_diag *diag,
+                                       struct kkr_warnings *warn);
+
+enum kkr_status kkr_workbook_load_with(const char *dir, const struct kkr_workbook_load_options *opt,
+                                       struct kkr_workbook **out, struct kkr_diag *diag,
+                                       struct kkr_warnings *warn)
+{
+    return load_with_chain(dir, opt, NULL, out, diag, warn);
+}
+
 enum kkr_status kkr_workbook_load_linked(const char *dir, const char *name, const char *path,
                                          const struct kkr_link_chain *chain,
                                          struct kkr_workbook **out, struct kkr_diag *diag,
                                          struct kkr_warnings *warn)
 {
+    struct kkr_workbook_load_options opt = {name, path, NULL};
+    return load_with_chain(dir, &opt, chain, out, diag, warn);
+}
+
+static enum kkr_status load_with_chain(const char *dir, const struct kkr_workbook_load_options *opt,
+                                       const struct kkr_link_chain *chain,
+                                       struct kkr_workbook **out, struct kkr_diag *diag,
+                                       struct kkr_warnings *warn)
+{
+    static const struct kkr_workbook_load_options none = {NULL, NULL, NULL};
+    if (!opt)
+        opt = &none;
     struct kkr_diag local;
     if (!diag)
         diag = &local;
@@ -1314,7 +1340,8 @@ enum kkr_status kkr_workbook_load_linked(const char *dir, const char *name, cons
         return nomem(diag, dir);
     }
     wb->layout.decimals = wb->layout.percent_decimals = -1;
-    struct loader ld = {.wb = wb, .warn = warn, .replace_name = name, .replace_path = path};
+    struct loader ld = {.wb = wb, .warn = warn, .replace_name = opt->replace_name,
+                        .replace_path = opt->replace_path, .csv = opt->csv};
     enum kkr_status st = load(&ld, diag, warn);
     size_t links = ld.links;
     loader_release(&ld);

@@ -93,13 +93,14 @@ static void same_both_ways(const char *name, const char *data, size_t len)
     struct kkr_diag dfast, dslow;
     kkr_diag_clear(&dfast);
     kkr_diag_clear(&dslow);
-    kkr_csv_set_fast_path(true);
-    enum kkr_status sfast = kkr_csv_read_buffer(name, data, len, any_columns, record, &fast,
-                                                &dfast, NULL);
-    kkr_csv_set_fast_path(false);
-    enum kkr_status sslow = kkr_csv_read_buffer(name, data, len, any_columns, record, &slow,
-                                                &dslow, NULL);
-    kkr_csv_set_fast_path(true);
+    struct kkr_csv_options with_fast, without_fast;
+    kkr_csv_options_init(&with_fast);
+    kkr_csv_options_init(&without_fast);
+    without_fast.fast_path = false;
+    enum kkr_status sfast = kkr_csv_read_buffer_with(name, data, len, any_columns, &with_fast,
+                                                     record, &fast, &dfast, NULL);
+    enum kkr_status sslow = kkr_csv_read_buffer_with(name, data, len, any_columns,
+                                                     &without_fast, record, &slow, &dslow, NULL);
     CHECK_INT(sfast, sslow);
     CHECK_INT(fast.len, slow.len);
     CHECK(fast.len == slow.len && (fast.len == 0 || memcmp(fast.text, slow.text, fast.len) == 0));
