@@ -116,5 +116,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(strcmp(diag.file, "fuzz.csv") == 0);
     }
     kkr_warnings_release(&warn);
+
+    /* The push reader, fed in pieces, gives the same rows and the same error as one read of
+     * the whole buffer — for UTF-8 input without NUL, where deciding the encoding as the
+     * bytes come and deciding it for the whole file agree (a whole buffer names a bad byte
+     * anywhere first, a stream the first error in file order). */
+    if (size && !memchr(data, '\0', size) && kkr_utf8_valid((const char *)data, size, NULL)) {
+        size_t piece = 1 + data[0] % 23;
+        struct state p = {0, 0};
+        struct kkr_diag pdiag;
+        kkr_diag_clear(&pdiag);
+        struct kkr_csv_reader *r;
+        enum kkr_status pst = kkr_csv_reader_new("fuzz.csv", columns, NULL, take_row, &p,
+                                                 &pdiag, NULL, &r);
+        for (size_t at = 0; pst == KKR_OK && at < size; at += piece)
+            pst = kkr_csv_reader_push(r, (const char *)data + at,
+                                      size - at < piece ? size - at : piece);
+        if (pst == KKR_OK)
+            pst = kkr_csv_reader_finish(r);
+        kkr_csv_reader_free(r);
+        FUZZ_ASSERT(pst == st);
+        FUZZ_ASSERT(p.rows == s.rows);
+        if (st != KKR_OK) {
+            FUZZ_ASSERT(pdiag.line == diag.line && pdiag.column == diag.column);
+            FUZZ_ASSERT(strcmp(pdiag.message, diag.message) == 0);
+        }
+    }
     return 0;
 }
