@@ -107,18 +107,52 @@ bool kkr_ets_fit_model(const double *y, int n, int m, char error, char trend, ch
 void kkr_ets_forecast(const struct kkr_ets_model *model, const double *y, int n, int m, int h,
                       double *means, double *sum, double *sd);
 
+/* ---- the theta method and the damped trend (members of auto), exposed for tests ---- */
+
+/* forecast::thetaf's seasonality test: the autocorrelation at lag m against a one-sided 90 %
+ * bound (n > 2m, not constant). */
+bool kkr_seasonal_test(const double *y, int n, int m);
+
+/* R's decompose(type = "multiplicative"): the seasonal figure (mean m) from the series
+ * divided by its centred moving average; figure[j] belongs to y[j], y[j + m], ... False when
+ * it does not apply (n < 2m, a zero trend, a figure near zero). */
+bool kkr_decompose_mult(const double *y, int n, int m, double *figure);
+
+/* The theta method (Assimakopoulos & Nikolopoulos 2000; Hyndman & Billah 2003: simple
+ * exponential smoothing with drift), as forecast::thetaf: on the seasonally adjusted series
+ * (when it passes kkr_seasonal_test) SES by least squares (alpha and l0), a drift of half the
+ * slope of the least-squares line, forecasts reseasonalised. */
+struct kkr_theta_model {
+    bool seasonal;
+    double season[12];      /* the seasonal figure (all 1 when not seasonal) */
+    double alpha, level0, level, drift, sigma2;
+    int n, m;
+};
+
+bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out);
+void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, double *sum,
+                        double *sd);
+
+/* The damped trend (ETS AAdN) on the seasonally adjusted series, reseasonalised (the M4
+ * competition's "Damped" benchmark). h <= 64. False when it does not apply. */
+bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
+                         double *sd);
+
 /* ---- backtest: replaying earlier years ---- */
 
 #define KKR_BACKTEST_METHODS 5  /* budget, runrate, trend, seasonal, ets (auto combines) */
+#define KKR_BACKTEST_MEMBERS 7  /* the methods, then auto's own members theta and damped */
 
-/* For one series, the base methods' year-end forecasts for every earlier complete year y
+/* For one series, the members' year-end forecasts for every earlier complete year y
  * (index in the series' years, y < years - 1) and k = 1..11. */
 struct kkr_backtest_series {
     int years;
-    /* [(y * 12 + k) * KKR_BACKTEST_METHODS + method]: forecast, sd; NAN where not run */
+    /* [(y * 12 + k) * KKR_BACKTEST_MEMBERS + member]: forecast, sd; NAN where not run */
     double *full;
     double *sd;
     double *outcome;        /* [y]: the year's total, NAN when the year is not complete */
+    int first;              /* the first replayed year; the complete year before it (if any)
+                             * has budget, runrate and trend only, for auto's weights */
 };
 
 /* Computes the table for all complete years before the last (the forecast year). */
@@ -128,8 +162,13 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                                             struct kkr_diag *diag);
 void kkr_backtest_series_release(struct kkr_backtest_series *b);
 
+/* The KKR_BACKTEST_MEMBERS forecasts and sds of year y at month k in the table. */
+const double *kkr_backtest_series_full(const struct kkr_backtest_series *b, int y, int k);
+const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y, int k);
+
 /* auto for year y at month k from the table (years before y only): the learned combination
- * forecast; needs the base forecasts of year y in the table (or from a fresh run). */
+ * forecast; base_full/base_sd: the KKR_BACKTEST_MEMBERS forecasts of year y at k (from the
+ * table, or from a fresh run). */
 void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
                               const double *base_full, const double *base_sd,
                               const struct kkr_forecast_options *opt, struct kkr_forecast *out);

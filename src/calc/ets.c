@@ -1,6 +1,7 @@
 /* ets.c — exponential smoothing (Holt-Winters state space models) fitted by likelihood */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
@@ -472,4 +473,242 @@ void kkr_ets_forecast(const struct kkr_ets_model *md, const double *y, int n, in
     }
     *sum = total;
     *sd = sqrt(var);
+}
+
+/* ---- the theta method and the damped trend on the seasonally adjusted series ---- */
+
+bool kkr_seasonal_test(const double *y, int n, int m)
+{
+    if (m < 2 || m > MAX_M || n <= 2 * m)
+        return false;
+    double mean = 0;
+    bool constant = true;
+    for (int t = 0; t < n; t++) {
+        mean += y[t];
+        if (y[t] != y[0])
+            constant = false;
+    }
+    if (constant)
+        return false;
+    mean /= n;
+    double c0 = 0, r[MAX_M + 1];
+    for (int t = 0; t < n; t++)
+        c0 += (y[t] - mean) * (y[t] - mean);
+    for (int lag = 1; lag <= m; lag++) {
+        double c = 0;
+        for (int t = 0; t + lag < n; t++)
+            c += (y[t] - mean) * (y[t + lag] - mean);
+        r[lag] = c / c0;
+    }
+    double ss = 0;
+    for (int lag = 1; lag < m; lag++)
+        ss += r[lag] * r[lag];
+    double stat = sqrt((1.0 + 2.0 * ss) / n);
+    /* qnorm(0.95): a one-sided 90 % test, as forecast::thetaf */
+    return fabs(r[m]) / stat > 1.6448536269514722;
+}
+
+bool kkr_decompose_mult(const double *y, int n, int m, double *figure)
+{
+    if (m < 2 || m > MAX_M || n < 2 * m)
+        return false;
+    /* the centred moving average of R's decompose(): weights 1/m, the two ends half */
+    int half = m / 2;
+    double acc[MAX_M] = {0};
+    int cnt[MAX_M] = {0};
+    for (int t = half; t + half < n; t++) {
+        double tr = 0;
+        if (m % 2 == 0) {
+            tr = 0.5 * (y[t - half] + y[t + half]);
+            for (int j = -half + 1; j < half; j++)
+                tr += y[t + j];
+        } else {
+            for (int j = -half; j <= half; j++)
+                tr += y[t + j];
+        }
+        tr /= m;
+        if (!(tr != 0.0))
+            return false;
+        acc[t % m] += y[t] / tr;
+        cnt[t % m]++;
+    }
+    double tot = 0;
+    for (int j = 0; j < m; j++) {
+        if (cnt[j] == 0)
+            return false;
+        figure[j] = acc[j] / cnt[j];
+        tot += figure[j];
+    }
+    for (int j = 0; j < m; j++) {
+        figure[j] /= tot / m;
+        if (!(fabs(figure[j]) >= 1e-4) || !isfinite(figure[j]))
+            return false;
+    }
+    return true;
+}
+
+/* Simple exponential smoothing with l0 chosen by least squares for each alpha (the one-step
+ * errors are linear in l0) and alpha by a grid and golden-section search on the MSE. */
+static double ses_sse(const double *x, int n, double a, double *l0_out, double *ln_out)
+{
+    double l = 0.0, c = 1.0, sec = 0.0, scc = 0.0, see = 0.0;
+    /* with l0 = 0: e_t = x_t - l_{t-1}, l_t = l_{t-1} + a e_t; l0 enters e_t as -(1-a)^t l0 */
+    for (int t = 0; t < n; t++) {
+        double e = x[t] - l;
+        sec += e * c;
+        scc += c * c;
+        see += e * e;
+        l += a * e;
+        c *= 1.0 - a;
+    }
+    double l0 = scc > 0 ? sec / scc : 0.0;
+    /* final level: l_n(l0) = l_n(0) + (1-a)^n l0 */
+    *l0_out = l0;
+    *ln_out = l + c * l0;
+    return see - 2.0 * l0 * sec + l0 * l0 * scc;
+}
+
+static void ses_fit(const double *x, int n, double *alpha, double *l0, double *ln, double *sse)
+{
+    const double lo = 1e-4, hi = 0.9999;
+    double best = HUGE_VAL, ba = 0.5, tl0, tln;
+    for (int i = 0; i <= 20; i++) {
+        double a = lo + (hi - lo) * i / 20.0;
+        double v = ses_sse(x, n, a, &tl0, &tln);
+        if (v < best) {
+            best = v;
+            ba = a;
+        }
+    }
+    double step = (hi - lo) / 20.0;
+    double a0 = ba - step < lo ? lo : ba - step, a1 = ba + step > hi ? hi : ba + step;
+    const double g = 0.6180339887498949;
+    double c = a1 - g * (a1 - a0), d = a0 + g * (a1 - a0);
+    double fc = ses_sse(x, n, c, &tl0, &tln), fd = ses_sse(x, n, d, &tl0, &tln);
+    for (int it = 0; it < 40; it++) {
+        if (fc < fd) {
+            a1 = d;
+            d = c;
+            fd = fc;
+            c = a1 - g * (a1 - a0);
+            fc = ses_sse(x, n, c, &tl0, &tln);
+        } else {
+            a0 = c;
+            c = d;
+            fc = fd;
+            d = a0 + g * (a1 - a0);
+            fd = ses_sse(x, n, d, &tl0, &tln);
+        }
+    }
+    double a = 0.5 * (a0 + a1);
+    double v = ses_sse(x, n, a, &tl0, &tln);
+    if (!(v <= best)) {
+        a = ba;
+        v = ses_sse(x, n, a, &tl0, &tln);
+    }
+    *alpha = a;
+    *l0 = tl0;
+    *ln = tln;
+    *sse = v > 0 ? v : 0.0;
+}
+
+/* y[0..n) divided by the seasonal figure when the series passes the seasonal test; false when
+ * it is not seasonal (x = y, figure all 1). */
+static bool season_adjust(const double *y, int n, int m, double *x, double *figure)
+{
+    bool seasonal = m > 1 && kkr_seasonal_test(y, n, m) && kkr_decompose_mult(y, n, m, figure);
+    for (int j = 0; j < MAX_M; j++)
+        if (!seasonal)
+            figure[j] = 1.0;
+    for (int t = 0; t < n; t++)
+        x[t] = seasonal ? y[t] / figure[t % m] : y[t];
+    return seasonal;
+}
+
+bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out)
+{
+    memset(out, 0, sizeof *out);
+    if (n < 3 || m < 1 || m > MAX_M)
+        return false;
+    double xs[1024], *x = n <= 1024 ? xs : malloc((size_t)n * sizeof *x);
+    if (!x)
+        return false;
+    out->m = m;
+    out->n = n;
+    out->seasonal = season_adjust(y, n, m, x, out->season);
+    double sse;
+    ses_fit(x, n, &out->alpha, &out->level0, &out->level, &sse);
+    out->sigma2 = sse / (n - 2);
+    /* the drift: half the slope of the least-squares line through the adjusted series */
+    double st = 0, sx = 0, stt = 0, stx = 0;
+    for (int t = 0; t < n; t++) {
+        st += t;
+        sx += x[t];
+        stt += (double)t * t;
+        stx += t * x[t];
+    }
+    double den = n * stt - st * st;
+    out->drift = den > 0 ? 0.5 * (n * stx - st * sx) / den : 0.0;
+    if (x != xs)
+        free(x);
+    return isfinite(out->level) && isfinite(out->drift) && isfinite(out->sigma2);
+}
+
+void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, double *sum,
+                        double *sd)
+{
+    double a = md->alpha > 1e-10 ? md->alpha : 1e-10;
+    double lift = (1.0 - pow(1.0 - a, md->n)) / a;
+    double total = 0.0, fig = 0.0;
+    for (int i = 1; i <= h; i++) {
+        double s = md->season[(md->n + i - 1) % md->m];
+        double v = (md->level + md->drift * ((i - 1) + lift)) * s;
+        if (means)
+            means[i - 1] = v;
+        total += v;
+        fig += s;
+    }
+    /* the sum of h SES errors: the innovation at step i moves the later forecasts by alpha */
+    double var = 0.0;
+    for (int i = 1; i <= h; i++) {
+        double c = 1.0 + a * (h - i);
+        var += c * c;
+    }
+    var *= md->sigma2;
+    if (h > 0)
+        var *= (fig / h) * (fig / h);
+    *sum = total;
+    *sd = sqrt(var);
+}
+
+bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
+                         double *sd)
+{
+    if (m < 1 || m > MAX_M || h > 64)
+        return false;
+    double xs[1024], *x = n <= 1024 ? xs : malloc((size_t)n * sizeof *x);
+    if (!x)
+        return false;
+    double figure[MAX_M];
+    season_adjust(y, n, m, x, figure);
+    struct kkr_ets_model md;
+    bool ok = kkr_ets_fit_model(x, n, 1, 'A', 'A', 'N', true, &md);
+    if (ok) {
+        double mu[64], s, d, fig = 0.0, total = 0.0;
+        kkr_ets_forecast(&md, x, n, 1, h, mu, &s, &d);
+        for (int i = 1; i <= h; i++) {
+            double f = figure[(n + i - 1) % m];
+            mu[i - 1] *= f;
+            total += mu[i - 1];
+            fig += f;
+            if (means)
+                means[i - 1] = mu[i - 1];
+        }
+        *sum = total;
+        *sd = h > 0 ? d * fig / h : 0.0;
+        ok = isfinite(total);
+    }
+    if (x != xs)
+        free(x);
+    return ok;
 }

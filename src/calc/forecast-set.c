@@ -163,13 +163,13 @@ enum kkr_status kkr_backtest_workbook(const struct kkr_workbook *wb,
                 free(b);
                 return st;
             }
-            for (int y = 0; y < s.years - 1; y++) {
+            for (int y = bt.first; y < s.years - 1; y++) {
                 double o = bt.outcome[y];
                 if (!isfinite(o) || o == 0.0)
                     continue;
                 for (int k = 1; k <= 11; k++) {
-                    const double *full = bt.full + ((size_t)y * 12 + (size_t)k) * KKR_BACKTEST_METHODS;
-                    const double *sd = bt.sd + ((size_t)y * 12 + (size_t)k) * KKR_BACKTEST_METHODS;
+                    const double *full = kkr_backtest_series_full(&bt, y, k);
+                    const double *sd = kkr_backtest_series_sd(&bt, y, k);
                     for (int m = 0; m <= KKR_BACKTEST_METHODS; m++) {
                         double f, lo, hi;
                         if (m < KKR_BACKTEST_METHODS) {

@@ -195,6 +195,21 @@ enum kkr_status kkr_backtest_summary_write(FILE *out, const struct kkr_backtest_
             else
                 fprintf(out, "  %7s\n", "-");
         }
+        fprintf(out, "\nTäckning: andel utfall (%%) inom intervallet efter k månader\n");
+        fprintf(out, "%-10s", "metod");
+        for (int k = 1; k <= 11; k++)
+            fprintf(out, "   k=%-2d", k);
+        fprintf(out, "\n");
+        for (int m = 0; m <= KKR_BACKTEST_METHODS; m++) {
+            fprintf(out, "%-10s", kkr_backtest_method_name(m));
+            for (int k = 1; k <= 11; k++) {
+                if (sum->cases[m][k])
+                    fprintf(out, " %6.1f", sum->coverage[m][k]);
+                else
+                    fprintf(out, " %6s", "-");
+            }
+            fprintf(out, "\n");
+        }
         fprintf(out, "fall (k=1): %d; intervall %.0f %%\n", sum->cases[KKR_BACKTEST_METHODS][1],
                 level * 100.0);
     }
