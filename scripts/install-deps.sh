@@ -7,6 +7,9 @@ packages="build-essential meson ninja-build pkg-config python3 libgsl-dev libcai
   libpango1.0-dev libcsv-dev zlib1g-dev libzip-dev libexpat1-dev libxlsxwriter-dev
   python3-openpyxl
   fonts-dejavu-core poppler-utils valgrind clang libclang-rt-dev"
+# --bench: also the optional benchmark dependencies (R's forecast package for
+# tests/bench/bench-forecast-m3.py; CI does not need it, the benchmark skips R without it)
+[ "${1:-}" = "--bench" ] && packages="$packages r-cran-forecast"
 missing=""
 for p in $packages; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"

@@ -1,40 +1,30 @@
 #!/usr/bin/env python3
-"""bench-forecast-m3.py — forecast accuracy of kkr on the M3 monthly series, and ets speed (issue 3).
+"""bench-forecast-m3.py — forecast accuracy of kkr on the M3 monthly series against R's
+benchmarks, interval coverage, the care workbook, and speed (issues 3 and 17).
 
-    tests/bench/bench-forecast-m3.py KKR M3.csv [--r-sample N] [--jobs J] [--r-cache FILE]
-                                     [--bench-ets BENCH_ETS] [--r-speed-series N] [--keep DIR]
+    tests/bench/bench-forecast-m3.py KKR M3.csv [--r-cache FILE] [--r-ets-sample N]
+        [--seed S] [--care DIR] [--baseline-kkr OLD_KKR] [--bench-ets BENCH_ETS]
+        [--r-speed-series N] [--no-r]
 
-1. Accuracy. Converts the 714 monthly M3 series (serie;år;månad;värde) into a kkr workbook in
-   a temporary folder (never committed), runs `kkr forecast --backtest` on it and prints the
-   mean APE of the year-end forecast per method at k = 2, 4, 6, 8, 10 and the coverage of the
-   80 % interval, on all cases.
-2. R. Where R with the forecast package is installed (Debian: apt-get install r-cran-forecast),
-   it fits R's forecast::ets on a deterministic sample of the same cases (--r-sample per k,
-   default 200, seed 3; 0 skips R; R needs about a second per fit, so not on all 30 000
-   cases) and prints kkr and R side by side on that sample. R sees exactly what kkr's backtest
-   saw: every month before the year plus months 1..k, as ts(frequency = 12), ets() with its
-   defaults (model chosen by AICc), refitted for every case; its year total is utfall 1..k +
-   the sum of its point forecasts for months k+1..12 (the same definition as kkr's), and its
-   80 % interval of the total is the 10/90 % quantiles of 500 simulated sample paths
-   (simulate(fit, future = TRUE)), as kkr's is an interval of the total. R needs about a
-   second a case: --r-cache FILE keeps R's answers keyed by the exact input (h, utfall 1..k,
-   the series) and reuses them in later runs; what R answers depends only on that input.
-3. Speed. With --bench-ets (the built tests/bench/bench-ets), runs it on the same file (it
-   prints series per second of kkr_ets_fit + kkr_ets_forecast) and times R's ets() +
-   forecast() on the same task for the first --r-speed-series series (default 50), and
-   prints the ratio against bench-ets on those same series.
-
-The conversion: each calendar year is a fiscal year; each series is one unit with slag
-kostnad; the series' years are shifted so that every series ends in 2019 and the workbook's
-fiscal year is 2020 (kkr's periods must lie in 1900..2199 and one workbook spans one range
-of years; M3's own years run from 1 to 1996). The budget of year Y is the previous year's
-actuals month by month times the mean growth of the complete years before Y (1 when there is
-only one); there is no budget for a year whose previous year is incomplete. Only data before
-Y enters Y's budget, so the budget method does not peek.
+1. M3, held out. The 714 series become workbooks (tests/bench/m3cases.py: two constructions
+   of the budget, `growth` = last year x the mean growth, `last` = last year's actuals) of the
+   held-out half B (odd positions in the order of the series' numbers; auto's constants were
+   chosen on half A). `kkr forecast --backtest --cases` at --level 80 and 95 on each; mean APE
+   of the year total per method and k = 2, 4, 6, 8, 10 and the coverage per k.
+2. R. forecast::thetaf on every case of half B, forecast::ets on N cases per k (the seeded
+   order of m3cases.ets_order), and their plain mean, side by side with kkr auto on the same
+   cases, with a paired bootstrap interval (2000 resamples, the seed) of auto's mean APE minus
+   the best of the three, per k. R's answers come from the cache (keyed by a hash of the exact
+   input R sees) and are computed (one process, nice 19) where missing, when R is there.
+3. The care workbook (--care, default budgets/vardomsorg-generated): auto against every kkr
+   method per k, and the pooled coverage at 80 and 95 % against two binomial standard errors.
+4. Speed: the whole 714-series backtest (kkr, and --baseline-kkr in the same run), and with
+   --bench-ets the ets fits per second against R's ets() on the first --r-speed-series series.
 """
 import argparse
 import collections
 import csv
+import math
 import os
 import random
 import shutil
@@ -43,48 +33,12 @@ import sys
 import tempfile
 import time
 
-KS = [2, 4, 6, 8, 10]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import m3cases  # noqa: E402
+
+KS = m3cases.KS
 METHODS = ['budget', 'runrate', 'trend', 'seasonal', 'ets', 'auto']
-
-
-def read_m3(m3):
-    series = collections.OrderedDict()
-    with open(m3, encoding='utf-8') as f:
-        for r in csv.DictReader(f, delimiter=';'):
-            series.setdefault(r['serie'], []).append((int(r['år']), int(r['månad']),
-                                                      float(r['värde'])))
-    return series
-
-
-def convert(series, out):
-    os.makedirs(out, exist_ok=True)
-    with open(os.path.join(out, 'bok.conf'), 'w', encoding='utf-8') as f:
-        f.write('organisation = M3 (Makridakis & Hibon 2000), månadsserier\nnämnd = benchmark\n'
-                'år = 2020\n')
-    with open(os.path.join(out, 'verksamheter.csv'), 'w', encoding='utf-8') as fv, \
-            open(os.path.join(out, 'utfall.csv'), 'w', encoding='utf-8') as fu, \
-            open(os.path.join(out, 'budget.csv'), 'w', encoding='utf-8') as fb:
-        fv.write('kod;namn;överordnad\n')
-        fu.write('verksamhet;slag;period;belopp\n')
-        fb.write('verksamhet;slag;period;belopp\n')
-        for name, obs in series.items():
-            shift = 2019 - obs[-1][0]
-            fv.write(f'{name};{name};\n')
-            by_year = collections.defaultdict(dict)
-            for y, m, v in obs:
-                by_year[y + shift][m] = v
-                fu.write(f'{name};kostnad;{y + shift}{m:02d};{v:.2f}\n')
-            complete = sorted(y for y, ms in by_year.items() if len(ms) == 12)
-            for year in range(min(by_year) + 1, 2021):
-                prev = by_year.get(year - 1, {})
-                if len(prev) != 12:
-                    continue
-                before = [y for y in complete if y < year]
-                growth = [sum(by_year[b].values()) / sum(by_year[a].values())
-                          for a, b in zip(before, before[1:]) if b == a + 1]
-                g = sum(growth) / len(growth) if growth else 1.0
-                for m in range(1, 13):
-                    fb.write(f'{name};kostnad;{year}{m:02d};{prev[m] * g:.2f}\n')
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 def r_available():
@@ -94,29 +48,257 @@ def r_available():
                           capture_output=True).returncode == 0
 
 
-# Input: id;h;known;y (y comma-separated). Output: id;prognos;låg;hög;modell.
-R_ACCURACY = r'''
-suppressMessages(library(forecast))
-args <- commandArgs(trailingOnly = TRUE)
-d <- read.table(args[1], sep = ";", header = TRUE, stringsAsFactors = FALSE)
-out <- file(args[2], "w")
-writeLines("id;prognos;låg;hög;modell", out)
-set.seed(3)
-for (i in seq_len(nrow(d))) {
-  y <- as.numeric(strsplit(d$y[i], ",")[[1]])
-  h <- d$h[i]
-  known <- d$known[i]
-  fit <- ets(ts(y, frequency = 12))
-  fc <- forecast(fit, h = h)
-  sims <- replicate(500, sum(simulate(fit, nsim = h, future = TRUE)))
-  q <- quantile(sims, c(0.1, 0.9))
-  writeLines(sprintf("%d;%.4f;%.4f;%.4f;%s", d$id[i], known + sum(fc$mean), known + q[[1]],
-                     known + q[[2]], fit$method), out)
-}
-close(out)
-'''
+def backtest(kkr, wb, level, cases_path):
+    t0 = time.time()
+    p = subprocess.run([kkr, 'forecast', wb, '--backtest', '--format', 'csv', '--level',
+                        str(level), '--cases', cases_path], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write(p.stderr)
+        raise SystemExit(1)
+    cases = {}
+    with open(cases_path, encoding='utf-8') as f:
+        for r in csv.DictReader(f, delimiter=';'):
+            kod = r['kod'] if r['slag'] == 'kostnad' else f"{r['kod']} {r['slag']}"
+            cases[(kod, int(r['år']), int(r['k']), r['metod'])] = (
+                float(r['prognos']), float(r['låg']), float(r['hög']), float(r['utfall']))
+    return cases, time.time() - t0
 
-# Input as above; prints the wall and CPU seconds spent in ets() + forecast() (not R's
+
+def ape(f, o):
+    return abs(f - o) / abs(o) * 100.0
+
+
+def table(cases, ks, methods, title):
+    print(title)
+    print('%-10s' % 'metod' + ''.join('%8s' % f'k={k}' for k in ks) + '      fall')
+    for m in methods:
+        cells, n = [], 0
+        for k in ks:
+            v = [ape(c[0], c[3]) for key, c in cases.items() if key[2] == k and key[3] == m]
+            cells.append('%8.2f' % (sum(v) / len(v)) if v else '%8s' % '-')
+            n = max(n, len(v))
+        print('%-10s' % m + ''.join(cells) + '%10d' % n)
+
+
+def coverage(cases, ks, method='auto'):
+    out = []
+    for k in ks:
+        v = [c[1] <= c[3] <= c[2] for key, c in cases.items() if key[2] == k and key[3] == method]
+        out.append((100.0 * sum(v) / len(v), len(v)) if v else (float('nan'), 0))
+    return out
+
+
+def bootstrap(diffs, seed, reps=2000):
+    """95 % percentile interval of the mean of the paired differences."""
+    rng = random.Random(seed)
+    n = len(diffs)
+    means = sorted(sum(diffs[rng.randrange(n)] for _ in range(n)) / n for _ in range(reps))
+    return means[int(0.025 * reps)], means[int(0.975 * reps) - 1]
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('kkr')
+    ap.add_argument('m3')
+    ap.add_argument('--r-cache', default=os.path.join(HERE, 'r-cache', 'm3-held-out.csv'))
+    ap.add_argument('--r-ets-sample', type=int, default=60,
+                    help="cases per k for R's ets (thetaf runs on all); default 60")
+    ap.add_argument('--seed', type=int, default=17)
+    ap.add_argument('--no-r', action='store_true', help='skip R entirely')
+    ap.add_argument('--care', default=os.path.join(HERE, '..', '..', 'budgets',
+                                                   'vardomsorg-generated'))
+    ap.add_argument('--baseline-kkr', help='an older kkr to time the whole backtest against')
+    ap.add_argument('--bench-ets')
+    ap.add_argument('--r-speed-series', type=int, default=50)
+    a = ap.parse_args()
+    tmp = tempfile.mkdtemp(prefix='kkr-m3-')
+    try:
+        series = m3cases.read_m3(a.m3)
+        hv = m3cases.halves(series)
+        half_b = {n for n in series if hv[n] == 'B'}
+        runs = {}
+        for cons in ('growth', 'last'):
+            wb = os.path.join(tmp, 'm3-' + cons)
+            m3cases.convert(series, wb, cons, half_b)
+            for level in (80, 95):
+                runs[(cons, level)], el = backtest(a.kkr, wb, level,
+                                                   os.path.join(tmp, f'cases-{cons}-{level}.csv'))
+        print(f'# M3, held-out half B: {len(half_b)} of {len(series)} series (odd positions '
+              'by number; auto\'s constants were chosen on half A)')
+        for cons in ('growth', 'last'):
+            label = ('budget = last year x mean growth' if cons == 'growth'
+                     else "budget = last year's actuals")
+            table(runs[(cons, 80)], KS, METHODS,
+                  f'\n## construction {cons} ({label}): mean APE of the year total, %')
+            for level in (80, 95):
+                cov = coverage(runs[(cons, level)], KS)
+                print('%-10s' % f'auto {level} %' + ''.join('%8.1f' % c for c, _ in cov)
+                      + '   coverage, %')
+
+        # ---- R ----
+        have_r = not a.no_r and r_available()
+        cache = m3cases.read_cache(a.r_cache)
+        rows, case_list, sample = m3cases.r_jobs(series, cache, a.r_ets_sample, a.seed)
+        if rows and have_r:
+            print(f"\nR: {len(rows)} answers missing from {a.r_cache}: computing them "
+                  '(one process, nice 19)', flush=True)
+            m3cases.run_r(rows, a.r_cache, tmp)
+            cache = m3cases.read_cache(a.r_cache)
+        elif rows:
+            print(f'\nR with the forecast package is not installed (or --no-r): {len(rows)} R '
+                  'answers missing from the cache are left out')
+        data = m3cases.by_month(series)
+        rsum = {}
+        for name, year, k in case_list:
+            h, y, known = m3cases.r_input(data, name, year, k)
+            key, _ = m3cases.r_key(h, y)
+            for meth in ('ets', 'thetaf'):
+                v = cache.get(key, {}).get(meth)
+                if v is not None and math.isfinite(v):
+                    rsum[(name, year, k, meth)] = known + v
+        n_ets = collections.Counter(c[2] for c in sample if c + ('ets',) in rsum)
+        print(f'\n# against R forecast {"8.20" if have_r or cache else "?"}: thetaf on every '
+              f'held-out case, ets on {a.r_ets_sample} per k (m3cases.ets_order, seed '
+              f'{a.seed}; answers found: ' + ', '.join(f'k={k} {n_ets[k]}' for k in KS) + ')')
+        for cons in ('growth', 'last'):
+            cs = runs[(cons, 80)]
+            print(f'\n## construction {cons}: mean APE, %; diff = auto - best of R (bootstrap '
+                  f'95 %, 2000 resamples, seed {a.seed})')
+            print('%-7s%6s%9s%9s%9s%9s%8s%9s%19s' % ('k', 'fall', 'auto', 'R ets', 'R theta',
+                                                    'R mean', 'best', 'rel', 'diff 95 %'))
+            for k in KS:
+                idx = [c for c in sample if c[2] == k and c + ('ets',) in rsum
+                       and c + ('thetaf',) in rsum and c + ('auto',) in cs]
+                if not idx:
+                    print('%-7s  no R answers' % k)
+                    continue
+                o = [cs[c + ('auto',)][3] for c in idx]
+                au = [ape(cs[c + ('auto',)][0], oo) for c, oo in zip(idx, o)]
+                re = [ape(rsum[c + ('ets',)], oo) for c, oo in zip(idx, o)]
+                rt = [ape(rsum[c + ('thetaf',)], oo) for c, oo in zip(idx, o)]
+                rm = [ape((rsum[c + ('ets',)] + rsum[c + ('thetaf',)]) / 2, oo)
+                      for c, oo in zip(idx, o)]
+                means = {'ets': sum(re) / len(re), 'theta': sum(rt) / len(rt),
+                         'mean': sum(rm) / len(rm)}
+                best = min(means, key=means.get)
+                bv = {'ets': re, 'theta': rt, 'mean': rm}[best]
+                diffs = [x - y for x, y in zip(au, bv)]
+                lo, hi = bootstrap(diffs, a.seed)
+                mau = sum(au) / len(au)
+                print('%-7s%6d%9.2f%9.2f%9.2f%9.2f%8s%8.1f%%   [%6.2f, %6.2f]' % (
+                    k, len(idx), mau, means['ets'], means['theta'], means['mean'], best,
+                    100 * (mau - means[best]) / means[best], lo, hi))
+            # auto against thetaf on every held-out case
+            print('%-7s%6s%9s%9s%8s%19s' % ('k', 'fall', 'auto', 'R theta', 'rel', 'diff 95 %'))
+            for k in KS:
+                idx = [c for c in case_list if c[2] == k and c + ('thetaf',) in rsum
+                       and c + ('auto',) in cs]
+                if not idx:
+                    continue
+                o = [cs[c + ('auto',)][3] for c in idx]
+                au = [ape(cs[c + ('auto',)][0], oo) for c, oo in zip(idx, o)]
+                rt = [ape(rsum[c + ('thetaf',)], oo) for c, oo in zip(idx, o)]
+                lo, hi = bootstrap([x - y for x, y in zip(au, rt)], a.seed)
+                print('%-7s%6d%9.2f%9.2f%7.1f%%   [%6.2f, %6.2f]' % (
+                    k, len(idx), sum(au) / len(au), sum(rt) / len(rt),
+                    100 * (sum(au) - sum(rt)) / sum(rt), lo, hi))
+
+        # ---- the care workbook ----
+        if a.care and os.path.isdir(a.care):
+            print(f'\n# the care workbook {os.path.basename(os.path.normpath(a.care))}')
+            allk = list(range(1, 12))
+            care = {}
+            for level in (80, 95):
+                care[level], _ = backtest(a.kkr, a.care, level,
+                                          os.path.join(tmp, f'care-{level}.csv'))
+            table(care[80], allk, METHODS, 'mean APE of the year total, %')
+            worst = []
+            for k in allk:
+                m = {}
+                for meth in METHODS:
+                    v = [ape(c[0], c[3]) for key, c in care[80].items()
+                         if key[2] == k and key[3] == meth]
+                    if v:
+                        m[meth] = sum(v) / len(v)
+                single = min((v, n) for n, v in m.items() if n != 'auto')
+                worst.append('%8.1f' % (100 * (m['auto'] - single[0]) / single[0]))
+            print('%-10s' % 'auto/best' + ''.join(worst) + '   % against the best single method')
+            for level in (80, 95):
+                cov = coverage(care[level], allk)
+                n = sum(c[1] for c in cov)
+                inside = sum(c[0] * c[1] / 100 for c in cov)
+                se = math.sqrt(level / 100 * (1 - level / 100) / n) * 100
+                print('%-10s' % f'auto {level} %' + ''.join('%8.1f' % c for c, _ in cov)
+                      + f'   pooled {100 * inside / n:.1f} % of {n} (level ± 2 SE: '
+                      f'{level - 2 * se:.1f}–{level + 2 * se:.1f})')
+
+        # ---- speed ----
+        wb = os.path.join(tmp, 'm3-all')
+        m3cases.convert(series, wb, 'growth')
+        times = {}
+        for label, exe in (('kkr', a.kkr), ('baseline', a.baseline_kkr)):
+            if not exe:
+                continue
+            t0 = time.time()
+            c0 = os.times()
+            subprocess.run([exe, 'forecast', wb, '--backtest', '--format', 'csv'],
+                           capture_output=True, check=True)
+            c1 = os.times()
+            times[label] = (time.time() - t0, c1.children_user - c0.children_user
+                            + c1.children_system - c0.children_system)
+        print(f'\n# the whole backtest, {len(series)} series (construction growth)')
+        for label, (w, c) in times.items():
+            print(f'{label:10s} wall {w:.1f} s, CPU {c:.1f} s')
+        if 'baseline' in times:
+            print(f'ratio kkr / baseline: {times["kkr"][1] / times["baseline"][1]:.2f} (CPU), '
+                  f'{times["kkr"][0] / times["baseline"][0]:.2f} (wall)')
+
+        if a.bench_ets:
+            print(f'\n$ {os.path.basename(a.bench_ets)} M3')
+            p = subprocess.run([a.bench_ets, a.m3], capture_output=True, text=True)
+            sys.stdout.write(p.stdout)
+            if not have_r:
+                print('R with the forecast package is not installed: skipping the speed '
+                      'comparison with forecast::ets')
+            else:
+                names = list(series)[:a.r_speed_series]
+                speed_rows = []
+                for i, n in enumerate(names):
+                    obs = series[n]
+                    by = collections.Counter(y for y, _, _ in obs)
+                    year = max(y for y, c in by.items() if c == 12)
+                    y = [v for (yy, m, v) in obs if (yy, m) < (year, 7)]
+                    speed_rows.append(f"{i};6;0;{','.join('%.4f' % v for v in y)}\n")
+                script = os.path.join(tmp, 'speed.R')
+                with open(script, 'w') as f:
+                    f.write(R_SPEED)
+                rin = os.path.join(tmp, 'speed.csv')
+                with open(rin, 'w') as f:
+                    f.write('id;h;known;y\n')
+                    f.writelines(speed_rows)
+                out = subprocess.run(['Rscript', script, rin], capture_output=True,
+                                     text=True, check=True).stdout
+                p = subprocess.run([a.bench_ets, a.m3, '5', str(len(names))],
+                                   capture_output=True, text=True)
+                sys.stdout.write(p.stdout)
+                kkr_rate = None
+                for line in p.stdout.splitlines():
+                    if line.startswith('series/s:'):
+                        kkr_rate = (float(line.split()[1]), float(line.split()[3]))
+                wall, cpu = (float(x) for x in out.split())
+                r_rate = (len(names) / wall, len(names) / cpu)
+                print(f'R forecast::ets (ets() + forecast(), the first {len(names)} series, one '
+                      f'process): wall {wall:.1f} s, CPU {cpu:.1f} s')
+                print(f'series/s: {r_rate[0]:.2f} (wall), {r_rate[1]:.2f} (CPU)')
+                if kkr_rate:
+                    print(f'ratio kkr / R: {kkr_rate[0] / r_rate[0]:.0f}x (wall), '
+                          f'{kkr_rate[1] / r_rate[1]:.0f}x (CPU)')
+        return 0
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# Input id;h;known;y; prints the wall and CPU seconds spent in ets() + forecast() (not R's
 # start-up or reading).
 R_SPEED = r'''
 suppressMessages(library(forecast))
@@ -132,232 +314,6 @@ for (i in seq_len(nrow(d))) {
 t <- proc.time() - t0
 cat(sprintf("%.3f %.3f\n", t[["elapsed"]], t[["user.self"]] + t[["sys.self"]]))
 '''
-
-
-def run_r_cached(rows, jobs, tmp, cache):
-    """R_ACCURACY on rows, reusing answers from the cache file (h;known;y -> R's answer) for
-    rows whose input is exactly the same; new answers are added to the cache."""
-    known, todo = {}, []
-    if cache and os.path.exists(cache):
-        with open(cache, encoding='utf-8') as f:
-            for line in f:
-                inp, _, ans = line.rstrip('\n').partition('\t')
-                known[inp] = ans.split(';')
-    res = {}
-    for row in rows:
-        i, inp = row.split(';', 1)
-        inp = inp.rstrip('\n')
-        if inp in known:
-            ans = known[inp]
-            res[int(i)] = {'prognos': ans[0], 'låg': ans[1], 'hög': ans[2], 'modell': ans[3]}
-        else:
-            todo.append(row)
-    if todo:
-        new, _ = run_r_parallel(R_ACCURACY, todo, jobs, tmp, 'acc')
-        res.update(new)
-        if cache:
-            inputs = {int(r.split(';', 1)[0]): r.split(';', 1)[1].rstrip('\n') for r in todo}
-            with open(cache, 'a', encoding='utf-8') as f:
-                for i, r in new.items():
-                    f.write(f"{inputs[i]}\t{r['prognos']};{r['låg']};{r['hög']};{r['modell']}\n")
-    return res, len(rows) - len(todo)
-
-
-def run_r_parallel(script, rows, jobs, tmp, tag):
-    """Runs the R script on rows (id;h;known;y lines) split over jobs processes."""
-    path = os.path.join(tmp, f'{tag}.R')
-    with open(path, 'w') as f:
-        f.write(script)
-    procs = []
-    for j in range(jobs):
-        part = rows[j::jobs]
-        if not part:
-            continue
-        rin, rout = os.path.join(tmp, f'{tag}-in{j}.csv'), os.path.join(tmp, f'{tag}-out{j}.csv')
-        with open(rin, 'w', encoding='utf-8') as f:
-            f.write('id;h;known;y\n')
-            f.writelines(part)
-        procs.append((subprocess.Popen(['Rscript', path, rin, rout], stdout=subprocess.PIPE,
-                                       stderr=subprocess.PIPE, text=True), rout))
-    res, outs = {}, []
-    for p, rout in procs:
-        out, err = p.communicate()
-        if p.returncode != 0:
-            sys.stderr.write(err)
-            raise SystemExit(1)
-        outs.append(out)
-        if os.path.exists(rout):
-            with open(rout, encoding='utf-8') as f:
-                for r in csv.DictReader(f, delimiter=';'):
-                    res[int(r['id'])] = r
-    return res, outs
-
-
-def r_row(i, y, known, h):
-    return f"{i};{h};{known:.4f};{','.join('%.4f' % v for v in y)}\n"
-
-
-def speed_task(obs):
-    """The ets benchmark's task for one series (as bench-ets.c): the last complete calendar
-    year of the series, k = 6: the months before July of that year, and July..December."""
-    by = collections.Counter(y for y, _, _ in obs)
-    year = max(y for y, c in by.items() if c == 12)
-    y = [v for (yy, m, v) in obs if (yy, m) < (year, 7)]
-    known = sum(v for (yy, m, v) in obs if yy == year and m < 7)
-    return y, known, 6
-
-
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument('kkr')
-    ap.add_argument('m3')
-    ap.add_argument('--r-sample', type=int, default=200)
-    ap.add_argument('--jobs', type=int, default=os.cpu_count() or 1)
-    ap.add_argument('--bench-ets')
-    ap.add_argument('--r-speed-series', type=int, default=50)
-    ap.add_argument('--r-cache', help="file of R's answers by input (R needs ~1 s a case): "
-                    'reused for the same input, new answers appended')
-    ap.add_argument('--keep')
-    a = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix='kkr-m3-')
-    try:
-        wb = a.keep or os.path.join(tmp, 'm3')
-        series = read_m3(a.m3)
-        convert(series, wb)
-        cases_path = os.path.join(tmp, 'cases.csv')
-        t0 = time.time()
-        p = subprocess.run([a.kkr, 'forecast', wb, '--backtest', '--format', 'csv',
-                            '--cases', cases_path], capture_output=True, text=True)
-        elapsed = time.time() - t0
-        if p.returncode != 0:
-            sys.stderr.write(p.stderr)
-            return 1
-        table = {}
-        for r in csv.DictReader(p.stdout.splitlines(), delimiter=';'):
-            table[(r['metod'], int(r['k']))] = r
-        print(f'$ kkr forecast M3 --backtest   ({len(series)} M3 monthly series, '
-              f'{elapsed:.1f} s)')
-        print(f'mean APE of the year total, % (cases at k=2: {table[("auto", 2)]["fall"]})')
-        print('%-10s' % 'metod' + ''.join('%8s' % f'k={k}' for k in KS))
-        for m in METHODS:
-            print('%-10s' % m + ''.join('%8.2f' % float(table[(m, k)]['mape'])
-                                        if (m, k) in table else '%8s' % '-' for k in KS))
-        print('coverage of the 80 % interval, %')
-        print('%-10s' % 'metod' + ''.join('%8s' % f'k={k}' for k in KS) + '     all')
-        for m in METHODS:
-            n, inside, cells = 0, 0.0, []
-            for k in KS:
-                r = table.get((m, k))
-                if r:
-                    cells.append('%8.1f' % float(r['täckning']))
-                    n += int(r['fall'])
-                    inside += float(r['täckning']) * int(r['fall']) / 100
-                else:
-                    cells.append('%8s' % '-')
-            print('%-10s' % m + ''.join(cells) + ('%8.1f' % (100 * inside / n) if n else ''))
-
-        have_r = r_available()
-        if a.r_sample > 0 and not have_r:
-            print('\nR with the forecast package is not installed: skipping the comparison '
-                  'with forecast::ets')
-        if a.r_sample > 0 and have_r:
-            # the same cases for R: a deterministic sample per k of the backtest's cases
-            cases = collections.defaultdict(list)
-            kkr_case = {}
-            with open(cases_path, encoding='utf-8') as f:
-                for r in csv.DictReader(f, delimiter=';'):
-                    key = (r['kod'], int(r['år']), int(r['k']))
-                    kkr_case[key + (r['metod'],)] = r
-                    if r['metod'] == 'auto' and int(r['k']) in KS:
-                        cases[int(r['k'])].append(key)
-            rng = random.Random(3)
-            sample = []
-            for k in KS:
-                sample += rng.sample(cases[k], min(a.r_sample, len(cases[k])))
-            data = collections.defaultdict(dict)
-            for name, obs in series.items():
-                shift = 2019 - obs[-1][0]
-                for y, m, v in obs:
-                    data[name][(y + shift, m)] = v
-            rows = []
-            for i, (kod, year, k) in enumerate(sample):
-                # the series as the backtest saw it: every month before the year + months 1..k
-                months = sorted(p for p in data[kod] if p < (year, k + 1))
-                known = sum(data[kod][(year, m)] for m in range(1, k + 1))
-                rows.append(r_row(i, [data[kod][p] for p in months], known, 12 - k))
-            t0 = time.time()
-            r_res, cached = run_r_cached(rows, a.jobs, tmp, a.r_cache)
-            print(f'\nthe same {len(sample)} cases ({a.r_sample} per k, random.Random(3)) '
-                  f'with R forecast::ets ({time.time() - t0:.0f} s, {a.jobs} R processes'
-                  + (f'; {cached} answers from {a.r_cache}, computed by R on the identical '
-                     f'input' if cached else '') + ')')
-            print('mean APE, %' + ' ' * 5 + ''.join('%8s' % f'k={k}' for k in KS)
-                  + '   coverage 80 %')
-            for label in ('kkr auto', 'kkr ets', 'kkr seasonal', 'R ets'):
-                cells, inside, n = [], 0, 0
-                for k in KS:
-                    apes = []
-                    for i, key in enumerate(sample):
-                        if key[2] != k:
-                            continue
-                        o = float(kkr_case[key + ('auto',)]['utfall'])
-                        if label == 'R ets':
-                            rr = r_res[i]
-                        else:
-                            rr = kkr_case[key + (label.split()[1],)]
-                        f_, lo, hi = float(rr['prognos']), float(rr['låg']), float(rr['hög'])
-                        apes.append(abs(f_ - o) / abs(o) * 100)
-                        inside += lo <= o <= hi
-                        n += 1
-                    cells.append('%8.2f' % (sum(apes) / len(apes)))
-                print('%-16s' % label + ''.join(cells) + '   %.1f %%' % (100 * inside / n))
-            wins = []
-            for k in KS:
-                idx = [i for i, key in enumerate(sample) if key[2] == k]
-                w = sum(abs(float(kkr_case[sample[i] + ('auto',)]['prognos']) -
-                            float(kkr_case[sample[i] + ('auto',)]['utfall'])) <
-                        abs(float(r_res[i]['prognos']) -
-                            float(kkr_case[sample[i] + ('auto',)]['utfall'])) for i in idx)
-                wins.append('%8.0f' % (100.0 * w / len(idx)))
-            print('%-16s' % 'auto closer, %' + ''.join(wins))
-
-        if a.bench_ets:
-            print(f'\n$ {os.path.basename(a.bench_ets)} M3')
-            p = subprocess.run([a.bench_ets, a.m3], capture_output=True, text=True)
-            sys.stdout.write(p.stdout)
-            if p.returncode != 0:
-                sys.stderr.write(p.stderr)
-                return 1
-            kkr_rate = None
-            for line in p.stdout.splitlines():
-                if line.startswith('series/s:'):  # series/s: WALL (wall), CPU (CPU)
-                    kkr_rate = (float(line.split()[1]), float(line.split()[3]))
-            if not have_r:
-                print('R with the forecast package is not installed: skipping the speed '
-                      'comparison with forecast::ets')
-            elif kkr_rate:
-                names = list(series)[:a.r_speed_series]
-                rows = [r_row(i, *speed_task(series[n])) for i, n in enumerate(names)]
-                _, outs = run_r_parallel(R_SPEED, rows, 1, tmp, 'speed')
-                # kkr on the same first series, for the ratio
-                p = subprocess.run([a.bench_ets, a.m3, '5', str(len(names))],
-                                   capture_output=True, text=True)
-                sys.stdout.write(p.stdout)
-                for line in p.stdout.splitlines():
-                    if line.startswith('series/s:'):
-                        kkr_rate = (float(line.split()[1]), float(line.split()[3]))
-                wall, cpu = (float(x) for x in outs[0].split())
-                r_rate = (len(names) / wall, len(names) / cpu)
-                print(f'R forecast::ets (ets() + forecast(), the first {len(names)} series, one '
-                      f'process): wall {wall:.1f} s, CPU {cpu:.1f} s')
-                print(f'series/s: {r_rate[0]:.2f} (wall), {r_rate[1]:.2f} (CPU)')
-                print(f'ratio kkr / R: {kkr_rate[0] / r_rate[0]:.0f}x (wall), '
-                      f'{kkr_rate[1] / r_rate[1]:.0f}x (CPU)')
-        return 0
-    finally:
-        if not a.keep:
-            shutil.rmtree(tmp, ignore_errors=True)
-
 
 if __name__ == '__main__':
     sys.exit(main())
