@@ -252,5 +252,15 @@ enum kkr_status kkr_chart_report_write_document(const char *path, const struct k
                                                 enum kkr_display_unit unit,
                                                 const struct kkr_report_document *doc,
                                                 struct kkr_diag *diag);
+/* The same with the report's layout (DESIGN §5.1: columns, sign, decimals, total label): the
+ * tables are the rows and columns of kkr_report_table_build, cell for cell those of the CSV;
+ * doc as for kkr_chart_report_write_document (may be NULL). */
+struct kkr_report_options;
+enum kkr_status kkr_chart_report_write_layout(const char *path, const struct kkr_workbook *wb,
+                                              const struct kkr_rollup *rollup,
+                                              const struct kkr_chart_set *set,
+                                              const struct kkr_report_options *ropt,
+                                              const struct kkr_report_document *doc,
+                                              struct kkr_diag *diag);
 
 #endif

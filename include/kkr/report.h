@@ -13,6 +13,9 @@
 #include "kkr/status.h"
 #include "kkr/workbook.h"
 
+struct kkr_invest;
+struct kkr_investments;
+
 enum kkr_report_tables {
     KKR_TABLES_BOTH,        /* text, md, json default: the slag table, then the unit table */
     KKR_TABLES_UNITS,       /* --table verksamhet (the csv default) */
@@ -161,6 +164,7 @@ struct kkr_report_table {
     struct kkr_report_layout default_layout; /* storage when opt->layout is NULL */
     struct kkr_rollup previous_rollup;       /* storage of previous */
     bool has_previous;
+    const struct kkr_investments *investments; /* for the PDF's page, set by its caller */
 };
 
 /* Builds the table model of rollup with opt (its layout, sign, decimals, total label). When a
@@ -185,6 +189,24 @@ size_t kkr_report_value_format(const struct kkr_report_table *t,
 /* The heading of a group ("Ackumulerat period", "Helår", "Föregående år 2019"). */
 void kkr_report_group_title(const struct kkr_report_table *t, enum kkr_column_group g,
                             char *buf, size_t size);
+
+/* ---- investeringar (DESIGN §5.3, invest-report.c) ---- */
+
+/* The table of investeringar.csv (--table investering) in opt's format, unit and decimals;
+ * never sign-flipped. A missing file is an error naming it. */
+enum kkr_status kkr_report_write_investments(FILE *out, const struct kkr_workbook *wb,
+                                             const struct kkr_report_options *opt,
+                                             struct kkr_diag *diag);
+/* The investment table's columns (budget, utfall, prognos, avvikelse for the year, then
+ * total_budget, utfall_tidigare_år, total_prognos, total_avvikelse for multi-year projects):
+ * how many a table of inv shows, their keys and titles, one cell (empty for a one-year row's
+ * whole-project columns). */
+int kkr_invest_column_count(const struct kkr_investments *inv);
+const char *kkr_invest_column_key(int col);
+const char *kkr_invest_column_title(int col);
+bool kkr_invest_value(const struct kkr_invest *it, int col, int64_t *out);
+void kkr_invest_cell(const struct kkr_invest *it, int col, const struct kkr_report_options *opt,
+                     const struct kkr_number_style *style, char *buf, size_t size);
 
 /* Writes the tables to out. Fails on a write error (KKR_ERR_IO) and on the errors of
  * kkr_report_table_build. */

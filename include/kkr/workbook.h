@@ -178,6 +178,13 @@ static inline enum kkr_kind kkr_workbook_slag_typ(const struct kkr_workbook *wb,
 /* Index of the slag with this code (a typ name and its aliases give the typ itself), or -1. */
 int kkr_workbook_find_slag(const struct kkr_workbook *wb, const char *code, size_t len);
 
+/* A prognos given for a whole typ of a unit (prognos.csv, or a snapshot locked before slag.csv
+ * existed) covers that typ: the unit's declared slag of the typ that have amounts get
+ * prognos 0 (has set), so the typ's prognos is not added to their budgets (DESIGN §5.2: the
+ * typ row is "ej fördelat", compared at typ level). Arrays indexed kkr_workbook_slot(). */
+void kkr_workbook_cover_typ(const struct kkr_workbook *wb, int64_t *forecast_ore,
+                            uint8_t *forecast_has);
+
 /* True if unit a is b or lies below b in the tree. */
 bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b);
 

@@ -88,7 +88,7 @@ int cli_followup_build(const struct kkr_workbook *wb, int period, const char *me
 /* The A4 nämnd report (kkr report --pdf), from the same roll-up as the tables; with fset
  * (kkr report --forecast) the ackumulerat chart shows the interval band. In cmd-chart.c. */
 int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followup *fu,
-                         enum kkr_display_unit unit, const char *pdf_path,
+                         const struct kkr_report_options *ropt, const char *pdf_path,
                          const char *measures_path, const char *baseline_arg);
 
 /* kkr report --table prognoshistorik | sammanfattning (report-tables.c). */

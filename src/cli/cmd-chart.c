@@ -188,9 +188,10 @@ static int build_set(const struct kkr_workbook *wb, const struct kkr_followup *f
 }
 
 int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followup *fu,
-                         enum kkr_display_unit unit, const char *pdf_path,
+                         const struct kkr_report_options *ropt, const char *pdf_path,
                          const char *measures_path, const char *baseline_arg)
 {
+    enum kkr_display_unit unit = ropt->unit;
     struct kkr_chart_set set;
     int code = build_set(wb, fu, unit, -1, measures_path, baseline_arg, &set);
     if (code != EXIT_OK)
@@ -204,7 +205,7 @@ int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followu
     struct kkr_report_document doc = {parts.markdown, parts.summary, parts.history};
     struct kkr_diag diag;
     enum kkr_status st =
-        kkr_chart_report_write_document(pdf_path, wb, &fu->rollup, &set, unit, &doc, &diag);
+        kkr_chart_report_write_layout(pdf_path, wb, &fu->rollup, &set, ropt, &doc, &diag);
     cli_document_release(&parts);
     kkr_chart_set_release(&set);
     return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);

@@ -223,7 +223,7 @@ static int run(int argc, char **argv)
     }
     if (pdf_arg) {
         /* the A4 report from this same roll-up, so the figures are identical */
-        code = cli_chart_report_pdf(wb, &fu, opt.unit, pdf_arg, measures_arg, baseline_arg);
+        code = cli_chart_report_pdf(wb, &fu, &opt, pdf_arg, measures_arg, baseline_arg);
         goto done;
     }
 

@@ -125,6 +125,7 @@ enum kkr_status kkr_snapshot_load(const struct kkr_workbook *wb, int year, int m
         kkr_snapshot_free(snap);
         return st;
     }
+    kkr_workbook_cover_typ(wb, snap->forecast_ore, snap->forecast_has);
     *out = snap;
     return KKR_OK;
 }

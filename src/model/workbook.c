@@ -119,6 +119,84 @@ static bool slag_init(struct kkr_workbook *wb)
     return true;
 }
 
+static enum kkr_status nomem(struct kkr_diag *diag, const char *path);
+static char *join_path(const char *dir, const char *name);
+
+/* slag.csv (DESIGN §5.2): slag;namn;typ, appended to the two typer */
+static const struct kkr_csv_column slag_columns[] = {
+    {"slag|kod|code|kind", true},
+    {"namn|name|benämning", false},
+    {"typ|type", true},
+    {NULL, false},
+};
+
+static enum kkr_status take_slag(void *ud, const struct kkr_csv_row *row, struct kkr_diag *diag)
+{
+    struct kkr_workbook *wb = ud;
+    const struct kkr_csv_field *f = row->fields;
+    const char *code = f[0].text;
+    size_t len = f[0].len;
+    kkr_text_trim(&code, &len);
+    enum kkr_kind typ;
+    if (len == 0)
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "empty slag, expected a code such as 'personal'");
+    if (kkr_kind_parse(code, len, &typ) || kkr_text_equal_fold(code, len, "netto", 5) ||
+        kkr_text_equal_fold(code, len, "net", 3) || kkr_text_equal_fold(code, len, "total", 5))
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "slag '%.*s' is a reserved name, expected a code other than intäkt, "
+                        "kostnad, netto and their aliases",
+                        (int)len, code);
+    for (size_t i = 0; i < len; i++)
+        if (code[i] == ':' || code[i] == ',' || code[i] == '=' ||
+            (unsigned char)code[i] < 0x20 || code[i] == 0x7f)
+            return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0] + (long)i,
+                            "slag '%.*s' holds '%c', expected a code without ':', ',', '=' or "
+                            "control characters (they would break SLAG:column)",
+                            (int)len, code, (unsigned char)code[i] < 0x20 ? '?' : code[i]);
+    int dup = kkr_workbook_find_slag(wb, code, len);
+    if (dup >= 0)
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "duplicate slag '%.*s', first on line %ld", (int)len, code,
+                        wb->slag[dup].line);
+    if (!kkr_kind_parse(f[2].text, f[2].len, &typ))
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[2],
+                        "unknown typ '%s', expected intäkt or kostnad", f[2].text);
+    if (wb->slag_count >= 4000)
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "more than 4000 slag, expected a short list");
+    struct kkr_slag *t = realloc(wb->slag, (wb->slag_count + 1) * sizeof *t);
+    if (!t)
+        return nomem(diag, row->path);
+    wb->slag = t;
+    struct kkr_slag *sl = &wb->slag[wb->slag_count];
+    memset(sl, 0, sizeof *sl);
+    sl->typ = typ;
+    sl->line = row->line;
+    sl->code = strndup(code, len);
+    sl->name = f[1].len ? strndup(f[1].text, f[1].len) : strndup(code, len);
+    wb->slag_count++;
+    if (!sl->code || !sl->name)
+        return nomem(diag, row->path);
+    wb->row_count++;
+    return KKR_OK;
+}
+
+static enum kkr_status load_slag(struct kkr_workbook *wb, struct kkr_diag *diag,
+                                 struct kkr_warnings *warn)
+{
+    char *path = join_path(wb->dir, "slag.csv");
+    if (!path)
+        return nomem(diag, wb->dir);
+    enum kkr_status st = kkr_csv_read_file(path, slag_columns, take_slag, wb, diag, warn);
+    free(path);
+    if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
+        kkr_diag_clear(diag);
+        st = KKR_OK;
+    }
+    return st;
+}
+
 /* ---- unit code lookup: open addressing on FNV-1a ---- */
 
 struct kkr_code_index {
@@ -883,6 +961,18 @@ static enum kkr_status take_forecast(void *ud, const struct kkr_csv_row *row,
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
                         "a second prognos for '%s' %s, the first is on line %ld",
                         wb->units[unit].code, wb->slag[slag].code, ld->forecast_line[slot]);
+    /* a prognos for a whole typ and one for a slag of the same typ would count twice */
+    for (size_t s2 = 0; s2 < wb->slag_count; s2++) {
+        size_t other = kkr_workbook_slot(wb, unit, (int)s2);
+        bool clash = (int)s2 != slag && wb->slag[s2].typ == wb->slag[slag].typ &&
+                     ((int)s2 < KKR_TYPES || slag < KKR_TYPES);
+        if (clash && ld->forecast_line[other])
+            return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[1],
+                            "a prognos for '%s' %s and one for %s (line %ld), expected either "
+                            "the whole typ or its slag",
+                            wb->units[unit].code, wb->slag[slag].code, wb->slag[s2].code,
+                            ld->forecast_line[other]);
+    }
     ld->forecast_line[slot] = row->line;
     if (row->fields[2].len) {
         st = parse_amount_field(row, 2, "prognos", &wb->forecast_ore[slot], diag);
@@ -1164,6 +1254,8 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
         return nomem(diag, wb->dir);
     enum kkr_status st = load_conf(wb, diag, warn);
     if (st == KKR_OK)
+        st = load_slag(wb, diag, warn);
+    if (st == KKR_OK)
         st = load_units(ld, diag, warn);
     if (st == KKR_OK)
         st = load_amounts(ld, "budget", &ld->budget, true, &ld->budget_src, diag, warn);
@@ -1236,6 +1328,8 @@ static enum kkr_status load(struct loader *ld, struct kkr_diag *diag, struct kkr
                    warn);
     if (st != KKR_OK)
         return st;
+
+    kkr_workbook_cover_typ(wb, wb->forecast_ore, wb->forecast_has);
 
     /* the report period: the latest month of the fiscal year with any utfall */
     size_t year_base = (size_t)(wb->year - wb->first_year) * 12;
@@ -1397,6 +1491,40 @@ void kkr_workbook_free(struct kkr_workbook *wb)
     free(wb->title);
     free(wb->dir);
     free(wb);
+}
+
+void kkr_workbook_cover_typ(const struct kkr_workbook *wb, int64_t *forecast_ore,
+                            uint8_t *forecast_has)
+{
+    if (wb->slag_count <= KKR_TYPES)
+        return;
+    int from = wb->month_count - 12;
+    for (size_t u = 0; u < wb->unit_count; u++)
+        for (int t = 0; t < KKR_TYPES; t++) {
+            if (!forecast_has[kkr_workbook_slot(wb, (int)u, t)])
+                continue;
+            bool any_slag = false;
+            for (size_t s = KKR_TYPES; s < wb->slag_count; s++)
+                if ((int)wb->slag[s].typ == t &&
+                    forecast_has[kkr_workbook_slot(wb, (int)u, (int)s)])
+                    any_slag = true;
+            if (any_slag)
+                continue;
+            for (size_t s = KKR_TYPES; s < wb->slag_count; s++) {
+                if ((int)wb->slag[s].typ != t)
+                    continue;
+                size_t cell = kkr_workbook_cell(wb, (int)u, (int)s);
+                bool amounts = false;
+                for (int m = from; m < wb->month_count; m++)
+                    amounts |= wb->budget_ore[cell + (size_t)m] != 0 ||
+                               wb->actual_has[cell + (size_t)m];
+                if (!amounts)
+                    continue;
+                size_t slot = kkr_workbook_slot(wb, (int)u, (int)s);
+                forecast_has[slot] = 1;
+                forecast_ore[slot] = 0;
+            }
+        }
 }
 
 int kkr_workbook_month_index(const struct kkr_workbook *wb, int year, int month)

@@ -10,6 +10,7 @@
 #include <pango/pangocairo.h>
 
 #include "kkr/history.h"
+#include "kkr/invest.h"
 #include "kkr/output.h"
 #include "kkr/report.h"
 #include "kkr/rollup.h"
@@ -34,6 +35,7 @@ struct page {
     int pages_total;        /* from the first pass; 0 while counting */
     char footer[1200];
     enum kkr_display_unit unit;
+    const struct kkr_report_table *table; /* the follow-up tables' rows and columns */
 };
 
 static void font_setup(struct page *p, PangoLayout *layout)
@@ -170,26 +172,33 @@ static void heading(struct page *p, const char *s, double space_after)
     p->y += h + space_after;
 }
 
-/* ---- tables ---- */
+/* ---- tables: the report's table model (kkr_report_table), the same cells as the CSV ---- */
 
 #define CONTENT_W (PAGE_W - 2 * MARGIN_X)
 #define NUM_W (p->num_w)
-#define NAME_W (CONTENT_W - 6 * p->num_w)
+#define NAME_W (CONTENT_W - (double)p->table->layout->count * p->num_w)
+
+static double text_width(struct page *p, const char *s, const PangoFontDescription *fd)
+{
+    layout_text(p, s, fd, 0, PANGO_ALIGN_LEFT);
+    return layout_width(p);
+}
 
 static double figure_width(struct page *p, int64_t ore, const PangoFontDescription *fd)
 {
     char buf[64];
     kkr_money_format(buf, sizeof buf, ore, p->unit, &KKR_STYLE_PRINT);
-    layout_text(p, buf, fd, 0, PANGO_ALIGN_LEFT);
-    return layout_width(p);
+    return text_width(p, buf, fd);
 }
 
 /* Sizes the figure columns to the widest figure of both tables (in kr they run to
  * "−220 150 241"), shrinking the table font a little when the names would get too narrow,
  * so that neighbouring figures never touch or wrap. */
-static void table_fit(struct page *p, const struct kkr_rollup *rollup)
+static void table_fit(struct page *p)
 {
-    static const double sizes[] = {8.5, 8.0, 7.5, 7.0, 6.5};
+    static const double sizes[] = {8.5, 8.0, 7.5, 7.0, 6.5, 6.0, 5.5};
+    const struct kkr_report_table *t = p->table;
+    size_t ncols = t->layout->count;
     for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
         pango_font_description_free(p->tbody);
         pango_font_description_free(p->tbold);
@@ -198,49 +207,63 @@ static void table_fit(struct page *p, const struct kkr_rollup *rollup)
         p->tbold = pango_font_description_copy(p->tbody);
         pango_font_description_set_weight(p->tbold, PANGO_WEIGHT_BOLD);
         double widest = 0;
-        for (size_t i = 0; i < rollup->row_count; i++) {
-            const struct kkr_rollup_row *row = &rollup->rows[i];
-            const struct kkr_figures *fs[3] = {&row->net, &row->kind[0], &row->kind[1]};
-            for (int k = 0; k < (row->unit < 0 ? 3 : 1); k++) {
-                const struct kkr_figures *f = fs[k];
-                int64_t v[6] = {f->budget_ytd,  f->actual_ytd,    kkr_figures_variance_ytd(f),
-                                f->budget_full, f->forecast_full, kkr_figures_variance_full(f)};
-                for (int j = 0; j < 6; j++) {
-                    double w = figure_width(p, v[j], p->tbold);
+        char buf[128];
+        for (int tab = 0; tab < 2; tab++) {
+            const struct kkr_report_line *lines = tab ? t->units : t->slag;
+            size_t n = tab ? t->unit_count : t->slag_count;
+            for (size_t i = 0; i < n; i++)
+                for (size_t c = 0; c < ncols; c++) {
+                    struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
+                    kkr_report_value_format(t, &v, &KKR_STYLE_PRINT, buf, sizeof buf);
+                    double w = text_width(p, buf, p->tbold);
                     if (w > widest)
                         widest = w;
                 }
-            }
         }
-        layout_text(p, "Avvikelse", p->tbold, 0, PANGO_ALIGN_LEFT);
-        if (layout_width(p) > widest)
-            widest = layout_width(p);
+        /* column titles wrap onto two lines (table_header), figures never do */
+        if (text_width(p, "Avvikelse", p->tbold) > widest)
+            widest = text_width(p, "Avvikelse", p->tbold);
         p->num_w = widest + sizes[si] * 1.5;
-        if (p->num_w < 50)
-            p->num_w = 50;
-        if (CONTENT_W - 6 * p->num_w >= 150)
+        if (p->num_w < 40)
+            p->num_w = 40;
+        if (CONTENT_W - (double)ncols * p->num_w >= 150 ||
+            (ncols > 6 && CONTENT_W - (double)ncols * p->num_w >= 110))
             break;
     }
 }
 
 static void table_header(struct page *p, const char *first)
 {
+    const struct kkr_report_table *t = p->table;
+    const struct kkr_report_layout *L = t->layout;
     double x0 = MARGIN_X + NAME_W;
     double h = layout_text(p, "Ackumulerat period", p->tbold, 3 * NUM_W, PANGO_ALIGN_RIGHT);
-    need(p, h * 3 + 8);
-    show(p, x0, p->y, 0.1);
-    layout_text(p, "Helår", p->tbold, 3 * NUM_W, PANGO_ALIGN_RIGHT);
-    show(p, x0 + 3 * NUM_W, p->y, 0.1);
+    /* column titles may wrap to two lines ("Förändring %", a Rubrik) */
+    double th = h;
+    for (size_t c = 0; c < L->count; c++) {
+        double hh = layout_text(p, L->cols[c].title, p->tbold, NUM_W - 2, PANGO_ALIGN_RIGHT);
+        if (hh > th)
+            th = hh;
+    }
+    need(p, h + th + h + 8);
+    for (size_t c = 0; c < L->count;) {
+        size_t e = c;
+        while (e < L->count && L->cols[e].group == L->cols[c].group)
+            e++;
+        char title[64];
+        kkr_report_group_title(t, L->cols[c].group, title, sizeof title);
+        layout_text(p, title, p->tbold, (double)(e - c) * NUM_W, PANGO_ALIGN_RIGHT);
+        show(p, x0 + (double)c * NUM_W, p->y, 0.1);
+        c = e;
+    }
     p->y += h + 1;
     layout_text(p, first, p->tbold, NAME_W, PANGO_ALIGN_LEFT);
-    show(p, MARGIN_X, p->y, 0.1);
-    static const char *const cols[6] = {"Budget", "Utfall", "Avvikelse",
-                                        "Budget", "Prognos", "Avvikelse"};
-    for (int i = 0; i < 6; i++) {
-        layout_text(p, cols[i], p->tbold, NUM_W, PANGO_ALIGN_RIGHT);
-        show(p, x0 + i * NUM_W, p->y, 0.1);
+    show(p, MARGIN_X, p->y + th - h, 0.1);
+    for (size_t c = 0; c < L->count; c++) {
+        double hh = layout_text(p, L->cols[c].title, p->tbold, NUM_W - 2, PANGO_ALIGN_RIGHT);
+        show(p, x0 + (double)c * NUM_W + 2, p->y + th - hh, 0.1);
     }
-    p->y += h + 2;
+    p->y += th + 2;
     cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
     cairo_set_line_width(p->cr, 0.8);
     cairo_move_to(p->cr, MARGIN_X, p->y);
@@ -249,10 +272,12 @@ static void table_header(struct page *p, const char *first)
     p->y += 3;
 }
 
-static void table_row(struct page *p, const char *first_col, const char *name, int depth,
-                      bool bold, const struct kkr_figures *f, bool shade)
+static void table_row(struct page *p, const char *first_col, const char *name,
+                      const struct kkr_report_line *line, bool bold, bool shade)
 {
+    const struct kkr_report_table *t = p->table;
     const PangoFontDescription *fd = bold ? p->tbold : p->tbody;
+    int depth = line->depth;
     double indent = (depth < 8 ? depth : 8) * 9.0; /* a hostile deep tree stays on the page */
     double h = layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
     if (p->y + h + 3 > PAGE_H - MARGIN_BOTTOM) {
@@ -273,15 +298,93 @@ static void table_row(struct page *p, const char *first_col, const char *name, i
     }
     layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
     show(p, MARGIN_X + indent, p->y, 0.1);
-    int64_t v[6] = {f->budget_ytd,  f->actual_ytd,    kkr_figures_variance_ytd(f),
-                    f->budget_full, f->forecast_full, kkr_figures_variance_full(f)};
-    for (int i = 0; i < 6; i++) {
-        char buf[64];
-        kkr_money_format(buf, sizeof buf, v[i], p->unit, &KKR_STYLE_PRINT);
+    for (size_t c = 0; c < t->layout->count; c++) {
+        char buf[128];
+        struct kkr_report_value v = kkr_report_table_value(t, line, c);
+        kkr_report_value_format(t, &v, &KKR_STYLE_PRINT, buf, sizeof buf);
         layout_text(p, buf, fd, NUM_W, PANGO_ALIGN_RIGHT);
-        show(p, MARGIN_X + NAME_W + i * NUM_W, p->y, 0.1);
+        show(p, MARGIN_X + NAME_W + (double)c * NUM_W, p->y, 0.1);
     }
     p->y += h + 3;
+}
+
+/* ---- the investment page ---- */
+
+static void invest_page(struct page *p, const struct kkr_investments *inv,
+                        const struct kkr_report_options *opt)
+{
+    int nc = kkr_invest_column_count(inv);
+    double num_w = (CONTENT_W - 120) / nc;
+    if (num_w > 62)
+        num_w = 62;
+    double name_w = CONTENT_W - nc * num_w;
+    if (p->y > MARGIN_TOP)
+        new_page(p);
+    char title[64];
+    snprintf(title, sizeof title, "Investeringar %d", p->table->wb->year);
+    heading(p, title, 6);
+    double h = layout_text(p, "År", p->tbold, 4 * num_w, PANGO_ALIGN_RIGHT);
+    snprintf(title, sizeof title, "År %d", p->table->wb->year);
+    layout_text(p, title, p->tbold, 4 * num_w, PANGO_ALIGN_RIGHT);
+    show(p, MARGIN_X + name_w, p->y, 0.1);
+    if (nc > 4) {
+        layout_text(p, "Hela projektet", p->tbold, 4 * num_w, PANGO_ALIGN_RIGHT);
+        show(p, MARGIN_X + name_w + 4 * num_w, p->y, 0.1);
+    }
+    p->y += h + 1;
+    double th = h;
+    for (int c = 0; c < nc; c++) {
+        double hh = layout_text(p, kkr_invest_column_title(c), p->small, num_w - 2,
+                                PANGO_ALIGN_RIGHT);
+        if (hh > th)
+            th = hh;
+    }
+    char unit[32];
+    snprintf(unit, sizeof unit, "Belopp i %s", kkr_display_unit_name(opt->unit));
+    layout_text(p, unit, p->tbold, name_w, PANGO_ALIGN_LEFT);
+    show(p, MARGIN_X, p->y + th - h, 0.1);
+    for (int c = 0; c < nc; c++) {
+        double hh = layout_text(p, kkr_invest_column_title(c), p->small, num_w - 2,
+                                PANGO_ALIGN_RIGHT);
+        show(p, MARGIN_X + name_w + c * num_w + 2, p->y + th - hh, 0.1);
+    }
+    p->y += th + 2;
+    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(p->cr, 0.8);
+    cairo_move_to(p->cr, MARGIN_X, p->y);
+    cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
+    cairo_stroke(p->cr);
+    p->y += 3;
+    char buf[600];
+    for (size_t k = 0; k <= inv->count; k++) {
+        const struct kkr_invest *it = k < inv->count ? &inv->items[inv->order[k]] : &inv->total;
+        bool bold = k == inv->count || it->is_group;
+        const PangoFontDescription *fd = bold ? p->tbold : p->tbody;
+        double indent = (it->depth < 8 ? it->depth : 8) * 9.0;
+        snprintf(buf, sizeof buf, "%s", k < inv->count ? it->name : "Summa investeringar");
+        double rh = layout_text(p, buf, fd, name_w - indent - 6, PANGO_ALIGN_LEFT);
+        need(p, rh + 3);
+        if (k == inv->count) {
+            cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+            cairo_set_line_width(p->cr, 0.6);
+            cairo_move_to(p->cr, MARGIN_X, p->y - 1.5);
+            cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y - 1.5);
+            cairo_stroke(p->cr);
+        }
+        layout_text(p, buf, fd, name_w - indent - 6, PANGO_ALIGN_LEFT);
+        show(p, MARGIN_X + indent, p->y, 0.1);
+        for (int c = 0; c < nc; c++) {
+            kkr_invest_cell(it, c, opt, &KKR_STYLE_PRINT, buf, sizeof buf);
+            layout_text(p, buf, fd, num_w, PANGO_ALIGN_RIGHT);
+            show(p, MARGIN_X + name_w + c * num_w, p->y, 0.1);
+        }
+        p->y += rh + 3;
+    }
+    double nh = layout_text(p, "Avvikelse = budget − prognos (positiv = lägre utgift än budgeterat).",
+                            p->small, CONTENT_W, PANGO_ALIGN_LEFT);
+    need(p, nh);
+    show(p, MARGIN_X, p->y + 2, 0.35);
+    p->y += nh + 12;
 }
 
 /* ---- charts ---- */
@@ -625,11 +728,14 @@ static enum kkr_status reduce_chart(const struct kkr_chart *ch, struct kkr_chart
 
 static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
                               const struct kkr_rollup *rollup, const struct kkr_chart_set *set,
-                              enum kkr_display_unit unit, const struct kkr_report_document *doc,
-                              int pages_total, int *pages, struct kkr_diag *diag)
+                              const struct kkr_report_table *table,
+                              const struct kkr_report_document *doc, int pages_total, int *pages,
+                              struct kkr_diag *diag)
 {
+    enum kkr_display_unit unit = table->opt->unit;
     struct page p;
     memset(&p, 0, sizeof p);
+    p.table = table;
     p.cr = cr;
     p.layout = pango_cairo_create_layout(cr);
     p.footer_layout = pango_cairo_create_layout(cr);
@@ -685,28 +791,29 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
 
     /* the slag table */
     heading(&p, "Resultat per slag", 6);
-    table_fit(&p, rollup);
+    table_fit(&p);
     table_header(&p, "Slag");
-    const struct kkr_rollup_row *tot = kkr_rollup_total(rollup);
-    table_row(&p, "Slag", "Intäkter", 0, false, &tot->kind[KKR_REVENUE], false);
-    table_row(&p, "Slag", "Kostnader", 0, false, &tot->kind[KKR_COST], false);
-    table_row(&p, "Slag", "Netto", 0, true, &tot->net, false);
+    for (size_t i = 0; i < table->slag_count; i++) {
+        const struct kkr_report_line *l = &table->slag[i];
+        table_row(&p, "Slag", l->name, l, l->is_total, false);
+    }
     p.y += 14;
 
     /* the unit table */
     heading(&p, "Resultat per verksamhet", 6);
     table_header(&p, "Verksamhet");
     bool any_computed = false;
-    for (size_t i = 0; i < rollup->row_count; i++) {
-        const struct kkr_rollup_row *row = &rollup->rows[i];
-        char name[512];
-        kkr_report_row_name(wb, row, name, sizeof name);
+    for (size_t i = 0; i < table->unit_count; i++) {
+        const struct kkr_report_line *l = &table->units[i];
+        const struct kkr_rollup_row *row = &rollup->rows[l->row];
+        char name[600];
+        snprintf(name, sizeof name, "%s", l->name);
         bool computed = row->unit >= 0 && row->computed && !row->entered;
         if (computed) {
             any_computed = true;
             strncat(name, " *", sizeof name - strlen(name) - 1);
         }
-        table_row(&p, "Verksamhet", name, row->depth, row->unit < 0, &row->net, false);
+        table_row(&p, "Verksamhet", name, l, row->unit < 0, false);
     }
     if (any_computed) {
         char note[256];
@@ -761,6 +868,10 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
         }
         p.y += 10;
     }
+
+    /* investeringar (DESIGN §5.3): a page of their own when the workbook has the file */
+    if (st == KKR_OK && table->investments)
+        invest_page(&p, table->investments, table->opt);
 
     /* charts, two to a page: a chart that fits half a page gets half a page */
     static const enum kkr_chart_kind order[] = {KKR_CHART_AVVIKELSE, KKR_CHART_BUDGET_PROGNOS,
@@ -822,7 +933,10 @@ enum kkr_status kkr_chart_report_write(const char *path, const struct kkr_workbo
                                        const struct kkr_chart_set *set,
                                        enum kkr_display_unit unit, struct kkr_diag *diag)
 {
-    return kkr_chart_report_write_document(path, wb, rollup, set, unit, NULL, diag);
+    struct kkr_report_options ropt;
+    kkr_report_options_init(&ropt);
+    ropt.unit = unit;
+    return kkr_chart_report_write_layout(path, wb, rollup, set, &ropt, NULL, diag);
 }
 
 enum kkr_status kkr_chart_report_write_document(const char *path, const struct kkr_workbook *wb,
@@ -832,11 +946,52 @@ enum kkr_status kkr_chart_report_write_document(const char *path, const struct k
                                                 const struct kkr_report_document *doc,
                                                 struct kkr_diag *diag)
 {
+    struct kkr_report_options ropt;
+    kkr_report_options_init(&ropt);
+    ropt.unit = unit;
+    return kkr_chart_report_write_layout(path, wb, rollup, set, &ropt, doc, diag);
+}
+
+static enum kkr_status write_pdf(const char *path, const struct kkr_workbook *wb,
+                                 const struct kkr_rollup *rollup, const struct kkr_chart_set *set,
+                                 const struct kkr_report_table *table,
+                                 const struct kkr_report_document *doc, struct kkr_diag *diag);
+
+enum kkr_status kkr_chart_report_write_layout(const char *path, const struct kkr_workbook *wb,
+                                              const struct kkr_rollup *rollup,
+                                              const struct kkr_chart_set *set,
+                                              const struct kkr_report_options *ropt,
+                                              const struct kkr_report_document *doc,
+                                              struct kkr_diag *diag)
+{
+    struct kkr_report_table table;
+    enum kkr_status st = kkr_report_table_build(wb, rollup, ropt, &table, diag);
+    if (st != KKR_OK)
+        return st;
+    struct kkr_investments *inv = NULL;
+    st = kkr_investments_load(wb, &inv, diag, NULL);
+    if (st == KKR_ERR_NOT_FOUND && diag->line == 0) {
+        kkr_diag_clear(diag);
+        st = KKR_OK;
+    }
+    table.investments = inv;
+    if (st == KKR_OK)
+        st = write_pdf(path, wb, rollup, set, &table, doc, diag);
+    kkr_investments_free(inv);
+    kkr_report_table_release(&table);
+    return st;
+}
+
+static enum kkr_status write_pdf(const char *path, const struct kkr_workbook *wb,
+                                 const struct kkr_rollup *rollup, const struct kkr_chart_set *set,
+                                 const struct kkr_report_table *table,
+                                 const struct kkr_report_document *doc, struct kkr_diag *diag)
+{
     /* first pass: count the pages for "Sida n av N" (a recording surface draws nothing) */
     int pages = 0;
     cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_none, NULL, PAGE_W, PAGE_H);
     cairo_t *cr = cairo_create(s);
-    enum kkr_status st = render(cr, wb, rollup, set, unit, doc, 0, &pages, diag);
+    enum kkr_status st = render(cr, wb, rollup, set, table, doc, 0, &pages, diag);
     cairo_destroy(cr);
     cairo_surface_destroy(s);
     if (st != KKR_OK)
@@ -859,7 +1014,7 @@ enum kkr_status kkr_chart_report_write_document(const char *path, const struct k
         cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_AUTHOR, wb->organisation);
     cr = cairo_create(s);
     int pages2 = 0;
-    st = render(cr, wb, rollup, set, unit, doc, pages, &pages2, diag);
+    st = render(cr, wb, rollup, set, table, doc, pages, &pages2, diag);
     cairo_status_t cs = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(s);

@@ -1102,6 +1102,8 @@ enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
                                  const struct kkr_rollup *rollup,
                                  const struct kkr_report_options *opt, struct kkr_diag *diag)
 {
+    if (opt->tables == KKR_TABLES_INVESTMENTS)
+        return kkr_report_write_investments(out, wb, opt, diag);
     struct kkr_report_table t;
     enum kkr_status st = kkr_report_table_build(wb, rollup, opt, &t, diag);
     if (st != KKR_OK)
