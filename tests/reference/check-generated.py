@@ -8,8 +8,10 @@ import sys
 import tempfile
 
 src = sys.argv[1]
-script = os.path.join(src, 'scripts', 'generate-vardomsorg.py')
-committed = os.path.join(src, 'budgets', 'vardomsorg-generated')
+# optional: another generated example, as script name and folder name
+script = os.path.join(src, 'scripts', sys.argv[2] if len(sys.argv) > 2 else 'generate-vardomsorg.py')
+folder = sys.argv[3] if len(sys.argv) > 3 else 'vardomsorg-generated'
+committed = os.path.join(src, 'budgets', folder)
 with tempfile.TemporaryDirectory(prefix='kkr-gen-') as tmp:
     subprocess.run([sys.executable, script, tmp], check=True)
     bad = []
@@ -26,8 +28,8 @@ with tempfile.TemporaryDirectory(prefix='kkr-gen-') as tmp:
             if not os.path.exists(os.path.join(tmp, rel)):
                 bad.append(rel + ' (not generated)')
 if bad:
-    print('budgets/vardomsorg-generated differs from scripts/generate-vardomsorg.py:',
+    print(f'budgets/{folder} differs from scripts/{os.path.basename(script)}:',
           ', '.join(sorted(bad)))
-    print('rerun: scripts/generate-vardomsorg.py')
+    print(f'rerun: scripts/{os.path.basename(script)}')
     sys.exit(1)
-print('budgets/vardomsorg-generated: every file as generated')
+print(f'budgets/{folder}: every file as generated')
