@@ -121,6 +121,16 @@ bool kkr_csv_name_matches(const char *aliases, const char *name, size_t len);
  * UTF-8')" at line 1, column 1. KKR_OK for anything else. */
 enum kkr_status kkr_csv_check_utf16(const char *name, const char *data, size_t len,
                                     struct kkr_diag *diag);
+/* Refuses a control character in a text field (codes, names, titles; with line_breaks, as
+ * for comments, LF and CR are allowed: Excel's Alt+Enter): KKR_ERR_VALUE at file:line:column
+ * naming the byte and what (e.g. "namn"). C0, DEL and C1 (U+0080..U+009F) count, so no field
+ * can change a table's layout or send an ESC sequence to a terminal. */
+enum kkr_status kkr_csv_check_text(const struct kkr_csv_row *row, size_t col, const char *what,
+                                   bool line_breaks, struct kkr_diag *diag);
+
+/* Rows without quotes are split by a fast path; with false every row goes through libcsv
+ * (for the differential test and benchmarks). Process-wide; not for concurrent use. */
+void kkr_csv_set_fast_path(bool enabled);
 
 /* Rows from another source (an .xlsx sheet) through the same header rules and row checks as a
  * CSV file: the first row fed is the header. Each row gives its fields in file-column order

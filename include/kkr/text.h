@@ -28,4 +28,13 @@ size_t kkr_text_lower_first(char *dst, const char *s, size_t len);
 /* Trims ASCII spaces and tabs at both ends: adjusts *s and *len. */
 void kkr_text_trim(const char **s, size_t *len);
 
+/* Copies s into buf (NUL-terminated, cut at a character boundary to fit) for a terminal or a
+ * message: control characters (C0, DEL, C1) and bytes that are not UTF-8 become '?', so no
+ * ESC sequence from a file name or a field reaches the terminal. Returns buf. */
+const char *kkr_text_printable(const char *s, char *buf, size_t size);
+
+/* True when s[0..len) holds a control character (C0 other than those in allow, DEL, or C1
+ * U+0080..U+009F); *at is then its byte offset. allow: e.g. "\n\r" for comments, or "". */
+bool kkr_text_has_control(const char *s, size_t len, const char *allow, size_t *at);
+
 #endif

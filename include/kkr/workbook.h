@@ -208,6 +208,10 @@ enum kkr_status kkr_snapshot_load(const struct kkr_workbook *wb, int year, int m
                                   struct kkr_warnings *warn);
 void kkr_snapshot_free(struct kkr_snapshot *snap);
 
+/* Warns once per file in DIR/snapshots that is not a snapshot (exactly YYYYMM.csv, month
+ * 01..12): such files are ignored by kkr_snapshot_list. The workbook loader calls it. */
+void kkr_snapshot_warn_strays(const char *dir, struct kkr_warnings *warn);
+
 /* The periods (year * 100 + month) of all snapshots in DIR/snapshots, sorted ascending;
  * *periods is malloc'd (free it), may be NULL when *count is 0. */
 enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, size_t *count,

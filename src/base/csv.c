@@ -924,3 +924,19 @@ void kkr_csv_feed_free(struct kkr_csv_feed *feed)
     free(feed->r.out_fields);
     free(feed);
 }
+
+enum kkr_status kkr_csv_check_text(const struct kkr_csv_row *row, size_t col, const char *what,
+                                   bool line_breaks, struct kkr_diag *diag)
+{
+    const struct kkr_csv_field *f = &row->fields[col];
+    size_t at;
+    if (!kkr_text_has_control(f->text, f->len, line_breaks ? "\n\r" : "", &at))
+        return KKR_OK;
+    unsigned char c = (unsigned char)f->text[at];
+    unsigned code = c == 0xC2 ? (unsigned char)f->text[at + 1] : c;
+    return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
+                    "%s with a control character (U+%04X at byte %zu), expected text%s", what,
+                    code, at + 1,
+                    line_breaks ? " (line breaks are the only control characters allowed)"
+                                : " without control characters");
+}

@@ -185,3 +185,49 @@ size_t kkr_text_lower_first(char *dst, const char *s, size_t len)
         dst[1] = (char)(s[1] + 0x20);
     return len;
 }
+
+const char *kkr_text_printable(const char *s, char *buf, size_t size)
+{
+    size_t n = 0, len = strlen(s);
+    if (size == 0)
+        return buf;
+    for (size_t i = 0; i < len && n + 1 < size;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t k = 1;
+        if (c >= 0x80) {
+            k = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 0;
+            if (k == 0 || i + k > len || !kkr_utf8_valid(s + i, k, NULL) ||
+                (c == 0xC2 && (unsigned char)s[i + 1] < 0xA0)) {
+                buf[n++] = '?';
+                i += k ? k : 1;
+                continue;
+            }
+            if (n + k + 1 > size)
+                break;
+            memcpy(buf + n, s + i, k);
+            n += k;
+            i += k;
+            continue;
+        }
+        buf[n++] = c < 0x20 || c == 0x7f ? '?' : (char)c;
+        i++;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+
+bool kkr_text_has_control(const char *s, size_t len, const char *allow, size_t *at)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        bool control = (c < 0x20 && !(c != 0 && strchr(allow, c))) || c == 0x7f ||
+                       (c == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] >= 0x80 &&
+                        (unsigned char)s[i + 1] < 0xA0);
+        if (control) {
+            if (at)
+                *at = i;
+            return true;
+        }
+    }
+    return false;
+}

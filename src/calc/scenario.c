@@ -210,6 +210,9 @@ static enum kkr_status measure_row(void *userdata, const struct kkr_csv_row *row
     if (field_empty(row, COL_DESC))
         return row_fail(row, COL_DESC, diag, KKR_ERR_VALUE,
                         "empty beskrivning, expected a text");
+    enum kkr_status text_st = kkr_csv_check_text(row, COL_DESC, "beskrivning", false, diag);
+    if (text_st != KKR_OK)
+        return text_st;
 
     if (!field_empty(row, COL_KIND)) {
         enum kkr_kind k;

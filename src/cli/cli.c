@@ -3,19 +3,44 @@
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "kkr/followup.h"
 #include "kkr/forecast.h"
+#include "kkr/text.h"
+
+/* One message line on stderr: text from files (names, codes, file names) may hold control
+ * characters, so every C0/C1/DEL byte and every byte that is not UTF-8 is shown as '?' — no
+ * ESC sequence reaches the terminal and no text adds a line that looks like kkr's own. */
+static void message(const char *prefix, const char *fmt, va_list ap)
+{
+    char small[2048];
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(small, sizeof small, fmt, copy);
+    va_end(copy);
+    char *text = small;
+    if (n >= (int)sizeof small && (text = malloc((size_t)n + 1)) != NULL)
+        vsnprintf(text, (size_t)n + 1, fmt, ap);
+    if (!text)
+        text = small;
+    size_t len = strlen(text);
+    char *shown = malloc(len + 1);
+    fputs(prefix, stderr);
+    fputs(shown ? kkr_text_printable(text, shown, len + 1) : "(out of memory)", stderr);
+    fputc('\n', stderr);
+    free(shown);
+    if (text != small)
+        free(text);
+}
 
 void cli_error(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("kkr: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    message("kkr: ", fmt, ap);
     va_end(ap);
 }
 
@@ -23,9 +48,7 @@ void cli_warning(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("kkr: warning: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    message("kkr: warning: ", fmt, ap);
     va_end(ap);
 }
 
@@ -75,9 +98,7 @@ int cli_usage_error(const struct command *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    fputs("kkr: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    message("kkr: ", fmt, ap);
     va_end(ap);
     /* the first line of the usage text is the synopsis */
     const char *nl = strchr(cmd->usage, '\n');

@@ -69,6 +69,25 @@ static int run(int argc, char **argv)
         kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
+    /* every locked snapshot loads too: a corrupt one fails here, not in next month's report */
+    int *periods = NULL;
+    size_t nsnap = 0;
+    st = kkr_snapshot_list(wb, &periods, &nsnap, &diag);
+    for (size_t i = 0; st == KKR_OK && i < nsnap; i++) {
+        struct kkr_snapshot *snap = NULL;
+        struct kkr_warnings warn;
+        kkr_warnings_init(&warn);
+        st = kkr_snapshot_load(wb, periods[i] / 100, periods[i] % 100, &snap, &diag, &warn);
+        cli_print_warnings(&warn);
+        kkr_warnings_release(&warn);
+        kkr_snapshot_free(snap);
+    }
+    if (st != KKR_OK) {
+        free(periods);
+        kkr_rollup_release(&r);
+        kkr_workbook_free(wb);
+        return cli_fail_diag(&diag, st);
+    }
     const struct kkr_rollup_row *t = kkr_rollup_total(&r);
     for (size_t i = 0; i < kkr_workbook_slots(wb); i++)
         with_amounts += r.source[i] != KKR_FROM_NONE || wb->forecast_has[i];
@@ -107,17 +126,13 @@ static int run(int argc, char **argv)
     label("Prognos angiven");
     printf("%zu av %zu verksamhet och slag med belopp, %zu kommentarer\n", entered,
            with_amounts, comments);
-    int *periods;
-    size_t nsnap;
-    if (kkr_snapshot_list(wb, &periods, &nsnap, &diag) == KKR_OK) {
-        label("Låsta prognoser");
-        if (nsnap == 0)
-            printf("inga");
-        for (size_t i = 0; i < nsnap; i++)
-            printf("%s%d", i ? " " : "", periods[i]);
-        printf("\n");
-        free(periods);
-    }
+    label("Låsta prognoser");
+    if (nsnap == 0)
+        printf("inga");
+    for (size_t i = 0; i < nsnap; i++)
+        printf("%s%d", i ? " " : "", periods[i]);
+    printf("\n");
+    free(periods);
     printf("OK\n");
     kkr_rollup_release(&r);
     kkr_workbook_free(wb);

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "kkr/import.h"
 #include "kkr/output.h"
+#include "kkr/text.h"
 #include "kkr/sie.h"
 
 static const char usage[] =
@@ -140,8 +141,10 @@ static void print_summary(const char *ledger, const struct kkr_import_result *r)
                     kr(a, r->left_out_ore[c]));
     for (size_t i = 0; i < r->unmapped_count; i++) {
         const struct kkr_import_unmapped *u = &r->unmapped[i];
+        char code[256]; /* a ledger's code may hold anything, an ESC sequence too */
         fprintf(stderr, "kkr import: unmapped verksamhet '%s': %llu %s, %s kr (first on line "
-                "%ld)\n", u->code, (unsigned long long)u->rows, rows(u->rows),
+                "%ld)\n", kkr_text_printable(u->code, code, sizeof code),
+                (unsigned long long)u->rows, rows(u->rows),
                 kr(a, u->amount_ore), u->first_line);
     }
 }

@@ -10,6 +10,7 @@
 #include "kkr/money.h"
 #include "kkr/output.h"
 #include "kkr/snapshot.h"
+#include "kkr/text.h"
 #include "kkr/workbook.h"
 
 static const struct kkr_csv_column snapshot_columns[] = {
@@ -58,6 +59,11 @@ static enum kkr_status take_row(void *ud, const struct kkr_csv_row *row, struct 
                         "'-1 234,56'",
                         f[2].text);
     ctx->snap->forecast_has[slot] = 1;
+    enum kkr_status st = kkr_csv_check_text(row, 3, "metod", false, diag);
+    if (st == KKR_OK)
+        st = kkr_csv_check_text(row, 4, "kommentar", true, diag);
+    if (st != KKR_OK)
+        return st;
     if (f[3].len && !(ctx->snap->method[slot] = strndup(f[3].text, f[3].len)))
         return kkr_fail(diag, KKR_ERR_NOMEM, row->path, row->line, 0, "out of memory");
     if (f[4].len && !(ctx->snap->comment[slot] = strndup(f[4].text, f[4].len)))
@@ -153,6 +159,75 @@ static int compare_int(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* YYYYMM of a snapshot file name: exactly six digits, a month 01..12 and ".csv"; else 0
+ * ("2020 1.csv" and "+20201.csv" are no snapshots, whatever sscanf would make of them). */
+static int snapshot_name_period(const char *name)
+{
+    if (strlen(name) != 10 || strcmp(name + 6, ".csv") != 0)
+        return 0;
+    for (int i = 0; i < 6; i++)
+        if (name[i] < '0' || name[i] > '9')
+            return 0;
+    int year = (name[0] - '0') * 1000 + (name[1] - '0') * 100 + (name[2] - '0') * 10 +
+               (name[3] - '0');
+    int month = (name[4] - '0') * 10 + (name[5] - '0');
+    if (year < 1900 || year > 2199 || month < 1 || month > 12)
+        return 0;
+    return year * 100 + month;
+}
+
+static int compare_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void kkr_snapshot_warn_strays(const char *dir, struct kkr_warnings *warn)
+{
+    size_t n = strlen(dir);
+    char *path;
+    if (!warn || asprintf(&path, "%s%ssnapshots", dir, n && dir[n - 1] == '/' ? "" : "/") < 0)
+        return;
+    DIR *d = opendir(path);
+    char **names = NULL;
+    size_t count = 0, cap = 0;
+    if (d) {
+        struct dirent *e;
+        while ((e = readdir(d)) != NULL) {
+            const char *name = e->d_name;
+            size_t len = strlen(name);
+            /* dot files, kkr's own temporaries (kkr lock) and snapshots are not strays */
+            if (name[0] == '.' || (len > 4 && strcmp(name + len - 4, ".tmp") == 0) ||
+                snapshot_name_period(name))
+                continue;
+            if (count == cap) {
+                cap = cap ? cap * 2 : 8;
+                char **more = realloc(names, cap * sizeof *names);
+                if (!more)
+                    break;
+                names = more;
+            }
+            if (!(names[count] = strdup(name)))
+                break;
+            count++;
+        }
+        closedir(d);
+    }
+    if (count)
+        qsort(names, count, sizeof *names, compare_name); /* readdir's order is the disk's */
+    for (size_t i = 0; i < count; i++) {
+        if (i < 5) {
+            char shown[256];
+            kkr_text_printable(names[i], shown, sizeof shown);
+            kkr_warn(warn, "%s/%s: not a snapshot name (YYYYMM.csv), ignored", path, shown);
+        }
+        free(names[i]);
+    }
+    if (count > 5)
+        kkr_warn(warn, "%s: %zu more files that are not snapshots, ignored", path, count - 5);
+    free(names);
+    free(path);
+}
+
 enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, size_t *count,
                                   struct kkr_diag *diag)
 {
@@ -171,10 +246,8 @@ enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, 
     struct dirent *e;
     enum kkr_status st = KKR_OK;
     while ((e = readdir(d)) != NULL) {
-        int year, month;
-        char rest[8];
-        if (strlen(e->d_name) != 10 || sscanf(e->d_name, "%4d%2d%4s", &year, &month, rest) != 3 ||
-            strcmp(rest, ".csv") != 0 || month < 1 || month > 12)
+        int period = snapshot_name_period(e->d_name);
+        if (!period)
             continue;
         if (*count == cap) {
             cap = cap ? cap * 2 : 16;
@@ -185,7 +258,7 @@ enum kkr_status kkr_snapshot_list(const struct kkr_workbook *wb, int **periods, 
             }
             *periods = p;
         }
-        (*periods)[(*count)++] = year * 100 + month;
+        (*periods)[(*count)++] = period;
     }
     closedir(d);
     free(path);

@@ -493,6 +493,18 @@ static enum kkr_status take_unit(void *ud, const struct kkr_csv_row *row, struct
                             "kod with a control character (byte 0x%02x at %zu), expected a "
                             "unit code of letters, digits and punctuation",
                             (unsigned char)f[0].text[i], i + 1);
+    enum kkr_status st = kkr_csv_check_text(row, 0, "kod", false, diag);
+    if (st == KKR_OK)
+        st = kkr_csv_check_text(row, 1, "namn", false, diag);
+    if (st == KKR_OK)
+        st = kkr_csv_check_text(row, 2, "överordnad", false, diag);
+    if (st != KKR_OK)
+        return st;
+    /* every CSV contract writes kod 'total' for the total row (report, forecast, lock) */
+    if (kkr_text_equal_fold(f[0].text, f[0].len, "total", 5))
+        return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
+                        "kod '%s' is reserved for the total row, expected another unit code",
+                        f[0].text);
     if (wb->unit_count == ld->units_capacity) {
         size_t cap = ld->units_capacity ? ld->units_capacity * 2 : 64;
         struct kkr_unit *units = realloc(wb->units, cap * sizeof *units);
@@ -981,6 +993,9 @@ static enum kkr_status take_forecast(void *ud, const struct kkr_csv_row *row,
         wb->forecast_has[slot] = 1;
     }
     if (row->fields[3].len) {
+        enum kkr_status cst = kkr_csv_check_text(row, 3, "kommentar", true, diag);
+        if (cst != KKR_OK)
+            return cst;
         wb->forecast_comment[slot] = strndup(row->fields[3].text, row->fields[3].len);
         if (!wb->forecast_comment[slot])
             return nomem(diag, row->path);
@@ -1148,6 +1163,13 @@ static enum kkr_status load_conf(struct kkr_workbook *wb, struct kkr_diag *diag,
         } else {
             kkr_warn(warn, "%s:%ld: unknown key '%.*s' ignored", path, line, (int)keylen, key);
             continue;
+        }
+        size_t at;
+        if (kkr_text_has_control(val, vallen, "", &at)) {
+            st = kkr_fail(diag, KKR_ERR_VALUE, path, line, (long)(val - s) + (long)at + 1,
+                          "'%.*s' with a control character, expected text without control "
+                          "characters", (int)keylen, key);
+            break;
         }
         free(*slot);
         *slot = strndup(val, vallen);
@@ -1450,6 +1472,7 @@ static enum kkr_status load_with_chain(const char *dir, const struct kkr_workboo
         kkr_workbook_free(wb);
         return st;
     }
+    kkr_snapshot_warn_strays(dir, warn);
     *out = wb;
     return KKR_OK;
 }

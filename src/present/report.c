@@ -1,4 +1,5 @@
 /* report.c — the follow-up tables as the nämnd reads them: text, CSV, Markdown, JSON */
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -895,7 +896,18 @@ static enum kkr_status write_text(FILE *out, const struct kkr_report_table *t,
             if (!any)
                 fputs("Kommentarer\n", out);
             any = true;
-            fprintf(out, "  %s (%s): %s\n", wb->units[u].name, wb->slag[k].code, c);
+            /* a comment's line breaks (Alt+Enter) become indented lines of the same note */
+            fprintf(out, "  %s (%s): ", wb->units[u].name, wb->slag[k].code);
+            for (const char *p = c; *p; p++) {
+                if (*p == '\r' || *p == '\n') {
+                    if (*p == '\r' && p[1] == '\n')
+                        p++;
+                    fputs("\n    ", out);
+                } else {
+                    fputc((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+                }
+            }
+            fputc('\n', out);
         }
     }
     return KKR_OK;
@@ -941,12 +953,28 @@ static void write_csv(FILE *out, const struct kkr_report_table *t,
 
 /* ---- Markdown ---- */
 
+/* Text as Markdown that adds no markup and cannot break a table row or a title line: the
+ * punctuation Markdown acts on is backslash-escaped ('<' too, so no <script> or other HTML),
+ * '&' before a name or '#' (an entity) too, a line break becomes <br> and any other control
+ * character a space. */
 static void md_escape(FILE *out, const char *s)
 {
     for (; *s; s++) {
-        if (*s == '|' || *s == '*' || *s == '_' || *s == '\\' || *s == '`')
+        unsigned char c = (unsigned char)*s;
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && s[1] == '\n')
+                s++;
+            fputs("<br>", out);
+            continue;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            fputc(' ', out);
+            continue;
+        }
+        if (strchr("|*_\\`<>[]#~", c) ||
+            (c == '&' && (isalnum((unsigned char)s[1]) || s[1] == '#')))
             fputc('\\', out);
-        fputc(*s, out);
+        fputc(c, out);
     }
 }
 
@@ -994,10 +1022,17 @@ static void write_md(FILE *out, const struct kkr_report_table *t)
     const struct kkr_workbook *wb = t->wb;
     char period[128];
     period_phrase(t->rollup, period, sizeof period);
-    fprintf(out, "## %s\n\n", wb->title ? wb->title : "Budgetuppföljning");
-    if (wb->organisation || wb->committee)
-        fprintf(out, "%s%s%s. ", wb->organisation ? wb->organisation : "",
-                wb->organisation && wb->committee ? ", " : "", wb->committee ? wb->committee : "");
+    fputs("## ", out);
+    md_escape(out, wb->title ? wb->title : "Budgetuppföljning");
+    fputs("\n\n", out);
+    if (wb->organisation || wb->committee) {
+        if (wb->organisation)
+            md_escape(out, wb->organisation);
+        fputs(wb->organisation && wb->committee ? ", " : "", out);
+        if (wb->committee)
+            md_escape(out, wb->committee);
+        fputs(". ", out);
+    }
     fprintf(out, "Ackumulerat period: %s. Helår: %d.\n\n", period, t->rollup->year);
     if (t->opt->tables != KKR_TABLES_UNITS) {
         write_md_table(out, t, t->slag, t->slag_count, false);

@@ -49,8 +49,10 @@ UNITS = [
     ('+1', '+1 Äldreomsorg', ''),
     ('-2', '-2 Hemtjänst', '+1'),
     ('@SUM', '@SUM(A1:A9)', '+1'),
-    ('TAB', '\tTabb', ''),
-    ('CR', '\rCR', ''),
+    # a name that starts with a tab or CR is refused at load since issue 12 (control
+    # characters in names; main() checks the message); a kommentar may start with a line break
+    ('TAB', 'Tabb', ''),
+    ('CR', 'CR', ''),
 ]
 
 
@@ -78,7 +80,8 @@ def make_workbook(d):
           '+1;kostnad;-1 234;-5 % personal\n'
           '-2;kostnad;110 000;@kommentar\n'
           '@SUM;kostnad;100 000;+46 70 123 45 67\n'
-          '"TAB";intäkt;-1 500;"=cmd|\' /C calc\'!A0"\n')
+          '"TAB";intäkt;-1 500;"=cmd|\' /C calc\'!A0"\n'
+          'CR;kostnad;100;"\rradbrytning först"\n')
     write(f'{d}/atgarder.csv', 'verksamhet;beskrivning;effekt;sannolikhet\n'
           '=HYP;"=HYPERLINK(""x"")";10 000;1\n'
           '-2;-minska vikarier;-2 000;0,5\n'
@@ -173,7 +176,7 @@ def main():
         if os.path.exists(snap):
             check('lock (snapshot)', read_csv(snap),
                   ["'=HYP", "'=1+1", "'-5 % personal", "'@kommentar", "'+46 70 123 45 67",
-                   "'=cmd|' /C calc'!A0", "'-2"])
+                   "'=cmd|' /C calc'!A0", "'-2", "'\rradbrytning först"])
             p = run(['report', 'wb', '--format', 'csv', '--unit', 'kr', '--period', '202005',
                      '--compare', '202005'], tmp)
             check('report --compare (snapshot read back)', read_csv(p.stdout), ["'=HYP"])
@@ -186,6 +189,14 @@ def main():
             if t not in out:
                 fail(f'report --format json after import --into: no {t} (apostrophe kept?)')
         p = run(['report', 'wb', '--period', '202005', '--pdf', 'r.pdf'], tmp)
+
+        # a name with a tab (any control character; a leading one is trimmed) is refused
+        with open(f'{wb}/verksamheter.csv', 'a', encoding='utf-8') as f:
+            f.write('T2;"Ta\tbb";\n')
+        p = run(['check', 'wb'], tmp, ok=(2,))
+        if not p.stderr.decode().startswith(
+                'kkr: wb/verksamheter.csv:8:2: namn with a control character (U+0009'):
+            fail(f'a name starting with a tab: {p.stderr!r}')
 
     if failures:
         print(f'{len(failures)} failures')
