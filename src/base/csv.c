@@ -13,6 +13,11 @@
 
 #define MAX_HEADER_FIELDS 256
 
+/* What is read at most from a file that is not regular (a pipe, a device): /dev/zero or an
+ * endless pipe ends in a clear error, not in running out of memory. */
+#define MAX_STREAM_BYTES ((size_t)1 << 28)
+#define READ_BLOCK ((size_t)1 << 20)
+
 enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
                                   struct kkr_diag *diag)
 {
@@ -21,12 +26,18 @@ enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
         return kkr_fail(diag, errno == ENOENT ? KKR_ERR_NOT_FOUND : KKR_ERR_IO, path, 0, 0,
                         "cannot open: %s", strerror(errno));
     /* A regular file is read into a buffer of its size (+ 1 for the NUL, + 1 to meet the end
-     * without growing); a pipe or a stream without a descriptor grows by doubling. */
-    size_t cap = 16384, n = 0;
+     * without growing), allocated up to 64 MB at once; a pipe or a device grows by doubling
+     * up to MAX_STREAM_BYTES. Reading goes block by block, and a block with a NUL byte ends
+     * it: every reader refuses NUL (text files hold none), so a file with a 10 GB NUL tail, or
+     * /dev/zero, costs one block, and the reader reports the NUL's line. */
+    size_t cap = 16384, n = 0, limit = MAX_STREAM_BYTES;
     struct stat sb;
-    if (fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0 &&
-        (uint64_t)sb.st_size < ((uint64_t)1 << 40))
-        cap = (size_t)sb.st_size + 2;
+    bool regular = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size >= 0;
+    if (regular) {
+        limit = (uint64_t)sb.st_size < ((uint64_t)1 << 40) ? (size_t)sb.st_size + 2
+                                                            : (size_t)1 << 40;
+        cap = limit < ((size_t)1 << 26) ? limit : (size_t)1 << 26;
+    }
     char *buf = malloc(cap);
     if (!buf) {
         fclose(f);
@@ -34,23 +45,30 @@ enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
     }
     for (;;) {
         if (n + 1 == cap) { /* full: the file grew, or it is no regular file */
-            if (cap > ((size_t)1 << 40)) {
+            if (cap >= MAX_STREAM_BYTES && (!regular || cap > ((size_t)1 << 40))) {
                 free(buf);
                 fclose(f);
-                return kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "file too large");
+                return kkr_fail(diag, KKR_ERR_IO, path, 0, 0,
+                                "more than %zu MB from a file that is not a regular file, "
+                                "expected a CSV file", MAX_STREAM_BYTES >> 20);
             }
-            char *bigger = realloc(buf, cap * 2);
+            size_t bigger_cap = cap * 2;
+            char *bigger = realloc(buf, bigger_cap);
             if (!bigger) {
                 free(buf);
                 fclose(f);
                 return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
             }
             buf = bigger;
-            cap *= 2;
+            cap = bigger_cap;
         }
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        size_t want = cap - n - 1;
+        if (want > READ_BLOCK)
+            want = READ_BLOCK;
+        size_t got = fread(buf + n, 1, want, f);
+        bool nul = got && memchr(buf + n, '\0', got) != NULL;
         n += got;
-        if (got == 0)
+        if (got == 0 || nul)
             break;
     }
     bool failed = ferror(f);

@@ -154,10 +154,62 @@ def big(root):
           f'{p.stderr.decode(errors="replace").strip()[:120]}')
 
 
+def bounded(root):
+    """Issue 12: a NUL tail is found in the first block that holds it, and a file that is not
+    regular is read up to a cap, so neither is read whole into memory."""
+    d = f'{root}/nul-tail'
+    workbook(d, b'kod;namn;\xc3\xb6verordnad\nU0;Rot;\n')
+    with open(f'{d}/utfall.csv', 'ab') as f:
+        f.truncate(10 << 30)  # sparse: 10 GB of NUL bytes after the rows, no disk used
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.monotonic()
+    p = subprocess.run([KKR, 'check', 'nul-tail'], cwd=root, env=ENV, capture_output=True,
+                       timeout=120)
+    took = time.monotonic() - t0
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if p.returncode != 2 or not DIAG.match(p.stderr) or b'NUL byte' not in p.stderr:
+        fail(f'10 GB NUL tail: exit {p.returncode} {p.stderr[:200]!r}')
+    elif peak > 256 * 1024 and peak > before:
+        fail(f'10 GB NUL tail: peak memory {peak // 1024} MB')
+    else:
+        print(f'ok   utfall.csv with a 10 GB NUL tail: exit 2 in {took:.2f} s '
+              f'({p.stderr.decode().strip()})')
+    d = f'{root}/zero'
+    workbook(d, b'kod;namn;\xc3\xb6verordnad\nU0;Rot;\n')
+    os.symlink('/dev/zero', f'{d}/prognos.csv')
+    t0 = time.monotonic()
+    p = subprocess.run([KKR, 'check', 'zero'], cwd=root, env=ENV, capture_output=True,
+                       timeout=120)
+    took = time.monotonic() - t0
+    if p.returncode != 2 or not DIAG.match(p.stderr):
+        fail(f'prognos.csv -> /dev/zero: exit {p.returncode} {p.stderr[:200]!r}')
+    else:
+        print(f'ok   prognos.csv linked to /dev/zero: exit 2 in {took:.2f} s '
+              f'({p.stderr.decode().strip()})')
+    d = f'{root}/endless'
+    workbook(d, b'kod;namn;\xc3\xb6verordnad\nU0;Rot;\n')
+    os.mkfifo(f'{d}/prognos.csv')
+    feeder = subprocess.Popen(['sh', '-c', '{ printf "verksamhet;slag;prognos;kommentar\n"; '
+                               f'exec yes "U0;kostnad;1;x"; }} > {d}/prognos.csv'],
+                              stderr=subprocess.DEVNULL)
+    t0 = time.monotonic()
+    p = subprocess.run([KKR, 'check', 'endless'], cwd=root, env=ENV, capture_output=True,
+                       timeout=120)
+    took = time.monotonic() - t0
+    feeder.kill()
+    feeder.wait()
+    if p.returncode != 2 or b'not a regular file' not in p.stderr:
+        fail(f'prognos.csv an endless FIFO: exit {p.returncode} {p.stderr[:200]!r}')
+    else:
+        print(f'ok   prognos.csv an endless FIFO: exit 2 after the cap in {took:.1f} s '
+              f'({p.stderr.decode().strip()})')
+
+
 def main():
     with tempfile.TemporaryDirectory(prefix='kkr-limits-') as root:
         bad_bytes(root)
         big(root)
+        bounded(root)
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(f'peak memory of a kkr run: {usage.ru_maxrss // 1024} MB')
     if usage.ru_maxrss > 1024 * 1024:
