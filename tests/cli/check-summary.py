@@ -8,6 +8,7 @@ test reads the figures back from kkr's own CSV outputs (report per verksamhet an
 report --compare against the latest snapshot before the period, prognoshistorik, whatif) and
 fails on any quoted amount that is not the magnitude of one of them. The words carry the
 sign, so a magnitude is what the text shows."""
+import os
 import re
 import subprocess
 import sys
@@ -15,7 +16,7 @@ import sys
 
 def run(kkr, *args):
     r = subprocess.run([kkr, *args], capture_output=True, text=True,
-                       env={'LC_ALL': 'C.UTF-8', 'TZ': 'UTC'})
+                       env=dict(os.environ, LC_ALL='C.UTF-8', TZ='UTC'))
     if r.returncode != 0:
         sys.exit(f'kkr {" ".join(args)} failed: {r.stderr}')
     return r.stdout

@@ -24,7 +24,7 @@ def norm(s):
 
 def csv_rows(kkr, wb, table, opts):
     out = subprocess.run([kkr, 'report', wb, '--format', 'csv', '--table', table, *opts],
-                         capture_output=True, check=True, env={'LC_ALL': 'C'}).stdout.decode()
+                         capture_output=True, check=True, env=dict(os.environ, LC_ALL='C')).stdout.decode()
     return list(csv.reader(io.StringIO(out), delimiter=';'))
 
 
@@ -51,7 +51,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         pdf = os.path.join(tmp, 'r.pdf')
         subprocess.run([kkr, 'report', wb, '--pdf', pdf, *opts], check=True,
-                       env={'LC_ALL': 'C'}, capture_output=True)
+                       env=dict(os.environ, LC_ALL='C'), capture_output=True)
         text = subprocess.run(['pdftotext', '-layout', pdf, '-'], capture_output=True,
                               check=True).stdout.decode()
     lines = [norm(l) for l in text.splitlines()]
