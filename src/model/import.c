@@ -1780,20 +1780,18 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
         res->bytes_read += (uint64_t)n;
         if (n > 0)
             ends_nl = buf[have - 1] == '\n';
+        /* the start of the file decides (UTF-16, a BOM) once four bytes are in, whatever the
+         * chunk size (fuzz-import: 3-byte chunks skipped the UTF-16 check) */
         if (first && (have >= 4 || eof)) {
             /* UTF-16 is named as such, in the words of the workbook reader */
             st = kkr_csv_check_utf16(name, buf, have, diag);
             if (st != KKR_OK)
                 break;
-        }
-        if (first && have >= 3) {
             first = false;
-            if (memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+            if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
                 start = 3;
                 r->enc = ENC_UTF8;
             }
-        } else if (first && eof) {
-            first = false;
         }
         if (first)
             continue;
