@@ -112,11 +112,146 @@ bool cli_wants_help(const struct command *cmd, int argc, char **argv)
         if (strcmp(argv[i], "--") == 0)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(cmd->usage, stdout);
+            cli_print_help(cmd, stdout);
             return true;
         }
     }
     return false;
+}
+
+/* ---- the option tables ---- */
+
+#define MAX_OPTIONS 48
+#define HELP_COLUMN 22 /* where the help text starts: "  --period YYYYMM     the ..." */
+
+static size_t option_count(const struct command *cmd)
+{
+    size_t n = 0;
+    while (cmd->opts[n].kind != CLI_END)
+        n++;
+    return n;
+}
+
+/* getopt_long's value for option i: its short name, or 256 + i for a long-only one. */
+static int option_val(const struct cli_option *o, size_t i)
+{
+    return o->short_name ? o->short_name : 256 + (int)i;
+}
+
+static int has_arg(const struct cli_option *o)
+{
+    if (!o->argh)
+        return no_argument;
+    return o->flags & CLI_OPTIONAL_VALUE ? optional_argument : required_argument;
+}
+
+int cli_parse_options(const struct command *cmd, int argc, char **argv, int *first)
+{
+    size_t n = option_count(cmd);
+    struct option longopts[MAX_OPTIONS + 1];
+    char shortopts[2 * MAX_OPTIONS + 1];
+    size_t ns = 0;
+    if (n > MAX_OPTIONS) {
+        cli_error("%s: too many options", cmd->name); /* a programming error */
+        return EXIT_BAD_INPUT;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct cli_option *o = &cmd->opts[i];
+        longopts[i] = (struct option){o->long_name, has_arg(o), NULL, option_val(o, i)};
+        if (o->short_name) {
+            shortopts[ns++] = (char)o->short_name;
+            if (o->argh)
+                shortopts[ns++] = ':';
+        }
+    }
+    longopts[n] = (struct option){0};
+    shortopts[ns] = '\0';
+    int c;
+    optind = 0;
+    while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+        const struct cli_option *o = NULL;
+        for (size_t i = 0; i < n && !o; i++)
+            if (option_val(&cmd->opts[i], i) == c)
+                o = &cmd->opts[i];
+        if (!o)
+            return cli_option_error(cmd, argc, argv, shortopts);
+        switch (o->kind) {
+        case CLI_STRING: *(const char **)o->value = optarg; break;
+        case CLI_FLAG: *(bool *)o->value = true; break;
+        case CLI_CALLBACK:
+            if (!o->callback(o, optarg))
+                return EXIT_BAD_INPUT;
+            break;
+        case CLI_HELP: cli_print_help(cmd, stdout); return EXIT_OK;
+        case CLI_END: break;
+        }
+    }
+    *first = optind;
+    return -1;
+}
+
+static void print_option_help(const struct cli_option *o, FILE *out)
+{
+    char head[128];
+    size_t len = 0;
+    len += (size_t)snprintf(head + len, sizeof head - len, "  ");
+    if (o->short_name)
+        len += (size_t)snprintf(head + len, sizeof head - len, "-%c, ", o->short_name);
+    len += (size_t)snprintf(head + len, sizeof head - len, "--%s", o->long_name);
+    if (o->argh)
+        len += (size_t)snprintf(head + len, sizeof head - len,
+                                o->flags & CLI_OPTIONAL_VALUE ? " [%s]" : " %s", o->argh);
+    if (len >= sizeof head)
+        len = sizeof head - 1;
+    fputs(head, out);
+    /* a long head is followed by two spaces, as hand-written help does */
+    int pad = (int)len < HELP_COLUMN ? HELP_COLUMN - (int)len : 2;
+    for (const char *line = o->help; line;) {
+        const char *nl = strchr(line, '\n');
+        int l = nl ? (int)(nl - line) : (int)strlen(line);
+        fprintf(out, "%*s%.*s\n", pad, "", l, line);
+        pad = HELP_COLUMN;
+        line = nl ? nl + 1 : NULL;
+    }
+}
+
+void cli_print_help(const struct command *cmd, FILE *out)
+{
+    if (!cmd->opts) {
+        fputs(cmd->usage, out);
+        return;
+    }
+    fputs(cmd->usage, out);
+    if (cmd->description)
+        fprintf(out, "\n%s", cmd->description);
+    bool first = true;
+    for (const struct cli_option *o = cmd->opts; o->kind != CLI_END; o++) {
+        if (!o->help)
+            continue;
+        if (first)
+            fputc('\n', out);
+        first = false;
+        print_option_help(o, out);
+    }
+    if (cmd->epilogue)
+        fputs(cmd->epilogue, out);
+}
+
+/* ---- the shared option values ---- */
+
+bool cli_opt_format(const struct cli_option *opt, const char *arg)
+{
+    return cli_parse_format(arg, opt->value);
+}
+
+bool cli_opt_unit(const struct cli_option *opt, const char *arg)
+{
+    return cli_parse_unit(arg, opt->value);
+}
+
+bool cli_opt_level(const struct cli_option *opt, const char *arg)
+{
+    return cli_parse_level(arg, opt->value);
 }
 
 struct kkr_workbook *cli_load_workbook(const char *dir, int *exit_code)

@@ -14,28 +14,99 @@
 /* Exit codes (DESIGN §4). */
 enum cli_exit { EXIT_OK = 0, EXIT_CHECK_FAILED = 1, EXIT_BAD_INPUT = 2 };
 
-/* A subcommand: argv[0] is the command name. Returns an exit code. */
-struct command {
-    const char *name;
-    int (*run)(int argc, char **argv);
-    const char *summary;
-    const char *usage;  /* the full help text, printed by `kkr help CMD` and `kkr CMD --help` */
-    unsigned flags;     /* CMD_* */
-    /* With CMD_REWRITES_WORKBOOK: the command's getopt_long table, so that main can find the
-     * workbook folder before the command runs, and the long option that names it (NULL: the
-     * first operand; an option that is absent, as import without --into, means no workbook
-     * is rewritten). */
-    const struct option *options;
-    const char *shortopts;
-    const char *workbook_option;
+/* ---- option tables (git's parse-options): one table per command drives getopt_long and
+ * the --help text, so the two cannot drift ---- */
+
+struct cli_option;
+/* Stores the value of opt (arg: its value, NULL for a flag or an absent optional value).
+ * Prints its own message and returns false on a bad value: the command then exits 2. */
+typedef bool cli_option_fn(const struct cli_option *opt, const char *arg);
+
+enum cli_option_kind {
+    CLI_END = 0,
+    CLI_STRING,   /* *(const char **)value = the value */
+    CLI_FLAG,     /* *(bool *)value = true */
+    CLI_CALLBACK, /* callback(opt, value) */
+    CLI_HELP,     /* prints the command's help, exit 0 (not listed in --help) */
 };
 
+/* The value is optional (--table[=TABLE]); shown as "--table [TABLE]". */
+#define CLI_OPTIONAL_VALUE 1u
+
+struct cli_option {
+    enum cli_option_kind kind;
+    int short_name;          /* 'o' for -o, 0 for none */
+    const char *long_name;   /* "output" for --output */
+    void *value;             /* where the value goes (see the kinds) */
+    const char *argh;        /* the value's name in --help ("FILE"); NULL: takes no value */
+    const char *help;        /* the help lines, '\n' between them; NULL: not in --help */
+    unsigned flags;          /* CLI_OPTIONAL_VALUE */
+    cli_option_fn *callback; /* CLI_CALLBACK */
+};
+
+#define CLI_OPT_STRING(s, l, v, a, h) {CLI_STRING, (s), (l), (v), (a), (h), 0, NULL}
+#define CLI_OPT_FLAG(s, l, v, h) {CLI_FLAG, (s), (l), (v), NULL, (h), 0, NULL}
+#define CLI_OPT_CALLBACK(s, l, v, a, h, fn) {CLI_CALLBACK, (s), (l), (v), (a), (h), 0, (fn)}
+/* --help/-h inside the table: also reached by an abbreviation (--hel) */
+#define CLI_OPT_HELP() {CLI_HELP, 'h', "help", NULL, NULL, NULL, 0, NULL}
+#define CLI_OPT_END() {CLI_END, 0, NULL, NULL, NULL, NULL, 0, NULL}
+
+/* The shared option values, parsed in one place: --format FMT into an enum kkr_format,
+ * --unit UNIT into an enum kkr_display_unit, --level LEVEL into a double (0.8). */
+cli_option_fn cli_opt_format, cli_opt_unit, cli_opt_level;
+#define CLI_OPT_FORMAT(v, h) CLI_OPT_CALLBACK(0, "format", (v), "FMT", (h), cli_opt_format)
+#define CLI_OPT_UNIT(v, h) CLI_OPT_CALLBACK(0, "unit", (v), "UNIT", (h), cli_opt_unit)
+#define CLI_OPT_LEVEL(v, h) CLI_OPT_CALLBACK(0, "level", (v), "LEVEL", (h), cli_opt_level)
+
+/* A subcommand. Its help is usage, a blank line, description, a blank line, the options of
+ * the table that have help, then epilogue. main (the command table) parses the options,
+ * checks the operands, takes the workbook lock and loads the workbook, then calls run. */
+struct command {
+    const char *name;
+    const char *usage;       /* the synopsis line(s); the first one follows usage errors (a
+                              * command with run: its whole help text) */
+    const char *description; /* the paragraph(s) between the synopsis and the options */
+    const struct cli_option *opts; /* ended by CLI_OPT_END() */
+    const char *epilogue;    /* after the options (starts with its own blank line) */
+    /* The operands (after the options): how many, and the usage error otherwise
+     * (max -1: any number). */
+    int operands_min, operands_max;
+    const char *operands_error;
+    /* With CMD_REWRITES_WORKBOOK: the long option that names the workbook folder (NULL: the
+     * first operand; an option that is absent, as import without --into, means no workbook
+     * is rewritten). */
+    const char *workbook_option;
+    void (*init)(void);                  /* option defaults, before parsing (may be NULL) */
+    int (*check)(int argc, char **argv); /* the operands, before any workbook is loaded */
+    /* wb: with CMD_WORKBOOK, the workbook of the first operand, loaded (and freed) by main;
+     * else NULL. argv[0..argc) are the operands. Returns an exit code. */
+    int (*exec)(struct kkr_workbook *wb, int argc, char **argv);
+
+    /* Not yet on an option table (import): run parses argv itself (argv[0] is the command
+     * name); options/shortopts let main find the workbook folder it rewrites. */
+    int (*run)(int argc, char **argv);
+    const char *summary;  /* unused: the summary is main's command table */
+    unsigned flags;       /* unused: the flags are main's command table */
+    const struct option *options;
+    const char *shortopts;
+};
+
+/* The command reads the workbook of its first operand: main loads it once (printing its
+ * warnings) and frees it after the command. */
+#define CMD_WORKBOOK 2u
 /* The command rewrites files of a workbook (import --into, lock, collect): main takes the
- * workbook lock before the command loads anything and holds it until the command returns. */
+ * workbook lock before the workbook is loaded and holds it until the command returns. */
 #define CMD_REWRITES_WORKBOOK 1u
 
 extern const struct command cmd_check, cmd_report, cmd_forecast, cmd_lock, cmd_whatif,
     cmd_chart, cmd_import, cmd_template, cmd_collect;
+
+/* Parses argv (argv[0]: the command name) with cmd's option table. Returns -1 with *first
+ * the index of the first operand (getopt_long moves the operands to the end), or an exit
+ * code: EXIT_OK after --help in the table, EXIT_BAD_INPUT after a message. */
+int cli_parse_options(const struct command *cmd, int argc, char **argv, int *first);
+/* The help text of cmd (kkr help CMD, kkr CMD --help). */
+void cli_print_help(const struct command *cmd, FILE *out);
 
 /* "kkr: message" on stderr. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -85,8 +156,16 @@ struct kkr_followup;
 int cli_followup_build(const struct kkr_workbook *wb, int period, const char *method_arg,
                        const char *level_arg, struct kkr_followup *out);
 
+/* The chart set of kkr chart and kkr report --pdf (chart-set.c): unit_index -1 for the total
+ * (or a verksamhet's index), the bridge of measures_path (may be NULL) from baseline_arg
+ * (NULL: the current forecast). Returns EXIT_OK with *set filled (release with
+ * kkr_chart_set_release), or prints the message and returns the exit code. */
+struct kkr_chart_set;
+int cli_chart_set_build(const struct kkr_workbook *wb, const struct kkr_followup *fu,
+                        enum kkr_display_unit unit, int unit_index, const char *measures_path,
+                        const char *baseline_arg, struct kkr_chart_set *set);
 /* The A4 nämnd report (kkr report --pdf), from the same roll-up as the tables; with fset
- * (kkr report --forecast) the ackumulerat chart shows the interval band. In cmd-chart.c. */
+ * (kkr report --forecast) the ackumulerat chart shows the interval band. In chart-set.c. */
 int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followup *fu,
                          const struct kkr_report_options *ropt, const char *pdf_path,
                          const char *measures_path, const char *baseline_arg);

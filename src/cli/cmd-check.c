@@ -1,5 +1,4 @@
 /* cmd-check.c — kkr check: load and validate a workbook, print what it holds */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,9 +7,8 @@
 #include "kkr/rollup.h"
 #include "kkr/text.h"
 
-static const char usage[] =
-    "usage: kkr check DIR\n"
-    "\n"
+static const char usage[] = "usage: kkr check DIR\n";
+static const char description[] =
     "Loads and validates the workbook in DIR (verksamheter.csv, budget.csv, utfall.csv and the\n"
     "optional prognos.csv, periodisering.csv, bok.conf) and prints a summary: units, months,\n"
     "totals and warnings. Exit 0 when the workbook is valid, 2 with file:line:column otherwise.\n";
@@ -32,25 +30,10 @@ static void print_kkr(const char *text, int64_t ore)
     printf("%12s kkr\n", buf);
 }
 
-static int run(int argc, char **argv)
+static int exec(struct kkr_workbook *wb, int argc, char **argv)
 {
-    static const struct option options[] = {{"help", no_argument, NULL, 'h'}, {0}};
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-        if (c == 'h') {
-            fputs(usage, stdout);
-            return EXIT_OK;
-        }
-        return cli_option_error(&cmd_check, argc, argv, "h");
-    }
-    if (argc - optind != 1)
-        return cli_usage_error(&cmd_check, "expected one workbook folder");
-    int code;
-    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
-    if (!wb)
-        return code;
-
+    (void)argc;
+    (void)argv;
     size_t leaves = 0, entered = 0, comments = 0, with_amounts = 0;
     int max_depth = 0;
     for (size_t u = 0; u < wb->unit_count; u++) {
@@ -65,10 +48,8 @@ static int run(int argc, char **argv)
     struct kkr_rollup r;
     struct kkr_diag diag;
     enum kkr_status st = kkr_rollup_build(wb, wb->last_actual_month, NULL, &r, &diag);
-    if (st != KKR_OK) {
-        kkr_workbook_free(wb);
+    if (st != KKR_OK)
         return cli_fail_diag(&diag, st);
-    }
     /* every locked snapshot loads too: a corrupt one fails here, not in next month's report */
     int *periods = NULL;
     size_t nsnap = 0;
@@ -85,7 +66,6 @@ static int run(int argc, char **argv)
     if (st != KKR_OK) {
         free(periods);
         kkr_rollup_release(&r);
-        kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
     const struct kkr_rollup_row *t = kkr_rollup_total(&r);
@@ -135,13 +115,21 @@ static int run(int argc, char **argv)
     free(periods);
     printf("OK\n");
     kkr_rollup_release(&r);
-    kkr_workbook_free(wb);
     return EXIT_OK;
 }
 
+static const struct cli_option options[] = {
+    CLI_OPT_HELP(),
+    CLI_OPT_END(),
+};
+
 const struct command cmd_check = {
     .name = "check",
-    .run = run,
-    .summary = "load and validate a workbook, print a summary",
     .usage = usage,
+    .description = description,
+    .opts = options,
+    .operands_min = 1,
+    .operands_max = 1,
+    .operands_error = "expected one workbook folder",
+    .exec = exec,
 };

@@ -1,64 +1,43 @@
 /* cmd-collect.c — kkr collect: the filled prognos templates back into prognos.csv */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "kkr/roundtrip.h"
 
-static const char usage[] =
-    "usage: kkr collect DIR FILE.xlsx... [options]\n"
-    "\n"
+static const char usage[] = "usage: kkr collect DIR FILE.xlsx... [options]\n";
+static const char description[] =
     "Reads prognos templates filled in by the enhetschefer (written by `kkr template`) back\n"
     "into DIR/prognos.csv, atomically: a row for the same verksamhet and slag is replaced,\n"
     "the others are kept; an empty prognos cell is no answer. A file made for another\n"
     "workbook or period, the same verksamhet and slag in two files, or a bad cell\n"
-    "(file:sheet!cell) is refused and nothing is written. Says per file what it took.\n"
-    "\n"
-    "  --period YYYYMM     the period the templates were made for (default: the latest month\n"
-    "                      with utfall)\n"
-    "  -n, --dry-run       read and check the files, write nothing\n";
+    "(file:sheet!cell) is refused and nothing is written. Says per file what it took.\n";
 
-enum { OPT_PERIOD = 256 };
+static const char *period_arg;
+static bool dry_run;
 
-static const struct option options[] = {
-    {"period", required_argument, NULL, OPT_PERIOD},
-    {"dry-run", no_argument, NULL, 'n'},
-    {0},
+static const struct cli_option options[] = {
+    CLI_OPT_STRING(0, "period", &period_arg, "YYYYMM",
+                   "the period the templates were made for (default: the latest month\n"
+                   "with utfall)"),
+    CLI_OPT_FLAG('n', "dry-run", &dry_run, "read and check the files, write nothing"),
+    CLI_OPT_END(),
 };
 
-static int run(int argc, char **argv)
+/* prognos.csv is rewritten under the workbook lock, which main took (CMD_REWRITES_WORKBOOK)
+ * before it loaded the workbook; argv: the workbook folder, then the filled templates */
+static int exec(struct kkr_workbook *wb, int argc, char **argv)
 {
-    const char *period_arg = NULL;
-    bool dry_run = false;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "n", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_PERIOD: period_arg = optarg; break;
-        case 'n': dry_run = true; break;
-        default: return cli_option_error(&cmd_collect, argc, argv, "n");
-        }
-    }
-    if (argc - optind < 2)
-        return cli_usage_error(&cmd_collect, "expected a workbook folder and filled templates");
-    /* prognos.csv is rewritten under the workbook lock, which main took (CMD_REWRITES_WORKBOOK)
-     * before this loads the workbook */
     int code;
-    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
-    if (!wb)
-        return code;
     int period = wb->last_actual_month;
-    if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
-        kkr_workbook_free(wb);
+    if (period_arg && !cli_parse_period(wb, period_arg, &period))
         return EXIT_BAD_INPUT;
-    }
     struct kkr_diag diag;
     struct kkr_warnings warn;
     kkr_warnings_init(&warn);
     struct kkr_collect_result res;
-    size_t nfiles = (size_t)(argc - optind - 1);
-    enum kkr_status st = kkr_collect_read(wb, period, argv + optind + 1, nfiles, &res, &diag,
+    size_t nfiles = (size_t)(argc - 1);
+    enum kkr_status st = kkr_collect_read(wb, period, argv + 1, nfiles, &res, &diag,
                                           &warn);
     cli_print_warnings(&warn);
     if (st == KKR_OK && !dry_run)
@@ -84,17 +63,16 @@ static int run(int argc, char **argv)
         code = cli_fail_diag(&diag, st);
     }
     kkr_warnings_release(&warn);
-    kkr_workbook_free(wb);
     return code;
 }
 
 const struct command cmd_collect = {
     .name = "collect",
-    .run = run,
-    .summary = "the filled prognos templates back into prognos.csv",
     .usage = usage,
-    .flags = CMD_REWRITES_WORKBOOK,
-    .options = options,
-    .shortopts = "n",
-    .workbook_option = NULL,
+    .description = description,
+    .opts = options,
+    .operands_min = 2,
+    .operands_max = -1,
+    .operands_error = "expected a workbook folder and filled templates",
+    .exec = exec,
 };

@@ -1,5 +1,4 @@
 /* cmd-forecast.c — kkr forecast: full-year forecasts with intervals and backtests */
-#include <getopt.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
@@ -13,27 +12,10 @@
 #include "kkr/rollup.h"
 #include "kkr/sheet.h"
 
-static const char usage[] =
-    "usage: kkr forecast DIR [options]\n"
-    "\n"
+static const char usage[] = "usage: kkr forecast DIR [options]\n";
+static const char description[] =
     "Full-year forecasts (helårsprognos) per verksamhet and slag with an interval, rolled up\n"
-    "to parents and the total; or the accuracy of the methods on earlier years.\n"
-    "\n"
-    "  --method METHOD     budget, runrate, trend, seasonal, ets or auto (default)\n"
-    "  --level LEVEL       interval level, e.g. 80 or 0.8 (default 80 %)\n"
-    "  --format FMT        text (default), csv, json or xlsx (xlsx with -o FILE.xlsx)\n"
-    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
-    "  --unit UNIT         kkr (default), kr or mnkr\n"
-    "  --period YYYYMM     the last month of utfall to use (default: the latest)\n"
-    "  --backtest          replay every earlier year month by month: MAPE of the year-end\n"
-    "                      forecast per method and k, and the share inside the interval\n"
-    "  --cases FILE        with --backtest: every case to FILE (kod;slag;år;k;metod;prognos;\n"
-    "                      låg;hög;utfall, kr)\n"
-    "  --accuracy          for a finished year: each locked snapshot's result against the\n"
-    "                      outcome (prognossäkerhet)\n";
-
-enum { OPT_OUTPUT = 'o', OPT_METHOD = 256, OPT_LEVEL, OPT_FORMAT, OPT_UNIT, OPT_PERIOD, OPT_BACKTEST, OPT_CASES,
-       OPT_ACCURACY };
+    "to parents and the total; or the accuracy of the methods on earlier years.\n";
 
 static void put_amount(FILE *out, int64_t ore, enum kkr_display_unit unit,
                        const struct kkr_number_style *style, int width)
@@ -284,57 +266,56 @@ static int sink_close(struct sink *s, const struct kkr_workbook *wb, int code, c
     return code;
 }
 
-static int run(int argc, char **argv)
+static const char *method_arg = "auto", *period_arg, *cases_arg, *output;
+static enum kkr_format format = KKR_FORMAT_TEXT;
+static enum kkr_display_unit unit = KKR_UNIT_KKR;
+static struct kkr_forecast_options fopt;
+static bool backtest, accuracy;
+static const struct kkr_forecast_method *method;
+
+static void init(void)
 {
-    static const struct option options[] = {
-        {"method", required_argument, NULL, OPT_METHOD},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"unit", required_argument, NULL, OPT_UNIT},
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"backtest", no_argument, NULL, OPT_BACKTEST},
-        {"cases", required_argument, NULL, OPT_CASES},
-        {"accuracy", no_argument, NULL, OPT_ACCURACY},
-        {"output", required_argument, NULL, OPT_OUTPUT},
-        {0},
-    };
-    const char *method_arg = "auto", *period_arg = NULL, *cases_arg = NULL, *output = NULL;
-    enum kkr_format format = KKR_FORMAT_TEXT;
-    enum kkr_display_unit unit = KKR_UNIT_KKR;
-    struct kkr_forecast_options fopt;
     kkr_forecast_options_init(&fopt);
-    bool backtest = false, accuracy = false;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_METHOD: method_arg = optarg; break;
-        case OPT_LEVEL:
-            if (!cli_parse_level(optarg, &fopt.level))
-                return EXIT_BAD_INPUT;
-            break;
-        case OPT_FORMAT:
-            if (!cli_parse_format(optarg, &format))
-                return EXIT_BAD_INPUT;
-            if (format == KKR_FORMAT_MD) {
-                cli_error("--format '%s': expected text, csv or json", optarg);
-                return EXIT_BAD_INPUT;
-            }
-            break;
-        case OPT_UNIT:
-            if (!cli_parse_unit(optarg, &unit))
-                return EXIT_BAD_INPUT;
-            break;
-        case OPT_PERIOD: period_arg = optarg; break;
-        case OPT_BACKTEST: backtest = true; break;
-        case OPT_CASES: cases_arg = optarg; break;
-        case OPT_ACCURACY: accuracy = true; break;
-        case OPT_OUTPUT: output = optarg; break;
-        default: return cli_option_error(&cmd_forecast, argc, argv, "o:");
-        }
+}
+
+static bool set_format(const struct cli_option *o, const char *arg)
+{
+    if (!cli_parse_format(arg, o->value))
+        return false;
+    if (*(enum kkr_format *)o->value == KKR_FORMAT_MD) {
+        cli_error("--format '%s': expected text, csv or json", arg);
+        return false;
     }
-    if (argc - optind != 1)
-        return cli_usage_error(&cmd_forecast, "expected one workbook folder");
+    return true;
+}
+
+static const struct cli_option options[] = {
+    CLI_OPT_STRING(0, "method", &method_arg, "METHOD",
+                   "budget, runrate, trend, seasonal, ets or auto (default)"),
+    CLI_OPT_LEVEL(&fopt.level, "interval level, e.g. 80 or 0.8 (default 80 %)"),
+    CLI_OPT_CALLBACK(0, "format", &format, "FMT",
+                     "text (default), csv, json or xlsx (xlsx with -o FILE.xlsx)", set_format),
+    CLI_OPT_STRING('o', "output", &output, "FILE",
+                   "write to FILE (atomically) instead of standard output"),
+    CLI_OPT_UNIT(&unit, "kkr (default), kr or mnkr"),
+    CLI_OPT_STRING(0, "period", &period_arg, "YYYYMM",
+                   "the last month of utfall to use (default: the latest)"),
+    CLI_OPT_FLAG(0, "backtest", &backtest,
+                 "replay every earlier year month by month: MAPE of the year-end\n"
+                 "forecast per method and k, and the share inside the interval"),
+    CLI_OPT_STRING(0, "cases", &cases_arg, "FILE",
+                   "with --backtest: every case to FILE (kod;slag;år;k;metod;prognos;\n"
+                   "låg;hög;utfall, kr)"),
+    CLI_OPT_FLAG(0, "accuracy", &accuracy,
+                 "for a finished year: each locked snapshot's result against the\n"
+                 "outcome (prognossäkerhet)"),
+    CLI_OPT_END(),
+};
+
+static int check(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
     if (backtest && accuracy)
         return cli_usage_error(&cmd_forecast, "--backtest and --accuracy are separate runs");
     if (cases_arg && !backtest)
@@ -342,33 +323,31 @@ static int run(int argc, char **argv)
     if (format == KKR_FORMAT_XLSX && !output)
         return cli_usage_error(&cmd_forecast, "--format xlsx needs -o FILE.xlsx (or -o - )");
     struct kkr_diag diag;
-    const struct kkr_forecast_method *method;
     enum kkr_status st = kkr_forecast_method_find(method_arg, &method, &diag);
-    if (st != KKR_OK)
-        return cli_fail_diag(&diag, st);
+    return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
+}
 
+static int exec(struct kkr_workbook *wb, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    struct kkr_diag diag;
+    enum kkr_status st;
     int code;
-    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
-    if (!wb)
-        return code;
     struct sink out;
     code = sink_open(&out, output, format);
-    if (code != EXIT_OK) {
-        kkr_workbook_free(wb);
+    if (code != EXIT_OK)
         return code;
-    }
     if (backtest || accuracy) {
         code = backtest ? run_backtest(out.fp, wb, &fopt, out.format, cases_arg)
                         : run_accuracy(out.fp, wb, out.format, unit);
         code = sink_close(&out, wb, code, backtest ? "Backtest" : "Prognossäkerhet", wb->year,
                           wb->last_actual_month);
-        kkr_workbook_free(wb);
         return code;
     }
     int period = wb->last_actual_month;
     if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
         sink_close(&out, wb, EXIT_BAD_INPUT, NULL, 0, 0);
-        kkr_workbook_free(wb);
         return EXIT_BAD_INPUT;
     }
     struct kkr_forecast_set *set = NULL;
@@ -382,13 +361,18 @@ static int run(int argc, char **argv)
     code = sink_close(&out, wb, code, "Prognos", wb->year, period);
     kkr_forecast_table_release(&table);
     kkr_forecast_set_free(set);
-    kkr_workbook_free(wb);
     return code;
 }
 
 const struct command cmd_forecast = {
     .name = "forecast",
-    .run = run,
-    .summary = "full-year forecasts with intervals and backtests",
     .usage = usage,
+    .description = description,
+    .opts = options,
+    .operands_min = 1,
+    .operands_max = 1,
+    .operands_error = "expected one workbook folder",
+    .init = init,
+    .check = check,
+    .exec = exec,
 };

@@ -1,5 +1,4 @@
 /* cmd-lock.c — kkr lock: freeze the report period's forecast into snapshots/ */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,75 +7,65 @@
 #include "kkr/followup.h"
 #include "kkr/snapshot.h"
 
-static const char usage[] =
-    "usage: kkr lock DIR [options]\n"
-    "\n"
+static const char usage[] = "usage: kkr lock DIR [options]\n";
+static const char description[] =
     "Freezes the report period's helår prognos per verksamhet and slag into\n"
     "DIR/snapshots/YYYYMM.csv, as `kkr report` shows it: the figures of prognos.csv (metod\n"
     "'manuell', with their kommentar), and where it has none the computed forecast (--forecast;\n"
     "metod names the method) or the helårsbudget (metod 'helårsbudget'); in a finished year\n"
     "(December booked) its utfall, the bokslut (metod 'utfall'). A snapshot is never overwritten:\n"
-    "locking a month twice fails with exit status 1 and leaves the file as it was.\n"
-    "\n"
-    "  --period YYYYMM     the report period (default: the latest month with utfall)\n"
-    "  --forecast METHOD   fill helår prognos where prognos.csv has none: budget, runrate,\n"
-    "                      trend, seasonal, ets or auto\n"
-    "  --level LEVEL       interval level for --forecast (default 80 %)\n"
-    "  --unit UNIT         the summary's unit: kkr (default, or enhet in bok.conf), kr or mnkr\n";
+    "locking a month twice fails with exit status 1 and leaves the file as it was.\n";
 
-enum { OPT_PERIOD = 256, OPT_FORECAST, OPT_LEVEL, OPT_UNIT };
+static const char *period_arg, *forecast_arg, *unit_arg;
+static struct kkr_forecast_options fopt;
+static const struct kkr_forecast_method *method;
 
-static const struct option options[] = {
-    {"period", required_argument, NULL, OPT_PERIOD},
-    {"forecast", required_argument, NULL, OPT_FORECAST},
-    {"level", required_argument, NULL, OPT_LEVEL},
-    {"unit", required_argument, NULL, OPT_UNIT},
-    {0},
+static void init(void)
+{
+    kkr_forecast_options_init(&fopt);
+}
+
+static const struct cli_option options[] = {
+    CLI_OPT_STRING(0, "period", &period_arg, "YYYYMM",
+                   "the report period (default: the latest month with utfall)"),
+    CLI_OPT_STRING(0, "forecast", &forecast_arg, "METHOD",
+                   "fill helår prognos where prognos.csv has none: budget, runrate,\n"
+                   "trend, seasonal, ets or auto"),
+    CLI_OPT_LEVEL(&fopt.level, "interval level for --forecast (default 80 %)"),
+    CLI_OPT_STRING(0, "unit", &unit_arg, "UNIT",
+                   "the summary's unit: kkr (default, or enhet in bok.conf), kr or mnkr"),
+    CLI_OPT_END(),
 };
 
-static int run(int argc, char **argv)
+static int check(int argc, char **argv)
 {
-    const char *period_arg = NULL, *forecast_arg = NULL, *unit_arg = NULL;
-    struct kkr_forecast_options fopt;
-    kkr_forecast_options_init(&fopt);
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_PERIOD: period_arg = optarg; break;
-        case OPT_FORECAST: forecast_arg = optarg; break;
-        case OPT_UNIT: unit_arg = optarg; break;
-        case OPT_LEVEL:
-            if (!cli_parse_level(optarg, &fopt.level))
-                return EXIT_BAD_INPUT;
-            break;
-        default: return cli_option_error(&cmd_lock, argc, argv, "");
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage_error(&cmd_lock, "expected one workbook folder");
+    (void)argc;
+    (void)argv;
     enum kkr_display_unit unit_check;
     if (unit_arg && !cli_parse_unit(unit_arg, &unit_check))
         return EXIT_BAD_INPUT;
     struct kkr_diag diag;
-    const struct kkr_forecast_method *method = NULL;
     enum kkr_status st = KKR_OK;
     if (forecast_arg && (st = kkr_forecast_method_find(forecast_arg, &method, &diag)) != KKR_OK)
         return cli_fail_diag(&diag, st);
+    return EXIT_OK;
+}
 
+/* prognos.csv and snapshots/ are written under the workbook lock, which main took
+ * (CMD_REWRITES_WORKBOOK) before it loaded the workbook */
+static int exec(struct kkr_workbook *wb, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
     int code;
-    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
-    if (!wb)
-        return code;
+    struct kkr_diag diag;
+    enum kkr_status st = KKR_OK;
     int period = wb->last_actual_month;
-    if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
-        kkr_workbook_free(wb);
+    if (period_arg && !cli_parse_period(wb, period_arg, &period))
         return EXIT_BAD_INPUT;
-    }
     if (period == 0) {
         cli_error("%s: no utfall in %d, nothing to lock; give --period YYYYMM", wb->dir,
                   wb->year);
-        kkr_workbook_free(wb);
         return EXIT_BAD_INPUT;
     }
 
@@ -130,17 +119,18 @@ static int run(int argc, char **argv)
     }
     kkr_snapshot_free(snap);
     kkr_followup_release(&fu);
-    kkr_workbook_free(wb);
     return code;
 }
 
 const struct command cmd_lock = {
     .name = "lock",
-    .run = run,
-    .summary = "freeze the report period's forecast into snapshots/",
     .usage = usage,
-    .flags = CMD_REWRITES_WORKBOOK,
-    .options = options,
-    .shortopts = "",
-    .workbook_option = NULL,
+    .description = description,
+    .opts = options,
+    .operands_min = 1,
+    .operands_max = 1,
+    .operands_error = "expected one workbook folder",
+    .init = init,
+    .check = check,
+    .exec = exec,
 };

@@ -1,5 +1,4 @@
 /* cmd-report.c — kkr report: the follow-up tables for the nämnd */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,130 +9,99 @@
 #include "kkr/rollup.h"
 #include "kkr/sheet.h"
 
-static const char usage[] =
-    "usage: kkr report DIR [options]\n"
-    "\n"
+static const char usage[] = "usage: kkr report DIR [options]\n";
+static const char description[] =
     "The follow-up tables (budgetuppföljning) of the workbook in DIR: per slag and per\n"
-    "verksamhet, ackumulerat period and helår, in kkr.\n"
-    "\n"
-    "  --format FMT        text (default), csv, md, json or xlsx (with -o FILE.xlsx: each\n"
-    "                      table a sheet, real numbers in Swedish number formats)\n"
-    "  --unit UNIT         kkr (default), kr or mnkr\n"
-    "  --period YYYYMM     the last month of the period (default: the latest month with utfall)\n"
-    "  --table TABLE       verksamhet or slag (csv: one table per run, default verksamhet);\n"
-    "                      investering (investeringar.csv);\n"
-    "                      prognoshistorik (the locked prognos month by month);\n"
-    "                      sammanfattning (the drafted summary, text or md; with --measures)\n"
-    "  --columns LIST      the columns in order, replacing the default set, or +COLUMN,... to\n"
-    "                      add to it: budget_period, utfall_period, avvikelse_period,\n"
-    "                      utfall_procent, riktpunkt, budget_helår, prognos_helår,\n"
-    "                      avvikelse_helår, utfall_helår, förändring, prognos_föregående,\n"
-    "                      utfall_period_fg, förändring_fg, förändring_fg_procent,\n"
-    "                      budget_helår_fg, utfall_helår_fg, avvikelse_helår_fg; SLAG:COLUMN\n"
-    "                      for one slag or typ, COLUMN=Rubrik for its heading; standard\n"
-    "  --sign SIGN         nettokostnad (default: costs positive) or resultat (revenues\n"
-    "                      positive); avvikelse is positive when better under both\n"
-    "  --decimals N        decimals of amounts, 0-2 (default 0, mnkr 1)\n"
-    "  --percent-decimals N  decimals of the % columns, 0-2 (default 1)\n"
-    "  --total-label TEXT  the total row's label (default Verksamhetens nettokostnad)\n"
-    "  --compare YYYYMM    add the change of helår avvikelse against a locked snapshot\n"
-    "  --depth N           show the first N levels of the tree (a kommun's nämnder: 1)\n"
-    "  --excel             CSV for Swedish Excel: UTF-8 BOM, ';', decimal comma\n"
-    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n"
-    /* -- forecast (issue 3): usage -- */
-    "  --forecast METHOD   fill helår prognos where prognos.csv has none: budget, runrate,\n"
-    "                      trend, seasonal, ets or auto (marked as computed)\n"
-    "  --level LEVEL       interval level for --forecast (default 80 %)\n"
-    /* -- chart (issue 5): usage -- */
-    "  --pdf FILE          write the A4 nämnd report (tables, comments, charts) as PDF\n"
-    "  --measures FILE     with --pdf: add the bridge (brygga) of these measures\n"
-    "  --baseline YYYYMM   with --measures: the bridge starts from a locked snapshot (the\n"
-    "                      measures taken since), not from the current prognos\n"
+    "verksamhet, ackumulerat period and helår, in kkr.\n";
+static const char epilogue[] =
     "\n"
     "The layout options may be saved in bok.conf as kolumner, tecken, decimaler,\n"
-    "procentdecimaler, enhet and totalrad; the command line wins.\n"
-    "";
+    "procentdecimaler, enhet and totalrad; the command line wins.\n";
 
-enum {
-    OPT_FORMAT = 256, OPT_UNIT, OPT_PERIOD, OPT_TABLE, OPT_COLUMNS, OPT_COMPARE, OPT_EXCEL,
-    OPT_FORECAST, OPT_PDF, OPT_MEASURES, OPT_LEVEL, OPT_BASELINE, OPT_SIGN, OPT_DECIMALS,
-    OPT_PERCENT_DECIMALS, OPT_TOTAL_LABEL, OPT_DEPTH,
+/* The option values (one run per process). */
+static struct kkr_report_options opt;
+static const char *period_arg, *compare_arg, *output, *table_arg;
+static const char *forecast_arg, *level_arg, *pdf_arg, *measures_arg, *baseline_arg;
+static struct cli_layout_args lay;
+
+static void init(void)
+{
+    kkr_report_options_init(&opt);
+}
+
+static bool set_unit(const struct cli_option *o, const char *arg)
+{
+    lay.unit_given = true;
+    return cli_parse_unit(arg, o->value);
+}
+
+static bool set_depth(const struct cli_option *o, const char *arg)
+{
+    char *end;
+    long d = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end || d < 1 || d > 1000) {
+        cli_error("--depth '%s': expected the number of levels to show, 1 or more", arg);
+        return false;
+    }
+    *(int *)o->value = (int)d;
+    return true;
+}
+
+static const struct cli_option options[] = {
+    CLI_OPT_FORMAT(&opt.format,
+                   "text (default), csv, md, json or xlsx (with -o FILE.xlsx: each\n"
+                   "table a sheet, real numbers in Swedish number formats)"),
+    CLI_OPT_CALLBACK(0, "unit", &opt.unit, "UNIT", "kkr (default), kr or mnkr", set_unit),
+    CLI_OPT_STRING(0, "period", &period_arg, "YYYYMM",
+                   "the last month of the period (default: the latest month with utfall)"),
+    CLI_OPT_STRING(0, "table", &table_arg, "TABLE",
+                   "verksamhet or slag (csv: one table per run, default verksamhet);\n"
+                   "investering (investeringar.csv);\n"
+                   "prognoshistorik (the locked prognos month by month);\n"
+                   "sammanfattning (the drafted summary, text or md; with --measures)"),
+    CLI_OPT_STRING(0, "columns", &lay.columns, "LIST",
+                   "the columns in order, replacing the default set, or +COLUMN,... to\n"
+                   "add to it: budget_period, utfall_period, avvikelse_period,\n"
+                   "utfall_procent, riktpunkt, budget_helår, prognos_helår,\n"
+                   "avvikelse_helår, utfall_helår, förändring, prognos_föregående,\n"
+                   "utfall_period_fg, förändring_fg, förändring_fg_procent,\n"
+                   "budget_helår_fg, utfall_helår_fg, avvikelse_helår_fg; SLAG:COLUMN\n"
+                   "for one slag or typ, COLUMN=Rubrik for its heading; standard"),
+    CLI_OPT_STRING(0, "sign", &lay.sign, "SIGN",
+                   "nettokostnad (default: costs positive) or resultat (revenues\n"
+                   "positive); avvikelse is positive when better under both"),
+    CLI_OPT_STRING(0, "decimals", &lay.decimals, "N",
+                   "decimals of amounts, 0-2 (default 0, mnkr 1)"),
+    CLI_OPT_STRING(0, "percent-decimals", &lay.percent_decimals, "N",
+                   "decimals of the % columns, 0-2 (default 1)"),
+    CLI_OPT_STRING(0, "total-label", &lay.total_label, "TEXT",
+                   "the total row's label (default Verksamhetens nettokostnad)"),
+    CLI_OPT_STRING(0, "compare", &compare_arg, "YYYYMM",
+                   "add the change of helår avvikelse against a locked snapshot"),
+    CLI_OPT_CALLBACK(0, "depth", &opt.depth, "N",
+                     "show the first N levels of the tree (a kommun's nämnder: 1)", set_depth),
+    CLI_OPT_FLAG(0, "excel", &opt.excel, "CSV for Swedish Excel: UTF-8 BOM, ';', decimal comma"),
+    CLI_OPT_STRING('o', "output", &output, "FILE",
+                   "write to FILE (atomically) instead of standard output"),
+    CLI_OPT_STRING(0, "forecast", &forecast_arg, "METHOD",
+                   "fill helår prognos where prognos.csv has none: budget, runrate,\n"
+                   "trend, seasonal, ets or auto (marked as computed)"),
+    CLI_OPT_STRING(0, "level", &level_arg, "LEVEL", "interval level for --forecast (default 80 %)"),
+    CLI_OPT_STRING(0, "pdf", &pdf_arg, "FILE",
+                   "write the A4 nämnd report (tables, comments, charts) as PDF"),
+    CLI_OPT_STRING(0, "measures", &measures_arg, "FILE",
+                   "with --pdf: add the bridge (brygga) of these measures"),
+    CLI_OPT_STRING(0, "baseline", &baseline_arg, "YYYYMM",
+                   "with --measures: the bridge starts from a locked snapshot (the\n"
+                   "measures taken since), not from the current prognos"),
+    CLI_OPT_END(),
 };
 
-static int run(int argc, char **argv)
+/* What needs no workbook, checked before it is loaded. */
+static int check(int argc, char **argv)
 {
-    static const struct option options[] = {
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"unit", required_argument, NULL, OPT_UNIT},
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"table", required_argument, NULL, OPT_TABLE},
-        {"columns", required_argument, NULL, OPT_COLUMNS},
-        {"compare", required_argument, NULL, OPT_COMPARE},
-        {"excel", no_argument, NULL, OPT_EXCEL},
-        {"output", required_argument, NULL, 'o'},
-        {"forecast", required_argument, NULL, OPT_FORECAST},
-        {"level", required_argument, NULL, OPT_LEVEL},
-        {"pdf", required_argument, NULL, OPT_PDF},
-        {"measures", required_argument, NULL, OPT_MEASURES},
-        {"baseline", required_argument, NULL, OPT_BASELINE},
-        {"sign", required_argument, NULL, OPT_SIGN},
-        {"decimals", required_argument, NULL, OPT_DECIMALS},
-        {"percent-decimals", required_argument, NULL, OPT_PERCENT_DECIMALS},
-        {"total-label", required_argument, NULL, OPT_TOTAL_LABEL},
-        {"depth", required_argument, NULL, OPT_DEPTH},
-        {0},
-    };
-    struct kkr_report_options opt;
-    kkr_report_options_init(&opt);
-    const char *period_arg = NULL, *compare_arg = NULL, *output = "-", *table_arg = NULL;
-    const char *forecast_arg = NULL, *level_arg = NULL, *pdf_arg = NULL, *measures_arg = NULL;
-    const char *baseline_arg = NULL;
-    bool output_given = false;
-    struct cli_layout_args lay = {0};
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_FORMAT:
-            if (!cli_parse_format(optarg, &opt.format))
-                return EXIT_BAD_INPUT;
-            break;
-        case OPT_UNIT:
-            if (!cli_parse_unit(optarg, &opt.unit))
-                return EXIT_BAD_INPUT;
-            lay.unit_given = true;
-            break;
-        case OPT_PERIOD: period_arg = optarg; break;
-        case OPT_TABLE: table_arg = optarg; break;
-        case OPT_COLUMNS: lay.columns = optarg; break;
-        case OPT_SIGN: lay.sign = optarg; break;
-        case OPT_DECIMALS: lay.decimals = optarg; break;
-        case OPT_PERCENT_DECIMALS: lay.percent_decimals = optarg; break;
-        case OPT_TOTAL_LABEL: lay.total_label = optarg; break;
-        case OPT_COMPARE: compare_arg = optarg; break;
-        case OPT_EXCEL: opt.excel = true; break;
-        case 'o': output = optarg; output_given = true; break;
-        case OPT_FORECAST: forecast_arg = optarg; break;
-        case OPT_LEVEL: level_arg = optarg; break;
-        case OPT_PDF: pdf_arg = optarg; break;
-        case OPT_MEASURES: measures_arg = optarg; break;
-        case OPT_BASELINE: baseline_arg = optarg; break;
-        case OPT_DEPTH: {
-            char *end;
-            long d = strtol(optarg, &end, 10);
-            if (*optarg == '\0' || *end || d < 1 || d > 1000) {
-                cli_error("--depth '%s': expected the number of levels to show, 1 or more",
-                          optarg);
-                return EXIT_BAD_INPUT;
-            }
-            opt.depth = (int)d;
-            break;
-        }
-        default: return cli_option_error(&cmd_report, argc, argv, "o:");
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage_error(&cmd_report, "expected one workbook folder");
+    (void)argc;
+    (void)argv;
     if (table_arg) {
         if (!cli_table_name(table_arg, &opt.tables) && !cli_report_table_is_extra(table_arg))
             return cli_usage_error(&cmd_report, "--table '%s': expected verksamhet, slag, "
@@ -141,36 +109,36 @@ static int run(int argc, char **argv)
     } else if (opt.format == KKR_FORMAT_CSV) {
         opt.tables = KKR_TABLES_UNITS;
     }
-    if (opt.format == KKR_FORMAT_XLSX && !output_given)
+    if (opt.format == KKR_FORMAT_XLSX && !output)
         return cli_usage_error(&cmd_report, "--format xlsx needs -o FILE.xlsx (or -o - )");
     if (opt.excel && opt.format != KKR_FORMAT_CSV && opt.format != KKR_FORMAT_XLSX)
         opt.format = KKR_FORMAT_CSV;
     if (!cli_layout_check(&lay))
         return EXIT_BAD_INPUT;
+    if (!output)
+        output = "-";
+    return EXIT_OK;
+}
 
+static int exec(struct kkr_workbook *wb, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
     int code;
-    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
-    if (!wb)
-        return code;
     int period = wb->last_actual_month;
-    if (period_arg && !cli_parse_period(wb, period_arg, &period)) {
-        kkr_workbook_free(wb);
+    if (period_arg && !cli_parse_period(wb, period_arg, &period))
         return EXIT_BAD_INPUT;
-    }
 
     struct kkr_report_layout layout;
     code = cli_layout_apply(wb, &lay, compare_arg != NULL, &opt, &layout);
-    if (code != EXIT_OK) {
-        kkr_workbook_free(wb);
+    if (code != EXIT_OK)
         return code;
-    }
     struct kkr_diag diag;
     enum kkr_status st = KKR_OK;
     struct kkr_followup fu;
     code = cli_followup_build(wb, period, forecast_arg, level_arg, &fu);
     if (code != EXIT_OK) {
         kkr_report_layout_release(&layout);
-        kkr_workbook_free(wb);
         return code;
     }
     const struct kkr_rollup *rollup = &fu.rollup;
@@ -186,7 +154,6 @@ static int run(int argc, char **argv)
         if (!cli_parse_snapshot_month("--compare", compare_arg, &year, &month)) {
             kkr_followup_release(&fu);
             kkr_report_layout_release(&layout);
-            kkr_workbook_free(wb);
             return EXIT_BAD_INPUT;
         }
         st = kkr_snapshot_load(wb, year, month, &snap, &diag, &warn);
@@ -203,7 +170,6 @@ static int run(int argc, char **argv)
     if (st != KKR_OK) {
         kkr_followup_release(&fu);
         kkr_report_layout_release(&layout);
-        kkr_workbook_free(wb);
         return cli_fail_diag(&diag, st);
     }
 
@@ -252,13 +218,19 @@ done:
         kkr_rollup_release(&then);
     kkr_followup_release(&fu);
     kkr_report_layout_release(&layout);
-    kkr_workbook_free(wb);
     return code;
 }
 
 const struct command cmd_report = {
     .name = "report",
-    .run = run,
-    .summary = "the follow-up tables (text, csv, md, json, xlsx)",
     .usage = usage,
+    .description = description,
+    .opts = options,
+    .epilogue = epilogue,
+    .operands_min = 1,
+    .operands_max = 1,
+    .operands_error = "expected one workbook folder",
+    .init = init,
+    .check = check,
+    .exec = exec,
 };

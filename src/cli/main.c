@@ -10,9 +10,25 @@
 #include "kkr/lock.h"
 #include "kkr/output.h"
 
-static const struct command *const commands[] = {
-    &cmd_check, &cmd_report, &cmd_forecast, &cmd_lock, &cmd_whatif, &cmd_chart, &cmd_import,
-    &cmd_template, &cmd_collect,
+/* The command table (git.c's): which commands read a workbook, so that main loads it once
+ * (and frees it), and which rewrite one, so that main holds the workbook lock around them. */
+static const struct builtin {
+    const struct command *cmd;
+    unsigned flags; /* CMD_WORKBOOK, CMD_REWRITES_WORKBOOK */
+    const char *summary;
+} commands[] = {
+    {&cmd_check, CMD_WORKBOOK, "load and validate a workbook, print a summary"},
+    {&cmd_report, CMD_WORKBOOK, "the follow-up tables (text, csv, md, json, xlsx)"},
+    {&cmd_forecast, CMD_WORKBOOK, "full-year forecasts with intervals and backtests"},
+    {&cmd_lock, CMD_WORKBOOK | CMD_REWRITES_WORKBOOK,
+     "freeze the report period's forecast into snapshots/"},
+    {&cmd_whatif, CMD_WORKBOOK,
+     "apply savings measures to the forecast (bridge, simulation, goal)"},
+    {&cmd_chart, CMD_WORKBOOK, "draw charts as PNG, PDF or SVG"},
+    {&cmd_import, CMD_REWRITES_WORKBOOK, "aggregate general-ledger transactions into utfall.csv"},
+    {&cmd_template, CMD_WORKBOOK, "the month's prognos templates for the enhetschefer (xlsx)"},
+    {&cmd_collect, CMD_WORKBOOK | CMD_REWRITES_WORKBOOK,
+     "the filled prognos templates back into prognos.csv"},
 };
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
 
@@ -25,15 +41,15 @@ static void print_overview(FILE *out)
             "\n"
             "commands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-10s %s\n", commands[i].cmd->name, commands[i].summary);
     fprintf(out, "\n'kkr help <command>' or 'kkr <command> --help' tells more.\n");
 }
 
-static const struct command *find_command(const char *name)
+static const struct builtin *find_command(const char *name)
 {
     for (size_t i = 0; i < COMMAND_COUNT; i++)
-        if (strcmp(commands[i]->name, name) == 0)
-            return commands[i];
+        if (strcmp(commands[i].cmd->name, name) == 0)
+            return &commands[i];
     return NULL;
 }
 
@@ -66,11 +82,11 @@ static int unknown_command(const char *name)
 {
     const struct command *closest = NULL;
     size_t best = 3; /* suggest only within two edits, like git */
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
-        size_t d = edit_distance(name, commands[i]->name);
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        size_t d = edit_distance(name, commands[i].cmd->name);
         if (d < best) {
             best = d;
-            closest = commands[i];
+            closest = commands[i].cmd;
         }
     }
     if (closest)
@@ -81,8 +97,8 @@ static int unknown_command(const char *name)
     return EXIT_BAD_INPUT;
 }
 
-/* The workbook folder a CMD_REWRITES_WORKBOOK command will rewrite, found with the command's
- * own option table on a copy of argv (getopt_long permutes it). NULL: none (import -o), or
+/* The workbook folder a CMD_REWRITES_WORKBOOK command with its own parser (run) will rewrite,
+ * found with the command's getopt_long table on a copy of argv (getopt_long permutes it). NULL: none (import -o), or
  * the arguments are wrong and the command will say so without touching anything. */
 static const char *rewritten_workbook(const struct command *cmd, int argc, char **argv)
 {
@@ -126,20 +142,79 @@ static void command_line(char *buf, size_t size, int argc, char **argv)
     buf[n < size ? n : size - 1] = '\0';
 }
 
-static int run_locked(const struct command *cmd, int argc, char **argv)
+static enum kkr_status lock_workbook(const char *dir, int argc, char **argv,
+                                     struct kkr_lock **lock)
 {
-    const char *dir = rewritten_workbook(cmd, argc, argv);
-    if (!dir)
-        return cmd->run(argc, argv);
     char what[512];
     command_line(what, sizeof what, argc, argv);
-    struct kkr_lock *lock;
     struct kkr_diag diag;
     kkr_diag_clear(&diag);
-    enum kkr_status st = kkr_lock_acquire(&dir, 1, what, kkr_lock_wait_ms(), &lock, &diag);
+    enum kkr_status st = kkr_lock_acquire(&dir, 1, what, kkr_lock_wait_ms(), lock, &diag);
     if (st != KKR_OK)
-        return cli_fail_diag(&diag, st);
+        cli_fail_diag(&diag, st);
+    return st;
+}
+
+/* A command that parses its own options (run). */
+static int run_own_parser(const struct builtin *b, int argc, char **argv)
+{
+    const struct command *cmd = b->cmd;
+    const char *dir = b->flags & CMD_REWRITES_WORKBOOK ? rewritten_workbook(cmd, argc, argv)
+                                                       : NULL;
+    if (!dir)
+        return cmd->run(argc, argv);
+    struct kkr_lock *lock;
+    enum kkr_status st = lock_workbook(dir, argc, argv, &lock);
+    if (st != KKR_OK)
+        return cli_exit_for(st);
     int code = cmd->run(argc, argv);
+    kkr_lock_release(lock);
+    return code;
+}
+
+/* The folder named by the command's workbook_option, or its first operand. */
+static const char *workbook_folder(const struct command *cmd, int nops, char **ops)
+{
+    if (!cmd->workbook_option)
+        return nops > 0 ? ops[0] : NULL;
+    for (const struct cli_option *o = cmd->opts; o->kind != CLI_END; o++)
+        if (o->kind == CLI_STRING && strcmp(o->long_name, cmd->workbook_option) == 0)
+            return *(const char **)o->value;
+    return NULL;
+}
+
+/* Options from the command's table, the operands, the command's own checks; then the
+ * workbook lock and the workbook, the command, and everything released again. */
+static int run_builtin(const struct builtin *b, int argc, char **argv)
+{
+    const struct command *cmd = b->cmd;
+    if (!cmd->exec)
+        return run_own_parser(b, argc, argv);
+    if (cmd->init)
+        cmd->init();
+    int first;
+    int code = cli_parse_options(cmd, argc, argv, &first);
+    if (code >= 0)
+        return code;
+    int nops = argc - first;
+    char **ops = argv + first;
+    if (nops < cmd->operands_min || (cmd->operands_max >= 0 && nops > cmd->operands_max))
+        return cli_usage_error(cmd, "%s", cmd->operands_error);
+    if (cmd->check && (code = cmd->check(nops, ops)) != EXIT_OK)
+        return code;
+    struct kkr_lock *lock = NULL;
+    const char *dir = b->flags & CMD_REWRITES_WORKBOOK ? workbook_folder(cmd, nops, ops) : NULL;
+    if (dir) {
+        enum kkr_status st = lock_workbook(dir, argc, argv, &lock);
+        if (st != KKR_OK)
+            return cli_exit_for(st);
+    }
+    struct kkr_workbook *wb = NULL;
+    if (b->flags & CMD_WORKBOOK)
+        wb = cli_load_workbook(ops[0], &code);
+    if (wb || !(b->flags & CMD_WORKBOOK))
+        code = cmd->exec(wb, nops, ops);
+    kkr_workbook_free(wb);
     kkr_lock_release(lock);
     return code;
 }
@@ -168,20 +243,18 @@ int main(int argc, char **argv)
             print_overview(stdout);
             return cli_finish_stdout(EXIT_OK);
         }
-        const struct command *cmd = find_command(argv[2]);
-        if (!cmd)
+        const struct builtin *b = find_command(argv[2]);
+        if (!b)
             return unknown_command(argv[2]);
-        fputs(cmd->usage, stdout);
+        cli_print_help(b->cmd, stdout);
         return cli_finish_stdout(EXIT_OK);
     }
-    const struct command *cmd = find_command(name);
-    if (!cmd)
+    const struct builtin *b = find_command(name);
+    if (!b)
         return unknown_command(name);
-    if (cli_wants_help(cmd, argc - 1, argv + 1))
+    if (cli_wants_help(b->cmd, argc - 1, argv + 1))
         return cli_finish_stdout(EXIT_OK);
     /* a temporary or a lock file is removed on SIGTERM, SIGINT and SIGHUP */
     kkr_cleanup_install_signals();
-    if (cmd->flags & CMD_REWRITES_WORKBOOK)
-        return cli_finish_stdout(run_locked(cmd, argc - 1, argv + 1));
-    return cli_finish_stdout(cmd->run(argc - 1, argv + 1));
+    return cli_finish_stdout(run_builtin(b, argc - 1, argv + 1));
 }
