@@ -1,0 +1,394 @@
+/* sie-lex.c — the SIE field grammar (DESIGN §12): a record line split into fields (quotes with
+ * \", {dim obj} lists, tabs and runs of spaces), the #KSUMMA bytes, CRC-32, field values */
+#include "sie-private.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* CRC-32 as zlib's crc32 (the SIE polynomial EDB88320, pre- and post-inverted), slice by 8:
+ * on a line's few dozen bytes zlib's call was a quarter of the reading time */
+static uint32_t crc_table[8][256];
+static bool crc_ready;
+
+static void crc_init(void)
+{
+    for (uint32_t i = 0; i < 256; i++) {
+        uint32_t c = i;
+        for (int k = 0; k < 8; k++)
+            c = c & 1 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+        crc_table[0][i] = c;
+    }
+    for (uint32_t i = 0; i < 256; i++)
+        for (int t = 1; t < 8; t++)
+            crc_table[t][i] = (crc_table[t - 1][i] >> 8) ^ crc_table[0][crc_table[t - 1][i] & 0xFF];
+    crc_ready = true;
+}
+
+uint32_t kkr_sie_crc32(uint32_t crc, const void *data, size_t len)
+{
+    if (!crc_ready)
+        crc_init();
+    const unsigned char *p = data;
+    uint32_t c = ~crc;
+    while (len >= 8) {
+        uint32_t lo = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+                      (uint32_t)p[3] << 24;
+        uint32_t hi = (uint32_t)p[4] | (uint32_t)p[5] << 8 | (uint32_t)p[6] << 16 |
+                      (uint32_t)p[7] << 24;
+        lo ^= c;
+        c = crc_table[7][lo & 0xFF] ^ crc_table[6][(lo >> 8) & 0xFF] ^
+            crc_table[5][(lo >> 16) & 0xFF] ^ crc_table[4][lo >> 24] ^
+            crc_table[3][hi & 0xFF] ^ crc_table[2][(hi >> 8) & 0xFF] ^
+            crc_table[1][(hi >> 16) & 0xFF] ^ crc_table[0][hi >> 24];
+        p += 8;
+        len -= 8;
+    }
+    while (len--)
+        c = crc_table[0][(c ^ *p++) & 0xFF] ^ (c >> 8);
+    return ~c;
+}
+
+bool kkr_sie_detect(const char *head, size_t len)
+{
+    size_t i = 0;
+    if (len >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0)
+        i = 3;
+    while (i < len && (head[i] == ' ' || head[i] == '\t' || head[i] == '\r' || head[i] == '\n'))
+        i++;
+    if (len - i < 7 || memcmp(head + i, "#FLAGGA", 7) != 0)
+        return false;
+    return len - i == 7 || head[i + 7] == ' ' || head[i + 7] == '\t' || head[i + 7] == '\r' ||
+           head[i + 7] == '\n';
+}
+enum kkr_status sie_nomem(struct reader *r)
+{
+    return kkr_fail(r->diag, KKR_ERR_NOMEM, r->path, r->line, 0, "out of memory");
+}
+
+enum kkr_status sie_fail_at(struct reader *r, enum kkr_status st, long col, const char *fmt,
+                               ...)
+{
+    char msg[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return kkr_fail(r->diag, st, r->path, r->line, col, "%s", msg);
+}
+
+/* A field as text for a message: the bytes up to SHOW_MAX, non-ASCII as '?'. */
+const char *sie_show(char *buf, size_t size, const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 4 < size && i < SHOW_MAX; i++) {
+        unsigned char c = (unsigned char)s[i];
+        buf[n++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
+    }
+    if (len > SHOW_MAX && n + 4 < size) {
+        memcpy(buf + n, "...", 3);
+        n += 3;
+    }
+    buf[n] = '\0';
+    return buf;
+}
+/* ---- tokenizer ---- */
+
+static char *scratch_reserve(struct reader *r, size_t n)
+{
+    if (r->scratch_len + n > r->scratch_cap) {
+        /* the line's fields point into scratch: it is sized for the whole line up front */
+        return NULL;
+    }
+    return r->scratch + r->scratch_len;
+}
+
+/* A quoted token at s[*i] == '"': its content (with \" as ") into t. */
+static enum kkr_status quoted(struct reader *r, const char *s, size_t len, size_t *i,
+                              struct tok *t, bool lenient)
+{
+    size_t start = *i + 1, j = start;
+    bool escaped = false;
+    /* the common field: no backslash before its closing quote */
+    const char *q = memchr(s + start, '"', len - start);
+    if (q && (q == s + start || q[-1] != '\\') &&
+        !memchr(s + start, '\\', (size_t)(q - s) - start)) {
+        t->col = (long)*i + 1;
+        t->type = TOK_QUOTED;
+        t->s = s + start;
+        t->len = (size_t)(q - s) - start;
+        *i = (size_t)(q - s) + 1;
+        return KKR_OK;
+    }
+    while (j < len && s[j] != '"') {
+        if (s[j] == '\\' && j + 1 < len && s[j + 1] == '"') {
+            escaped = true;
+            j += 2;
+            continue;
+        }
+        j++;
+    }
+    if (j >= len && lenient) {
+        /* a free text cut off by its exporter: the rest of the line (seen in real files) */
+        if (!r->open_quotes++) {
+            r->open_quote_line = r->line;
+            r->open_quote_col = (long)*i + 1;
+        }
+    } else if (j >= len)
+        return sie_fail_at(r, KKR_ERR_SYNTAX, (long)*i + 1,
+                           "quoted field not closed on its line, expected a closing '\"' (a quote "
+                           "inside a field is written \\\")");
+    t->col = (long)*i + 1;
+    t->type = TOK_QUOTED;
+    if (!escaped) {
+        t->s = s + start;
+        t->len = j - start;
+    } else {
+        char *d = scratch_reserve(r, j - start);
+        if (!d)
+            return sie_nomem(r);
+        size_t n = 0;
+        for (size_t k = start; k < j; k++) {
+            if (s[k] == '\\' && k + 1 < j && s[k + 1] == '"')
+                k++;
+            d[n++] = s[k];
+        }
+        t->s = d;
+        t->len = n;
+        r->scratch_len += n;
+    }
+    *i = j < len ? j + 1 : len;
+    return KKR_OK;
+}
+
+/* The checksum's bytes of a line are gathered and summed once per line (zlib's crc32 on
+ * four-byte pieces was a third of the reading time). crcbuf holds a whole line. */
+static inline void crc_add(struct reader *r, const char *s, size_t len)
+{
+    if (r->ksumma == 1 && len) {
+        memcpy(r->crcbuf + r->crcbuf_len, s, len);
+        r->crcbuf_len += len;
+    }
+}
+
+void sie_crc_flush(struct reader *r)
+{
+    if (r->crcbuf_len)
+        r->crc = kkr_sie_crc32(r->crc, r->crcbuf, r->crcbuf_len);
+    r->crcbuf_len = 0;
+}
+
+/* Splits line s[0..len) (no newline, starts with '#') into rec. */
+enum kkr_status sie_tokenize(struct reader *r, const char *s, size_t len, size_t start,
+                                struct rec *rec)
+{
+    size_t i = start;
+    size_t j = i;
+    while (j < len && !sie_is_sep(s[j]))
+        j++;
+    rec->label = (struct tok){s + i, j - i, (long)i + 1, TOK_PLAIN, 0, 0};
+    crc_add(r, rec->label.s, rec->label.len);
+    /* the free text of a voucher or a voucher row may lack its closing quote */
+    uint64_t lenient_from = UINT64_MAX;
+    rec->is_trans = sie_tok_is(&rec->label, "#TRANS");
+    if (rec->is_trans || sie_tok_is(&rec->label, "#RTRANS") || sie_tok_is(&rec->label, "#BTRANS"))
+        lenient_from = 4;
+    else if (sie_tok_is(&rec->label, "#VER"))
+        lenient_from = 3;
+    rec->nf = 0;
+    rec->fields = 0;
+    rec->nobj = 0;
+    i = j;
+    /* without a checksum to keep, a voucher row's fields after transdat are not needed (its
+     * text, quantity and signature): not split */
+    uint64_t keep = UINT64_MAX;
+    if (r->ksumma != 1 && lenient_from == 4)
+        keep = 4;
+    for (;;) {
+        while (i < len && sie_is_sep(s[i]))
+            i++;
+        if (i >= len || rec->fields >= keep)
+            break;
+        struct tok t;
+        t.obj_first = t.obj_count = 0;
+        if (s[i] == '"') {
+            enum kkr_status st = quoted(r, s, len, &i, &t, rec->fields >= lenient_from);
+            if (st != KKR_OK)
+                return st;
+        } else if (s[i] == '{') {
+            long open_col = (long)i + 1;
+            t.type = TOK_LIST;
+            t.col = open_col;
+            t.s = s + i;
+            t.obj_first = rec->nobj;
+            i++;
+            for (;;) {
+                while (i < len && sie_is_sep(s[i]))
+                    i++;
+                if (i >= len)
+                    return sie_fail_at(r, KKR_ERR_SYNTAX, open_col,
+                                       "object list not closed on its line, expected '}'");
+                if (s[i] == '}') {
+                    i++;
+                    break;
+                }
+                if (s[i] == '{')
+                    return sie_fail_at(r, KKR_ERR_SYNTAX, (long)i + 1,
+                                       "'{' inside an object list, expected dimension and object "
+                                       "pairs and a closing '}'");
+                struct tok o = {0};
+                if (s[i] == '"') {
+                    enum kkr_status st = quoted(r, s, len, &i, &o, false);
+                    if (st != KKR_OK)
+                        return st;
+                } else {
+                    size_t k = i;
+                    while (k < len && !sie_is_sep(s[k]) && s[k] != '}' && s[k] != '"')
+                        k++;
+                    o = (struct tok){s + i, k - i, (long)i + 1, TOK_PLAIN, 0, 0};
+                    i = k;
+                }
+                if (rec->nobj == MAX_OBJ_TOKENS)
+                    return sie_fail_at(r, KKR_ERR_SYNTAX, o.col,
+                                       "object list with more than %d objects, expected fewer",
+                                       MAX_OBJ_TOKENS / 2);
+                crc_add(r, o.s, o.len);
+                rec->obj[rec->nobj++] = o;
+            }
+            t.len = (size_t)(s + i - t.s);
+            t.obj_count = rec->nobj - t.obj_first;
+        } else {
+            size_t k = i;
+            while (k < len && !sie_is_sep(s[k]))
+                k++;
+            t = (struct tok){s + i, k - i, (long)i + 1, TOK_PLAIN, 0, 0};
+            i = k;
+        }
+        if (t.type != TOK_LIST)
+            crc_add(r, t.s, t.len);
+        rec->fields++;
+        if (rec->nf < MAX_FIELDS)
+            rec->f[rec->nf++] = t;
+    }
+    return KKR_OK;
+}
+
+/* ---- field values ---- */
+
+bool sie_tok_is(const struct tok *t, const char *s)
+{
+    size_t n = strlen(s);
+    return t->len == n && memcmp(t->s, s, n) == 0;
+}
+
+bool sie_parse_int(const struct tok *t, long *out)
+{
+    if (t->len == 0 || t->len > 9)
+        return false;
+    size_t i = 0;
+    bool neg = false;
+    if (t->s[0] == '-') {
+        neg = true;
+        i = 1;
+        if (t->len == 1)
+            return false;
+    }
+    long v = 0;
+    for (; i < t->len; i++) {
+        if ((unsigned)(t->s[i] - '0') > 9u)
+            return false;
+        v = v * 10 + (t->s[i] - '0');
+    }
+    *out = neg ? -v : v;
+    return true;
+}
+
+/* -?digits(.d{1,2})?, as SIE writes amounts */
+bool sie_parse_amount(const struct tok *t, int64_t *out_ore)
+{
+    const char *p = t->s, *e = t->s + t->len;
+    bool neg = false;
+    if (p < e && *p == '-') {
+        neg = true;
+        p++;
+    }
+    const char *d0 = p;
+    int64_t v = 0;
+    while (p < e && (unsigned)(*p - '0') < 10u) {
+        if (p - d0 >= 15)
+            return false;
+        v = v * 10 + (*p - '0');
+        p++;
+    }
+    if (p == d0)
+        return false;
+    v *= 100;
+    if (p < e) {
+        if (*p != '.')
+            return false;
+        p++;
+        if (e - p == 1 && (unsigned)(p[0] - '0') < 10u)
+            v += 10 * (p[0] - '0');
+        else if (e - p == 2 && (unsigned)(p[0] - '0') < 10u && (unsigned)(p[1] - '0') < 10u)
+            v += 10 * (p[0] - '0') + (p[1] - '0');
+        else
+            return false;
+    }
+    *out_ore = neg ? -v : v;
+    return true;
+}
+
+bool sie_parse_account(const struct tok *t, int64_t *out)
+{
+    if (t->len == 0 || t->len > MAX_ACCOUNT_DIGITS)
+        return false;
+    int64_t v = 0;
+    for (size_t i = 0; i < t->len; i++) {
+        if ((unsigned)(t->s[i] - '0') > 9u)
+            return false;
+        v = v * 10 + (t->s[i] - '0');
+    }
+    *out = v;
+    return true;
+}
+
+static int days_in_month(int year, int month)
+{
+    static const int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (month == 2 && ((year % 4 == 0 && year % 100 != 0) || year % 400 == 0))
+        return 29;
+    return days[month - 1];
+}
+
+/* YYYYMMDD -> yyyymmdd as int, 0 when not a date of 1900..2199 */
+long sie_parse_date(const struct tok *t)
+{
+    if (t->len != 8)
+        return 0;
+    long v = 0;
+    for (int i = 0; i < 8; i++) {
+        if ((unsigned)(t->s[i] - '0') > 9u)
+            return 0;
+        v = v * 10 + (t->s[i] - '0');
+    }
+    int y = (int)(v / 10000), m = (int)(v / 100 % 100), d = (int)(v % 100);
+    if (y < 1900 || y > 2199 || m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+        return 0;
+    return v;
+}
+
+/* YYYYMM -> period, 0 when not a month of 1900..2199 */
+int sie_parse_period(const struct tok *t)
+{
+    if (t->len != 6)
+        return 0;
+    int v = 0;
+    for (int i = 0; i < 6; i++) {
+        if ((unsigned)(t->s[i] - '0') > 9u)
+            return 0;
+        v = v * 10 + (t->s[i] - '0');
+    }
+    if (v / 100 < 1900 || v / 100 > 2199 || v % 100 < 1 || v % 100 > 12)
+        return 0;
+    return v;
+}
