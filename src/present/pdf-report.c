@@ -33,6 +33,9 @@ struct page {
     double y;
     int page;
     int pages_total;        /* from the first pass; 0 while counting */
+    bool counting;          /* the first pass: lay out what decides a height, draw nothing */
+    bool digits_tabular;    /* the table font's digits share one advance (figure_w_cache) */
+    struct width_cache *widths; /* the widths of figures by their shape, for table_fit */
     char footer[1200];
     enum kkr_display_unit unit;
     const struct kkr_report_table *table; /* the follow-up tables' rows and columns */
@@ -122,6 +125,8 @@ static double layout_width(struct page *p)
 
 static void show(struct page *p, double x, double y, double grey)
 {
+    if (p->counting)
+        return;
     cairo_set_source_rgb(p->cr, grey, grey, grey);
     cairo_move_to(p->cr, x, y);
     pango_cairo_show_layout(p->cr, p->layout);
@@ -129,6 +134,8 @@ static void show(struct page *p, double x, double y, double grey)
 
 static void footer(struct page *p)
 {
+    if (p->counting)
+        return;
     PangoLayout *keep = p->layout;
     p->layout = p->footer_layout;
     double y = PAGE_H - MARGIN_BOTTOM + 18;
@@ -152,7 +159,8 @@ static void footer(struct page *p)
 static void new_page(struct page *p)
 {
     footer(p);
-    cairo_show_page(p->cr);
+    if (!p->counting)
+        cairo_show_page(p->cr);
     p->page++;
     p->y = MARGIN_TOP;
 }
@@ -191,6 +199,44 @@ static double figure_width(struct page *p, int64_t ore, const PangoFontDescripti
     return text_width(p, buf, fd);
 }
 
+/* The width of a table cell's text in fd. With tabular digits (every digit one advance, as in
+ * DejaVu Sans) a figure's width depends only on its shape, so the widths are cached by the
+ * text with every digit made '0': a table of 50 000 units lays out a few dozen shapes, not
+ * 300 000 figures. */
+static double cell_width(struct page *p, GHashTable *cache, const char *s,
+                         const PangoFontDescription *fd)
+{
+    if (!p->digits_tabular)
+        return text_width(p, s, fd);
+    char key[128];
+    size_t n = strlen(s);
+    if (n >= sizeof key)
+        return text_width(p, s, fd);
+    for (size_t i = 0; i <= n; i++)
+        key[i] = s[i] >= '0' && s[i] <= '9' ? '0' : s[i];
+    double *w = g_hash_table_lookup(cache, key);
+    if (w)
+        return *w;
+    w = g_new(double, 1);
+    *w = text_width(p, key, fd);
+    g_hash_table_insert(cache, g_strdup(key), w);
+    return *w;
+}
+
+/* Whether every digit of fd has the advance of '0'. */
+static bool digits_tabular(struct page *p, const PangoFontDescription *fd)
+{
+    double w0 = text_width(p, "0000000000", fd);
+    char d[11];
+    for (char c = '1'; c <= '9'; c++) {
+        memset(d, c, 10);
+        d[10] = '\0';
+        if (text_width(p, d, fd) != w0)
+            return false;
+    }
+    return text_width(p, "0123456789", fd) == w0;
+}
+
 /* Sizes the figure columns to the widest figure of both tables (in kr they run to
  * "−220 150 241"), shrinking the table font a little when the names would get too narrow,
  * so that neighbouring figures never touch or wrap. */
@@ -208,6 +254,8 @@ static void table_fit(struct page *p)
         pango_font_description_set_weight(p->tbold, PANGO_WEIGHT_BOLD);
         double widest = 0;
         char buf[128];
+        p->digits_tabular = digits_tabular(p, p->tbold);
+        GHashTable *cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
         for (int tab = 0; tab < 2; tab++) {
             const struct kkr_report_line *lines = tab ? t->units : t->slag;
             size_t n = tab ? t->unit_count : t->slag_count;
@@ -215,11 +263,12 @@ static void table_fit(struct page *p)
                 for (size_t c = 0; c < ncols; c++) {
                     struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
                     kkr_report_value_format(t, &v, &KKR_STYLE_PRINT, buf, sizeof buf);
-                    double w = text_width(p, buf, p->tbold);
+                    double w = cell_width(p, cache, buf, p->tbold);
                     if (w > widest)
                         widest = w;
                 }
         }
+        g_hash_table_destroy(cache);
         /* column titles wrap onto two lines (table_header), figures never do */
         if (text_width(p, "Avvikelse", p->tbold) > widest)
             widest = text_width(p, "Avvikelse", p->tbold);
@@ -230,6 +279,31 @@ static void table_fit(struct page *p)
             (ncols > 6 && CONTENT_W - (double)ncols * p->num_w >= 110))
             break;
     }
+}
+
+/* The rule under a table's column titles. */
+static void header_rule(struct page *p)
+{
+    if (!p->counting) {
+        cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+        cairo_set_line_width(p->cr, 0.8);
+        cairo_move_to(p->cr, MARGIN_X, p->y);
+        cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
+        cairo_stroke(p->cr);
+    }
+    p->y += 3;
+}
+
+/* The thinner rule above a total row. */
+static void total_rule(struct page *p)
+{
+    if (p->counting)
+        return;
+    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
+    cairo_set_line_width(p->cr, 0.6);
+    cairo_move_to(p->cr, MARGIN_X, p->y - 1.5);
+    cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y - 1.5);
+    cairo_stroke(p->cr);
 }
 
 static void table_header(struct page *p, const char *first)
@@ -264,12 +338,7 @@ static void table_header(struct page *p, const char *first)
         show(p, x0 + (double)c * NUM_W + 2, p->y + th - hh, 0.1);
     }
     p->y += th + 2;
-    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-    cairo_set_line_width(p->cr, 0.8);
-    cairo_move_to(p->cr, MARGIN_X, p->y);
-    cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
-    cairo_stroke(p->cr);
-    p->y += 3;
+    header_rule(p);
 }
 
 static void table_row(struct page *p, const char *first_col, const char *name,
@@ -280,25 +349,24 @@ static void table_row(struct page *p, const char *first_col, const char *name,
     int depth = line->depth;
     double indent = (depth < 8 ? depth : 8) * 9.0; /* a hostile deep tree stays on the page */
     double h = layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
-    if (p->y + h + 3 > PAGE_H - MARGIN_BOTTOM) {
+    bool broke = p->y + h + 3 > PAGE_H - MARGIN_BOTTOM;
+    if (broke) {
         new_page(p);
         table_header(p, first_col);
     }
-    if (shade) {
+    if (shade && !p->counting) {
         cairo_set_source_rgb(p->cr, 0.95, 0.95, 0.95);
         cairo_rectangle(p->cr, MARGIN_X, p->y - 1, CONTENT_W, h + 2);
         cairo_fill(p->cr);
     }
-    if (bold) {
-        cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-        cairo_set_line_width(p->cr, 0.6);
-        cairo_move_to(p->cr, MARGIN_X, p->y - 1.5);
-        cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y - 1.5);
-        cairo_stroke(p->cr);
-    }
-    layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
+    if (bold)
+        total_rule(p);
+    if (broke) /* the header laid out its own text: the name again */
+        layout_text(p, name, fd, NAME_W - indent - 6, PANGO_ALIGN_LEFT);
     show(p, MARGIN_X + indent, p->y, 0.1);
-    for (size_t c = 0; c < t->layout->count; c++) {
+    /* a figure never wraps: the name alone sets the row's height, so the first pass (which
+     * only counts pages) lays out no figure */
+    for (size_t c = 0; c < t->layout->count && !p->counting; c++) {
         char buf[128];
         struct kkr_report_value v = kkr_report_table_value(t, line, c);
         kkr_report_value_format(t, &v, &KKR_STYLE_PRINT, buf, sizeof buf);
@@ -349,12 +417,7 @@ static void invest_page(struct page *p, const struct kkr_investments *inv,
         show(p, MARGIN_X + name_w + c * num_w + 2, p->y + th - hh, 0.1);
     }
     p->y += th + 2;
-    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-    cairo_set_line_width(p->cr, 0.8);
-    cairo_move_to(p->cr, MARGIN_X, p->y);
-    cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
-    cairo_stroke(p->cr);
-    p->y += 3;
+    header_rule(p);
     char buf[600];
     for (size_t k = 0; k <= inv->count; k++) {
         const struct kkr_invest *it = k < inv->count ? &inv->items[inv->order[k]] : &inv->total;
@@ -364,13 +427,8 @@ static void invest_page(struct page *p, const struct kkr_investments *inv,
         snprintf(buf, sizeof buf, "%s", k < inv->count ? it->name : "Summa investeringar");
         double rh = layout_text(p, buf, fd, name_w - indent - 6, PANGO_ALIGN_LEFT);
         need(p, rh + 3);
-        if (k == inv->count) {
-            cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-            cairo_set_line_width(p->cr, 0.6);
-            cairo_move_to(p->cr, MARGIN_X, p->y - 1.5);
-            cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y - 1.5);
-            cairo_stroke(p->cr);
-        }
+        if (k == inv->count)
+            total_rule(p);
         layout_text(p, buf, fd, name_w - indent - 6, PANGO_ALIGN_LEFT);
         show(p, MARGIN_X + indent, p->y, 0.1);
         for (int c = 0; c < nc; c++) {
@@ -394,6 +452,10 @@ static enum kkr_status draw_chart_at(struct page *p, const struct kkr_chart *cha
 {
     double w = CONTENT_W;
     need(p, h + 6);
+    if (p->counting) {
+        p->y += h + 16;
+        return KKR_OK;
+    }
     cairo_save(p->cr);
     cairo_translate(p->cr, MARGIN_X, p->y);
     cairo_rectangle(p->cr, 0, 0, w, h);
@@ -583,41 +645,55 @@ static void history_section(struct page *p, const struct kkr_workbook *wb,
         return;
     static const char *const abbrev[13] = {"", "jan", "feb", "mar", "apr", "maj", "jun",
                                            "jul", "aug", "sep", "okt", "nov", "dec"};
-    /* a column as wide as its widest figure; as many of the latest months as fit beside a
-     * name column of at least 150 pt */
-    double widest = 0;
-    for (size_t t = 0; t <= h->unit_count; t++)
-        for (size_t m = 0; m <= h->month_count; m++) {
-            int64_t v = m == 0 ? h->budget_ore[t]
-                               : h->budget_ore[t] - h->forecast_ore[(m - 1) * (h->unit_count + 1) + t];
-            double w = figure_width(p, v, p->tbold);
+    /* the budget column as wide as its widest figure, the months as wide as theirs; as many of
+     * the latest months as fit beside the names (at most 150 pt of them) */
+    double budget_w = 0, widest = 0, names = 0;
+    for (size_t t = 0; t <= h->unit_count; t++) {
+        double w = figure_width(p, h->budget_ore[t], p->tbold);
+        if (w > budget_w)
+            budget_w = w;
+        for (size_t m = 0; m < h->month_count; m++) {
+            w = figure_width(p, h->budget_ore[t] - h->forecast_ore[m * (h->unit_count + 1) + t],
+                             p->tbold);
             if (w > widest)
                 widest = w;
         }
+        w = text_width(p, t < h->unit_count ? wb->units[h->units[t]].name : "Totalt", p->tbold);
+        if (w > names)
+            names = w;
+    }
+    budget_w += 10;
     double col_w = widest + 10;
-    size_t fit = (size_t)((CONTENT_W - 150) / col_w);
-    size_t cols = h->month_count + 1 < fit ? h->month_count + 1 : fit;
-    if (cols < 2)
-        cols = 2;
-    size_t first = h->month_count - (cols - 1); /* the latest months */
-    double name_w = CONTENT_W - (double)cols * col_w;
-    heading(p, "Prognoshistorik: avvikelse mot budget per låst månad", 6);
+    if (col_w < 30)
+        col_w = 30;
+    double min_name = names + 10 < 150 ? names + 10 : 150;
+    size_t fit = (size_t)((CONTENT_W - min_name - budget_w) / col_w);
+    size_t shown = h->month_count < fit ? h->month_count : fit;
+    if (shown < 1)
+        shown = 1;
+    size_t cols = shown + 1;
+    size_t first = h->month_count - shown; /* the latest months */
+    double name_w = CONTENT_W - budget_w - (double)shown * col_w;
+#define HCOL_X(c) (MARGIN_X + name_w + ((c) == 0 ? 0 : budget_w + (double)((c) - 1) * col_w))
+#define HCOL_W(c) ((c) == 0 ? budget_w : col_w)
+    char htitle[160];
+    if (shown < h->month_count)
+        snprintf(htitle, sizeof htitle, "Prognoshistorik: avvikelse mot budget, de %zu senaste "
+                 "låsta månaderna", shown);
+    else
+        snprintf(htitle, sizeof htitle, "Prognoshistorik: avvikelse mot budget per låst månad");
+    heading(p, htitle, 6);
     double rh = layout_text(p, "Budget", p->tbold, col_w, PANGO_ALIGN_RIGHT);
     need(p, rh * 4);
     layout_text(p, "Verksamhet", p->tbold, name_w, PANGO_ALIGN_LEFT);
     show(p, MARGIN_X, p->y, 0.1);
     for (size_t c = 0; c < cols; c++) {
-        layout_text(p, c == 0 ? "Budget" : abbrev[h->months[first + c - 1]], p->tbold, col_w,
+        layout_text(p, c == 0 ? "Budget" : abbrev[h->months[first + c - 1]], p->tbold, HCOL_W(c),
                     PANGO_ALIGN_RIGHT);
-        show(p, MARGIN_X + name_w + (double)c * col_w, p->y, 0.1);
+        show(p, HCOL_X(c), p->y, 0.1);
     }
     p->y += rh + 2;
-    cairo_set_source_rgb(p->cr, 0.3, 0.3, 0.3);
-    cairo_set_line_width(p->cr, 0.8);
-    cairo_move_to(p->cr, MARGIN_X, p->y);
-    cairo_line_to(p->cr, PAGE_W - MARGIN_X, p->y);
-    cairo_stroke(p->cr);
-    p->y += 3;
+    header_rule(p);
     for (size_t t = 0; t <= h->unit_count; t++) {
         bool total = t == h->unit_count;
         const PangoFontDescription *fd = total ? p->tbold : p->tbody;
@@ -631,8 +707,8 @@ static void history_section(struct page *p, const struct kkr_workbook *wb,
                                      h->forecast_ore[(first + c - 1) * (h->unit_count + 1) + t];
             char buf[64];
             kkr_money_format(buf, sizeof buf, v, p->unit, &KKR_STYLE_PRINT);
-            layout_text(p, buf, fd, col_w, PANGO_ALIGN_RIGHT);
-            show(p, MARGIN_X + name_w + (double)c * col_w, p->y, 0.1);
+            layout_text(p, buf, fd, HCOL_W(c), PANGO_ALIGN_RIGHT);
+            show(p, HCOL_X(c), p->y, 0.1);
         }
         p->y += nh + 3;
     }
@@ -641,6 +717,8 @@ static void history_section(struct page *p, const struct kkr_workbook *wb,
     need(p, nh);
     show(p, MARGIN_X, p->y, 0.35);
     p->y += nh + 14;
+#undef HCOL_X
+#undef HCOL_W
 }
 
 /* ---- charts for the document ---- */
@@ -742,6 +820,7 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
     p.unit = unit;
     p.page = 1;
     p.pages_total = pages_total;
+    p.counting = pages_total == 0; /* the first pass */
     p.y = MARGIN_TOP;
     font_setup(&p, p.layout);
     font_setup(&p, p.footer_layout);
@@ -873,40 +952,69 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
     if (st == KKR_OK && table->investments)
         invest_page(&p, table->investments, table->opt);
 
-    /* charts, two to a page: a chart that fits half a page gets half a page */
+    /* charts, two to a page: a chart that fits half a page gets half a page. A bar chart taller
+     * than a page shows the top-level units (or the largest deviations; the table has them
+     * all), so that no page holds the last two bars of a chart. The charts follow the text
+     * where they fit, and a half-page chart may come forward into the space left on a page,
+     * so that no page stays half empty. */
     static const enum kkr_chart_kind order[] = {KKR_CHART_AVVIKELSE, KKR_CHART_BUDGET_PROGNOS,
                                                 KKR_CHART_ACKUMULERAT, KKR_CHART_PROGNOSHISTORIK,
                                                 KKR_CHART_BRYGGA};
-    double half = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 8) / 2 - 16;
-    bool first_chart = true;
-    for (size_t i = 0; i < sizeof order / sizeof order[0] && st == KKR_OK; i++) {
+    enum { NCHARTS = sizeof order / sizeof order[0] };
+    double avail = PAGE_H - MARGIN_TOP - MARGIN_BOTTOM - 8;
+    double half = avail / 2 - 16;
+    struct placed {
+        const struct kkr_chart *ch;
+        struct kkr_chart reduced;
+        struct kkr_chart_row *rows;
+        char subtitle[700];
+        double h;     /* the height it gets; 0 when it is sliced over pages */
+        bool done;
+    } charts[NCHARTS];
+    size_t nch = 0;
+    for (size_t i = 0; i < NCHARTS && st == KKR_OK; i++) {
         if (!set->present[order[i]])
             continue;
-        struct kkr_chart reduced;
-        struct kkr_chart_row *rows = NULL;
-        char subtitle[700];
-        const struct kkr_chart *ch = &set->charts[order[i]];
-        if ((ch->kind == KKR_CHART_AVVIKELSE || ch->kind == KKR_CHART_BUDGET_PROGNOS) &&
-            ch->row_count > PDF_CHART_ROWS + 1) {
-            st = reduce_chart(ch, &reduced, &rows, subtitle, sizeof subtitle, diag);
+        struct placed *c = &charts[nch];
+        c->rows = NULL;
+        c->done = false;
+        c->ch = &set->charts[order[i]];
+        bool units = c->ch->kind == KKR_CHART_AVVIKELSE || c->ch->kind == KKR_CHART_BUDGET_PROGNOS;
+        if (units && (c->ch->row_count > PDF_CHART_ROWS + 1 ||
+                      kkr_chart_natural_height(c->ch, CONTENT_W) > avail)) {
+            st = reduce_chart(c->ch, &c->reduced, &c->rows, c->subtitle, sizeof c->subtitle, diag);
             if (st != KKR_OK)
                 break;
-            ch = &reduced;
+            c->ch = &c->reduced;
         }
-        if (first_chart && p.y > MARGIN_TOP)
-            new_page(&p);
-        first_chart = false;
-        double ch_h = kkr_chart_natural_height(ch, CONTENT_W);
-        bool bars = ch->kind == KKR_CHART_AVVIKELSE || ch->kind == KKR_CHART_BUDGET_PROGNOS ||
-                    ch->kind == KKR_CHART_BRYGGA;
-        if (!bars && ch_h > half)
-            ch_h = half;
-        if (ch_h <= half)
-            st = draw_chart_at(&p, ch, ch_h, diag);
-        else
-            st = place_chart(&p, ch, diag);
-        free(rows);
+        nch++;
+        c->h = kkr_chart_natural_height(c->ch, CONTENT_W);
+        bool bars = units || c->ch->kind == KKR_CHART_BRYGGA;
+        if (!bars && c->h > half)
+            c->h = half;
+        if (c->h > half)
+            c->h = 0;
     }
+    for (size_t left = nch; left > 0 && st == KKR_OK; left--) {
+        size_t pick = 0;
+        while (charts[pick].done)
+            pick++;
+        double room = PAGE_H - MARGIN_BOTTOM - p.y - 6;
+        bool fits = charts[pick].h > 0 && charts[pick].h <= room;
+        for (size_t j = pick + 1; j < nch && !fits; j++)
+            if (!charts[j].done && charts[j].h > 0 && charts[j].h <= room) {
+                pick = j;
+                fits = true;
+            }
+        struct placed *c = &charts[pick];
+        if (c->h > 0)
+            st = draw_chart_at(&p, c->ch, c->h, diag);
+        else
+            st = place_chart(&p, c->ch, diag);
+        c->done = true;
+    }
+    for (size_t i = 0; i < nch; i++)
+        free(charts[i].rows);
     footer(&p);
     cairo_show_page(cr);
     *pages = p.page;

@@ -8,7 +8,9 @@ usage: check-monthly-report.py KKR SOURCE_ROOT
 - a workbook's sammanfattning.md replaces it: headings, lists, bold and italic laid out (no
   Markdown marks left), markup-like text printed as it stands;
 - the prognoshistorik table is there when snapshots are;
-- a bar chart of many units shows the largest deviations, not a page per 40 units.
+- a bar chart of many units shows the largest deviations, not a page per 40 units;
+- the bundled kommun's report has no half-empty page before the last (the charts follow the
+  text where they fit) and no chart page holding only the last bars of a chart ("forts.").
 Exit 77 (skipped) without pdftotext."""
 import os
 import re
@@ -100,6 +102,27 @@ with tempfile.TemporaryDirectory() as tmp:
     check('de 30 största avvikelserna av 400 verksamheter' in words(text),
           'the bar chart of 400 units does not say it shows the 30 largest deviations')
     check(pages <= 16, f'{pages} pages for 400 units (tables ~9, charts 3)')
+
+# the bundled kommun as a nämnd member turns the pages: how far down each page is filled
+with tempfile.TemporaryDirectory() as tmp:
+    out = os.path.join(tmp, 'k.pdf')
+    r = subprocess.run([kkr, 'report', os.path.join(root, 'budgets/kommun-generated'), '--pdf', out],
+                       capture_output=True, text=True, env=env)
+    check(r.returncode == 0, f'kkr report budgets/kommun-generated --pdf: {r.stderr}')
+    bbox = subprocess.run(['pdftotext', '-bbox', out, '-'], capture_output=True,
+                          text=True).stdout
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', bbox, re.S)
+    check(len(pages) >= 3, f'{len(pages)} pages in the kommun report')
+    for i, (_, height, body) in enumerate(pages[:-1]):
+        # the lowest word above the footer (the footer sits in the bottom margin)
+        ys = [float(y) for y in re.findall(r'<word [^>]*yMax="([\d.]+)"', body)
+              if float(y) < float(height) - 56]
+        low = max(ys) if ys else 0
+        check(low > float(height) * 0.6,
+              f'page {i + 1} of the kommun report ends at {low:.0f} of {float(height):.0f} pt: '
+              'half empty')
+    text = subprocess.run(['pdftotext', out, '-'], capture_output=True, text=True).stdout
+    check('(forts.)' not in text, 'a chart of the kommun report continues on another page')
 
 if failures:
     print('\n'.join(failures))
