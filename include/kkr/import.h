@@ -50,10 +50,48 @@ enum kkr_status kkr_import_accounts_load(const char *path, struct kkr_import_acc
                                          struct kkr_diag *diag, struct kkr_warnings *warn);
 void kkr_import_accounts_free(struct kkr_import_accounts *acc);
 
-/* The slag (KKR_REVENUE / KKR_COST) of an account given as digits, or -1 when it is left out.
- * rules may be NULL (Kommun-Bas). The digits must be valid (1..9 ASCII digits). */
+/* An empty rule set (RULES.csv rules are added by kkr_import_accounts_read). slag NULL: no
+ * kostnadsslag (accounts no rule covers are left out); "kommunbas" (--slag kommunbas, DESIGN
+ * §5.2): rules may name the Kommun-Bas slag too, and the table maps the accounts of classes 3-7
+ * that no rule covers. Another slag is KKR_ERR_USAGE. */
+enum kkr_status kkr_import_accounts_new(const char *slag, struct kkr_import_accounts **out,
+                                        struct kkr_diag *diag);
+/* Adds the rules of RULES.csv after those acc has. */
+enum kkr_status kkr_import_accounts_read(struct kkr_import_accounts *acc, const char *path,
+                                         struct kkr_diag *diag, struct kkr_warnings *warn);
+bool kkr_import_accounts_kommunbas(const struct kkr_import_accounts *acc); /* NULL: false */
+/* The slag an import with acc may write: KKR_TYPES, or KKR_IMPORT_SLAG_COUNT (kommunbas). */
+size_t kkr_import_accounts_slag_count(const struct kkr_import_accounts *acc);
+/* --into with --slag kommunbas: the workbook's slag.csv must declare every slag of the table,
+ * each with its typ (an error names slag.csv and the missing code). OK for other rule sets. */
+enum kkr_status kkr_import_accounts_check(const struct kkr_import_accounts *acc,
+                                          const struct kkr_workbook *wb, struct kkr_diag *diag);
+/* slag.csv (slag;namn;typ) for a new workbook: the Kommun-Bas slag. */
+enum kkr_status kkr_import_write_slag(FILE *fp, const struct kkr_import_accounts *acc,
+                                      struct kkr_diag *diag);
+
+/* The slag (an index for kkr_import_slag: KKR_REVENUE, KKR_COST or a Kommun-Bas slag) of an
+ * account given as digits, or -1 when it is left out. rules may be NULL (Kommun-Bas by class).
+ * The digits must be valid (1..12 ASCII digits). */
 int kkr_import_account_kind(const struct kkr_import_accounts *rules, const char *digits,
                             size_t len);
+
+/* ---- the slag an import writes ---- */
+
+/* The two typer (KKR_REVENUE, KKR_COST), then the kostnadsslag of --slag kommunbas (DESIGN
+ * §5.2) in the table's order. */
+#define KKR_IMPORT_SLAG_COUNT 12
+struct kkr_import_slag {
+    const char *code;       /* as utfall.csv and slag.csv write it: "intäkt", "personal" */
+    const char *name;       /* slag.csv's namn: "Personalkostnader" */
+    int typ;                /* KKR_REVENUE or KKR_COST */
+    const char *accounts;   /* the Kommun-Bas accounts, for messages: "5", "60-61" */
+};
+/* The slag of index kind (0 .. KKR_IMPORT_SLAG_COUNT-1), else NULL. */
+const struct kkr_import_slag *kkr_import_slag(int kind);
+/* The output order of the slag: each typ, then its slag (intäkt, försäljning ... kostnad, köp
+ * ...). */
+int kkr_import_slag_order(int kind);
 
 /* ---- reading a ledger ---- */
 
@@ -80,7 +118,8 @@ struct kkr_import_options {
 /* One output row: target unit, slag, period, exact sum. */
 struct kkr_import_cell {
     int target;             /* index into the map's targets */
-    int kind;               /* KKR_REVENUE or KKR_COST */
+    int kind;               /* the slag: an index for kkr_import_slag (KKR_REVENUE, KKR_COST or
+                             * a Kommun-Bas slag) */
     int period;             /* year * 100 + month */
     int64_t amount_ore;
     uint64_t rows;
@@ -98,7 +137,7 @@ struct kkr_import_unmapped {
 /* Everything read, every row accounted for:
  * rows_read = rows_imported + sum(left_out_rows) + sum(unmapped rows). */
 struct kkr_import_result {
-    struct kkr_import_cell *cells;  /* sorted: unit order, slag (intäkt first), period */
+    struct kkr_import_cell *cells;  /* sorted: unit order, slag (kkr_import_slag_order), period */
     size_t cell_count;
     int *periods;                   /* every period seen in a data row, ascending */
     size_t period_count;

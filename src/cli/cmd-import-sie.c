@@ -58,8 +58,8 @@ bool cli_import_sie_encoding(const char *arg, struct kkr_sie_options *sopt)
 /* ------------------------------------------------------------------ the import */
 
 int cli_import_sie(const char *file, const char *map_path, const char *out_path,
-                   const char *into, const char *init, const char *rules_path, bool strict,
-                   struct kkr_sie_options *sopt)
+                   const char *into, const char *init, const char *rules_path,
+                   const char *slag, bool strict, struct kkr_sie_options *sopt)
 {
     if (!!out_path + !!into + !!init != 1)
         return cli_usage_error(&cmd_import, "expected one of --init DIR, --into DIR and -o FILE");
@@ -84,13 +84,9 @@ int cli_import_sie(const char *file, const char *map_path, const char *out_path,
         if (st != KKR_OK)
             goto fail;
     }
-    if (rules_path) {
-        st = kkr_import_accounts_load(rules_path, &rules, &diag, &warn);
-        cli_print_warnings(&warn);
-        if (st != KKR_OK)
-            goto fail;
-        sopt->accounts = rules;
-    }
+    if ((code = cli_import_load_accounts(rules_path, slag, &rules)) != EXIT_OK)
+        goto out;
+    sopt->accounts = rules;
     if (into) {
         if (!cli_import_into_keeps_csv(into, &code))
             goto out;
@@ -98,6 +94,8 @@ int cli_import_sie(const char *file, const char *map_path, const char *out_path,
         if (!wb)
             goto out;
         if (map && (st = kkr_import_map_check(map, wb, &diag)) != KKR_OK)
+            goto fail;
+        if ((st = kkr_import_accounts_check(rules, wb, &diag)) != KKR_OK)
             goto fail;
     }
     st = kkr_sie_read(file, sopt, &sf, &diag, &warn);
@@ -127,7 +125,7 @@ int cli_import_sie(const char *file, const char *map_path, const char *out_path,
         st = kkr_sie_result(sf, true, map, &bu, &diag);
     if (st != KKR_OK)
         goto fail;
-    cli_import_sie_summary(shown, in, ut, bu);
+    cli_import_sie_summary(shown, in, ut, bu, slag != NULL);
     if (strict && ut->unmapped_count) {
         cli_error("%s: %zu unmapped %s (--strict), expected every object in %s", shown,
                   ut->unmapped_count, ut->unmapped_count == 1 ? "object" : "objects",

@@ -1,10 +1,12 @@
 /* cmd-import-summary.c — what kkr import prints on stderr: the progress bar on a terminal and
  * the summaries that account for every row (ledger) and every record (SIE) */
+#include <stdint.h>
 #include <stdio.h>
 #include <time.h>
 
 #include "cmd-import.h"
 #include "kkr/text.h"
+#include "kkr/workbook.h"
 
 static double seconds_since(const struct timespec *t)
 {
@@ -47,7 +49,42 @@ void cli_import_progress_clear(struct cli_import_progress *pr)
     pr->shown = false;
 }
 
-void cli_import_summary(const char *ledger, const struct kkr_import_result *r)
+static void slag_lines(const struct kkr_import_result *r)
+{
+    uint64_t n[KKR_IMPORT_SLAG_COUNT] = {0};
+    int64_t sum_ore[KKR_IMPORT_SLAG_COUNT] = {0};
+    for (size_t i = 0; i < r->cell_count; i++) {
+        const struct kkr_import_cell *c = &r->cells[i];
+        n[c->kind] += c->rows;
+        /* the cells' sum is the imported sum, which did not overflow; a part may, for a
+         * moment, in another order: then it shows saturated */
+        if (__builtin_add_overflow(sum_ore[c->kind], c->amount_ore, &sum_ore[c->kind]))
+            sum_ore[c->kind] = c->amount_ore < 0 ? INT64_MIN : INT64_MAX;
+    }
+    int order[KKR_IMPORT_SLAG_COUNT];
+    for (int k = 0; k < KKR_IMPORT_SLAG_COUNT; k++) {
+        int j = k;
+        for (; j > 0 && kkr_import_slag_order(order[j - 1]) > kkr_import_slag_order(k); j--)
+            order[j] = order[j - 1];
+        order[j] = k;
+    }
+    char a[64];
+    for (int i = 0; i < KKR_IMPORT_SLAG_COUNT; i++) {
+        int k = order[i];
+        const struct kkr_import_slag *sl = kkr_import_slag(k);
+        if (!n[k] && k < KKR_TYPES)
+            continue;
+        if (k < KKR_TYPES)
+            fprintf(stderr, "kkr import:   %s (the typ itself, by --accounts): %llu %s, %s "
+                    "kr\n", sl->code, (unsigned long long)n[k], rows(n[k]), kr(a, sum_ore[k]));
+        else
+            fprintf(stderr, "kkr import:   %s (%s, Kommun-Bas %s): %llu %s, %s kr\n", sl->code,
+                    sl->name, sl->accounts, (unsigned long long)n[k], rows(n[k]),
+                    kr(a, sum_ore[k]));
+    }
+}
+
+void cli_import_summary(const char *ledger, const struct kkr_import_result *r, bool by_slag)
 {
     char a[64];
     fprintf(stderr, "kkr import: %s: %llu %s read, %s kr\n", ledger,
@@ -59,6 +96,8 @@ void cli_import_summary(const char *ledger, const struct kkr_import_result *r)
         fprintf(stderr, " (periods %d-%d)\n", r->periods[0], r->periods[r->period_count - 1]);
     else
         fputs(" (no periods)\n", stderr);
+    if (by_slag)
+        slag_lines(r);
     for (int c = 0; c < 10; c++)
         if (r->left_out_rows[c])
             fprintf(stderr, "kkr import: left out, account class %d: %llu %s, %s kr\n", c,
@@ -74,7 +113,8 @@ void cli_import_summary(const char *ledger, const struct kkr_import_result *r)
     }
 }
 
-static void print_result_lines(const char *what, const struct kkr_import_result *r)
+static void print_result_lines(const char *what, const struct kkr_import_result *r,
+                               bool by_slag)
 {
     char a[64];
     fprintf(stderr, "kkr import: %s: %llu %s read, %s kr; imported %llu %s, %s kr, as %zu "
@@ -85,6 +125,8 @@ static void print_result_lines(const char *what, const struct kkr_import_result 
         fprintf(stderr, " (periods %d-%d)\n", r->periods[0], r->periods[r->period_count - 1]);
     else
         fputs(" (no periods)\n", stderr);
+    if (by_slag)
+        slag_lines(r);
     for (int c = 0; c < 10; c++)
         if (r->left_out_rows[c])
             fprintf(stderr, "kkr import:   left out, account class %d: %llu %s, %s kr\n", c,
@@ -133,8 +175,8 @@ static void print_balances(const char *label, const struct kkr_sie_balances *b, 
 }
 
 void cli_import_sie_summary(const char *file, const struct kkr_sie_info *in,
-                              const struct kkr_import_result *ut,
-                              const struct kkr_import_result *bu)
+                            const struct kkr_import_result *ut,
+                            const struct kkr_import_result *bu, bool by_slag)
 {
     fprintf(stderr, "kkr import: %s: SIE %d%s", file, in->sie_type,
             in->sie_type == 4 ? (in->type_4i ? "I" : "E") : "");
@@ -206,7 +248,7 @@ void cli_import_sie_summary(const char *file, const struct kkr_sie_info *in,
     if (in->trans_year_count)
         snprintf(what + n, sizeof what - (size_t)n, "%s)",
                  in->psaldo.rows_used ? ", #PSALDO for the other years" : "");
-    print_result_lines(what, ut);
+    print_result_lines(what, ut, by_slag);
     if (bu)
-        print_result_lines("budget", bu);
+        print_result_lines("budget", bu, by_slag);
 }

@@ -26,7 +26,9 @@ static const char usage[] =
     "period (Datum) and belopp; other columns are ignored. Period is YYYYMM, YYYY-MM or a\n"
     "date YYYY-MM-DD. MAP.csv (kod;verksamhet) maps ERP codes, or prefixes ending in '*',\n"
     "to workbook units; an exact code wins, else the longest prefix. Accounts: Kommun-Bas\n"
-    "by class (first digit: 3 intäkt, 4-7 kostnad, others left out) unless --accounts.\n"
+    "by class (first digit: 3 intäkt, 4-7 kostnad, others left out) unless --accounts or\n"
+    "--slag. Balance accounts (1, 2) and finansiella poster (8) are not in a verksamhet's\n"
+    "nettokostnad: they are left out and counted, as is any account no rule covers.\n"
     "\n"
     "options:\n"
     "  -m, --map MAP.csv        ERP code -> unit (required)\n"
@@ -35,6 +37,13 @@ static const char usage[] =
     "                           other rows byte for byte; map targets must be units of DIR\n"
     "      --accounts RULES.csv account ranges to slag (från;till;slag, first match wins,\n"
     "                           slag '-' leaves a range out; accounts no rule covers too)\n"
+    "      --slag kommunbas     kostnadsslag by Kommun-Bas (ledger and SIE alike): intäkt\n"
+    "                           30 försäljning, 31 avgifter, 34 hyror, 35 bidrag, the rest\n"
+    "                           of 3 övriga_intäkter; kostnad 46 köp, 5 personal, 60-61\n"
+    "                           lokaler, 79 kapital, the rest of 4, 6, 7 övriga_kostnader.\n"
+    "                           --accounts rules come first (and may name these slag), the\n"
+    "                           table fills the rest of 3-7. --into: DIR's slag.csv must\n"
+    "                           declare all ten; SIE --init writes that slag.csv\n"
     "      --columns SPEC       header names, e.g. verksamhet=Vht,konto=Kto,belopp=Summa\n"
     "      --strict             an unmapped verksamhet code is an error (exit 1)\n"
     "\n"
@@ -46,7 +55,8 @@ static const char usage[] =
     "from #PSALDO for the others; budget from #PBUDGET of year 0.\n"
     "      --init DIR           a new workbook: verksamheter.csv (the objects and their\n"
     "                           names), utfall.csv, budget.csv, bok.conf (organisation from\n"
-    "                           #FNAMN, år from #RAR 0); DIR must be new or empty\n"
+    "                           #FNAMN, år from #RAR 0), with --slag slag.csv; DIR must be\n"
+    "                           new or empty\n"
     "      --into DIR           as for a ledger; without --map an object code is the unit's\n"
     "                           kod (MAP.csv: kod = the object code, '*' for the rest)\n"
     "      --dim N              the dimension whose objects are units (default 1,\n"
@@ -60,17 +70,19 @@ static const char usage[] =
     "      --format F           sie or csv instead of looking at the first record\n"
     "\n"
     "Rows are sorted by unit (map order, or the workbook's order with --into), slag\n"
-    "(intäkt, kostnad) and period. A summary on stderr accounts for every row: imported,\n"
-    "left out by account class, unmapped per code. Exit 0 ok, 1 unmapped codes with\n"
-    "--strict, 2 bad input (file:line:column); nothing is written on error.\n";
+    "(intäkt, kostnad, each followed by its slag) and period. A summary on stderr accounts\n"
+    "for every row: imported (with --slag per slag), left out by account class, unmapped\n"
+    "per code. Exit 0 ok, 1 unmapped codes with --strict, 2 bad input (file:line:column);\n"
+    "nothing is written on error.\n";
 
 enum { OPT_INTO = 256, OPT_ACCOUNTS, OPT_COLUMNS, OPT_STRICT, OPT_INIT, OPT_DIM, OPT_READING,
-       OPT_ENCODING, OPT_FORMAT };
+       OPT_ENCODING, OPT_FORMAT, OPT_SLAG };
 static const struct option options[] = {
     {"map", required_argument, NULL, 'm'},
     {"output", required_argument, NULL, 'o'},
     {"into", required_argument, NULL, OPT_INTO},
     {"accounts", required_argument, NULL, OPT_ACCOUNTS},
+    {"slag", required_argument, NULL, OPT_SLAG},
     {"columns", required_argument, NULL, OPT_COLUMNS},
     {"strict", no_argument, NULL, OPT_STRICT},
     {"init", required_argument, NULL, OPT_INIT},
@@ -99,6 +111,29 @@ bool cli_import_into_keeps_csv(const char *into, int *code)
     }
     free(held);
     return ok;
+}
+
+int cli_import_load_accounts(const char *rules_path, const char *slag,
+                             struct kkr_import_accounts **out)
+{
+    *out = NULL;
+    if (!rules_path && !slag)
+        return EXIT_OK;
+    struct kkr_diag diag;
+    kkr_diag_clear(&diag);
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    enum kkr_status st = kkr_import_accounts_new(slag, out, &diag);
+    if (st == KKR_OK && rules_path) {
+        st = kkr_import_accounts_read(*out, rules_path, &diag, &warn);
+        cli_print_warnings(&warn);
+    }
+    kkr_warnings_release(&warn);
+    if (st == KKR_OK)
+        return EXIT_OK;
+    kkr_import_accounts_free(*out);
+    *out = NULL;
+    return cli_fail_diag(&diag, st);
 }
 
 int cli_import_write_utfall(const char *out_path, const char *into,
@@ -172,6 +207,7 @@ static bool looks_like_sie(const char *path)
 static int run(int argc, char **argv)
 {
     const char *map_path = NULL, *out_path = NULL, *into = NULL, *rules_path = NULL;
+    const char *slag = NULL;
     char *columns = NULL;
     bool strict = false;
     const char *init = NULL, *format = NULL;
@@ -186,6 +222,12 @@ static int run(int argc, char **argv)
         case 'o': out_path = optarg; break;
         case OPT_INTO: into = optarg; break;
         case OPT_ACCOUNTS: rules_path = optarg; break;
+        case OPT_SLAG:
+            if (strcmp(optarg, "kommunbas") != 0)
+                return cli_usage_error(&cmd_import, "--slag '%s': expected kommunbas (the "
+                                       "kostnadsslag of Kommun-Bas)", optarg);
+            slag = optarg;
+            break;
         case OPT_COLUMNS: columns = optarg; break;
         case OPT_STRICT: strict = true; break;
         case OPT_INIT: init = optarg; sie_option = true; break;
@@ -220,7 +262,7 @@ static int run(int argc, char **argv)
     if (sie) {
         if (columns)
             return cli_usage_error(&cmd_import, "--columns is for CSV ledgers, not SIE");
-        return cli_import_sie(argv[optind], map_path, out_path, into, init, rules_path,
+        return cli_import_sie(argv[optind], map_path, out_path, into, init, rules_path, slag,
                               strict, &sopt);
     }
     if (sie_option)
@@ -252,14 +294,8 @@ static int run(int argc, char **argv)
         code = cli_fail_diag(&diag, st);
         goto out;
     }
-    if (rules_path) {
-        st = kkr_import_accounts_load(rules_path, &rules, &diag, &warn);
-        cli_print_warnings(&warn);
-        if (st != KKR_OK) {
-            code = cli_fail_diag(&diag, st);
-            goto out;
-        }
-    }
+    if ((code = cli_import_load_accounts(rules_path, slag, &rules)) != EXIT_OK)
+        goto out;
     if (into) {
         if (!cli_import_into_keeps_csv(into, &code))
             goto out;
@@ -267,6 +303,8 @@ static int run(int argc, char **argv)
         if (!wb)
             goto out;
         st = kkr_import_map_check(map, wb, &diag);
+        if (st == KKR_OK)
+            st = kkr_import_accounts_check(rules, wb, &diag);
         if (st != KKR_OK) {
             code = cli_fail_diag(&diag, st);
             goto out;
@@ -286,7 +324,7 @@ static int run(int argc, char **argv)
         code = cli_fail_diag(&diag, st);
         goto out;
     }
-    cli_import_summary(strcmp(ledger, "-") == 0 ? "<stdin>" : ledger, res);
+    cli_import_summary(strcmp(ledger, "-") == 0 ? "<stdin>" : ledger, res, slag != NULL);
     if (strict && res->unmapped_count) {
         char a[64];
         for (size_t i = 0; i < res->unmapped_count; i++) {

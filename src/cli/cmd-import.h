@@ -26,6 +26,11 @@ static inline const char *rows(uint64_t n)
  * *code set and the message printed) when DIR keeps utfall as .xlsx, or has both. */
 bool cli_import_into_keeps_csv(const char *into, int *code);
 
+/* The account rules of --accounts RULES.csv and --slag SET (*out NULL when neither is given).
+ * Returns an exit code, the message printed. */
+int cli_import_load_accounts(const char *rules_path, const char *slag,
+                             struct kkr_import_accounts **out);
+
 /* Writes res as utfall rows to out_path ('-' = standard output), or with into merges them into
  * into/utfall.csv; the merged file must load as the workbook's utfall.csv before it replaces
  * it. Returns an exit code, the message printed. */
@@ -41,11 +46,12 @@ struct cli_import_progress {
 };
 void cli_import_progress_show(void *userdata, const struct kkr_import_progress *p);
 void cli_import_progress_clear(struct cli_import_progress *pr);
-void cli_import_summary(const char *ledger, const struct kkr_import_result *r);
-/* The SIE summary: every record, the balances' reading, utfall (and budget with --init). */
+void cli_import_summary(const char *ledger, const struct kkr_import_result *r, bool by_slag);
+/* The SIE summary: every record, the balances' reading, utfall (and budget with --init). With
+ * by_slag (--slag) the imported rows and amounts per slag too. */
 void cli_import_sie_summary(const char *file, const struct kkr_sie_info *in,
                             const struct kkr_import_result *ut,
-                            const struct kkr_import_result *bu);
+                            const struct kkr_import_result *bu, bool by_slag);
 
 /* --dim N, --reading R, --encoding E into sopt; false after a usage error (cmd-import-sie.c). */
 bool cli_import_sie_dim(const char *arg, struct kkr_sie_options *sopt);
@@ -54,7 +60,7 @@ bool cli_import_sie_encoding(const char *arg, struct kkr_sie_options *sopt);
 
 /* kkr import FILE.se (cmd-import-sie.c). */
 int cli_import_sie(const char *file, const char *map_path, const char *out_path,
-                   const char *into, const char *init, const char *rules_path, bool strict,
-                   struct kkr_sie_options *sopt);
+                   const char *into, const char *init, const char *rules_path,
+                   const char *slag, bool strict, struct kkr_sie_options *sopt);
 
 #endif

@@ -133,7 +133,36 @@ struct account_rule {
 struct kkr_import_accounts {
     struct account_rule *rules;
     size_t count, cap;
+    bool kommunbas;    /* --slag kommunbas: the table maps what no rule covers */
 };
+
+/* The slag indices of the Kommun-Bas table (after the two typer, KKR_REVENUE and KKR_COST). */
+enum {
+    SLAG_FORSALJNING = KKR_TYPES, SLAG_AVGIFTER, SLAG_HYROR, SLAG_BIDRAG, SLAG_OVRIGA_INTAKTER,
+    SLAG_KOP, SLAG_PERSONAL, SLAG_LOKALER, SLAG_KAPITAL, SLAG_OVRIGA_KOSTNADER
+};
+
+/* The Kommun-Bas table of DESIGN §5.2 on an account's digits (the first two decide), or -1
+ * outside classes 3-7. */
+static inline int kommunbas_slag(const char *d, size_t len)
+{
+    char c2 = len > 1 ? d[1] : '\0';
+    switch (d[0]) {
+    case '3':
+        return c2 == '0' ? SLAG_FORSALJNING : c2 == '1' ? SLAG_AVGIFTER
+             : c2 == '4' ? SLAG_HYROR : c2 == '5' ? SLAG_BIDRAG : SLAG_OVRIGA_INTAKTER;
+    case '4':
+        return c2 == '6' ? SLAG_KOP : SLAG_OVRIGA_KOSTNADER;
+    case '5':
+        return SLAG_PERSONAL;
+    case '6':
+        return c2 == '0' || c2 == '1' ? SLAG_LOKALER : SLAG_OVRIGA_KOSTNADER;
+    case '7':
+        return c2 == '9' ? SLAG_KAPITAL : SLAG_OVRIGA_KOSTNADER;
+    default:
+        return -1;
+    }
+}
 
 static inline bool parse_account_number(const char *s, size_t len, int64_t *out)
 {
@@ -158,12 +187,15 @@ static inline int kind_of_class(char first_digit)
     return -1;
 }
 
-static inline int rules_kind(const struct kkr_import_accounts *rules, int64_t account)
+/* The slag of an account (its value and its digits): the first rule containing it, else the
+ * Kommun-Bas table with --slag kommunbas; -1 when it is left out. */
+static inline int rules_kind(const struct kkr_import_accounts *rules, int64_t account,
+                             const char *digits, size_t len)
 {
     for (size_t i = 0; i < rules->count; i++)
         if (account >= rules->rules[i].from && account <= rules->rules[i].to)
             return rules->rules[i].kind;
-    return -1;
+    return rules->kommunbas ? kommunbas_slag(digits, len) : -1;
 }
 
 /* ------------------------------------------------------------------ the ledger reader */
@@ -219,7 +251,8 @@ struct reader {
     char last_ptext[16];           /* the last period text parsed, its period and slot */
     size_t last_plen;
     int last_period, last_slot;
-    size_t cells_per_slot;         /* targets * 2 */
+    size_t kinds;                  /* slag per target: the typer, or the Kommun-Bas table too */
+    size_t cells_per_slot;         /* targets * kinds */
 
     struct kkr_import_result *res;
     size_t unmapped_cap;

@@ -184,6 +184,12 @@ static int cmp_target(const void *a, const void *b)
     return *(const int *)a - *(const int *)b;
 }
 
+static int cmp_kind(const void *a, const void *b)
+{
+    int x = kkr_import_slag_order(*(const int *)a), y = kkr_import_slag_order(*(const int *)b);
+    return (x > y) - (x < y);
+}
+
 static enum kkr_status build_result(struct reader *r)
 {
     struct kkr_import_result *res = r->res;
@@ -209,6 +215,10 @@ static enum kkr_status build_result(struct reader *r)
         targets[i] = (int)i;
     sort_map = r->map;
     qsort(targets, nt, sizeof(int), cmp_target);
+    int kinds[KKR_IMPORT_SLAG_COUNT];  /* the slag in output order */
+    for (size_t k = 0; k < r->kinds; k++)
+        kinds[k] = (int)k;
+    qsort(kinds, r->kinds, sizeof(int), cmp_kind);
     size_t count = 0;
     for (size_t s = 0; s < res->period_count; s++)
         for (size_t c = 0; c < r->cells_per_slot; c++)
@@ -221,9 +231,10 @@ static enum kkr_status build_result(struct reader *r)
         return fail_nomem(r);
     }
     for (size_t t = 0; t < nt; t++)
-        for (int k = 0; k < KKR_TYPES; k++)
+        for (size_t o = 0; o < r->kinds; o++)
             for (size_t s = 0; s < res->period_count; s++) {
-                size_t c = (size_t)targets[t] * KKR_TYPES + (size_t)k;
+                int k = kinds[o];
+                size_t c = (size_t)targets[t] * r->kinds + (size_t)k;
                 int sl = slots[s];
                 if (!r->slot_rows[sl][c])
                     continue;
@@ -302,7 +313,8 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
     r->res = res;
     r->line = 1;
     r->last_code = SIZE_MAX;
-    r->cells_per_slot = map->target_count * KKR_TYPES;
+    r->kinds = kkr_import_accounts_slag_count(accounts);
+    r->cells_per_slot = map->target_count * r->kinds;
     memset(r->slot_of, -1, sizeof r->slot_of);
 
     size_t have = 0;      /* bytes in buf */

@@ -293,15 +293,17 @@ static enum kkr_status handle_row(struct reader *r, const char *const f[KKR_IMPO
     int kind;
     if (!r->rules) {
         kind = kind_of_class(acc[0]);
-    } else if (account < 100000) {
+    } else if (account < 100000 && acc[0] != '0') {
+        /* (a leading 0 is another account for the Kommun-Bas table: not cached) */
         if (!r->account_cache && !(r->account_cache = calloc(100000, 1)))
             return fail_nomem(r);
         int8_t c = r->account_cache[account];
         if (!c)
-            r->account_cache[account] = c = (int8_t)(rules_kind(r->rules, account) + 2);
+            r->account_cache[account] = c =
+                (int8_t)(rules_kind(r->rules, account, acc, alen) + 2);
         kind = c - 2;
     } else {
-        kind = rules_kind(r->rules, account);
+        kind = rules_kind(r->rules, account, acc, alen);
     }
     if (kind < 0) {
         int cls = acc[0] - '0';
@@ -321,7 +323,7 @@ static enum kkr_status handle_row(struct reader *r, const char *const f[KKR_IMPO
             return overflow(r, line);
         return KKR_OK;
     }
-    size_t cell = (size_t)target * KKR_TYPES + (size_t)kind;
+    size_t cell = (size_t)target * r->kinds + (size_t)kind;
     int64_t *sum = &r->slot_sum[slot][cell];
     if (__builtin_add_overflow(*sum, amount_ore, sum))
         return overflow(r, line);

@@ -28,7 +28,7 @@ static int cmp_cell(const void *a, const void *b)
     if (x->target != y->target)
         return x->target < y->target ? -1 : 1;
     if (x->kind != y->kind)
-        return x->kind < y->kind ? -1 : 1;
+        return kkr_import_slag_order(x->kind) < kkr_import_slag_order(y->kind) ? -1 : 1;
     return (x->period > y->period) - (x->period < y->period);
 }
 
@@ -83,7 +83,6 @@ static enum kkr_status write_rows(FILE *fp, const struct kkr_import_result *r,
                                   const char *eol, const int *layout, size_t ncol,
                                   bool header, struct kkr_diag *diag)
 {
-    static const char *const kind_names[KKR_TYPES] = {"intäkt", "kostnad"};
     static const int standard[COL_COUNT] = {COL_UNIT, COL_KIND, COL_PERIOD, COL_AMOUNT};
     if (!layout) {
         layout = standard;
@@ -106,7 +105,7 @@ static enum kkr_status write_rows(FILE *fp, const struct kkr_import_result *r,
                 kkr_csv_writer_text(w, map->targets[c->target].name); /* neutralised */
                 break;
             case COL_KIND:
-                kkr_csv_writer_plain(w, kind_names[c->kind]);
+                kkr_csv_writer_plain(w, kkr_import_slag(c->kind)->code);
                 break;
             case COL_PERIOD:
                 snprintf(period, sizeof period, "%06d", c->period);
