@@ -138,8 +138,9 @@ int cli_import_sie(const char *file, const char *map_path, const char *out_path,
         if (st != KKR_OK)
             goto fail;
         fprintf(stderr, "kkr import: wrote %s: verksamheter.csv (%zu %s), utfall.csv, "
-                "budget.csv, bok.conf (år = %d)\n", init, in->unit_count,
-                in->unit_count == 1 ? "unit" : "units", in->year);
+                "budget.csv, bok.conf (år = %d)%s\n", init, in->unit_count,
+                in->unit_count == 1 ? "unit" : "units", in->year,
+                slag ? ", slag.csv (the ten slag of --slag kommunbas)" : "");
         goto out;
     }
     code = cli_import_write_utfall(out_path, into, ut, map);

@@ -72,7 +72,7 @@ static void slag_lines(const struct kkr_import_result *r)
     for (int i = 0; i < KKR_IMPORT_SLAG_COUNT; i++) {
         int k = order[i];
         const struct kkr_import_slag *sl = kkr_import_slag(k);
-        if (!n[k] && k < KKR_TYPES)
+        if (!n[k])
             continue;
         if (k < KKR_TYPES)
             fprintf(stderr, "kkr import:   %s (the typ itself, by --accounts): %llu %s, %s "

@@ -570,10 +570,15 @@ static enum kkr_status fill_conf(FILE *fp, const void *ud, struct kkr_diag *diag
     return KKR_OK;
 }
 
+static enum kkr_status fill_slag(FILE *fp, const void *ud, struct kkr_diag *diag)
+{
+    return kkr_import_write_slag(fp, ud, diag);
+}
+
 static void remove_tree(const char *dir)
 {
     static const char *const names[] = {"verksamheter.csv", "utfall.csv", "budget.csv",
-                                        "bok.conf"};
+                                        "bok.conf", "slag.csv"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char *p = join(dir, names[i]);
         if (p) {
@@ -657,6 +662,8 @@ enum kkr_status kkr_sie_init_workbook(const struct kkr_sie_file *f, const char *
         st = write_file(tmp, "budget.csv", fill_rows, &fb, diag);
     if (st == KKR_OK)
         st = write_file(tmp, "bok.conf", fill_conf, f, diag);
+    if (st == KKR_OK && kkr_import_accounts_kommunbas(f->accounts))
+        st = write_file(tmp, "slag.csv", fill_slag, f->accounts, diag);
     if (st == KKR_OK) {
         /* the workbook must load as it is, before it takes the folder's name */
         struct kkr_workbook *wb = NULL;

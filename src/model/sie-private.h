@@ -74,6 +74,8 @@ struct kkr_sie_file {
     int rest_unit;            /* raw index of the rest, -1 until used */
     struct source utfall, budget;
     char **init_codes;        /* the code each unit gets in a new workbook */
+    const struct kkr_import_accounts *accounts; /* the options' (not owned): with --slag
+                                                 * kommunbas --init writes slag.csv */
 };
 
 static inline uint64_t sie_hash_bytes(const char *s, size_t len)

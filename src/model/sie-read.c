@@ -177,7 +177,8 @@ int sie_account_kind(struct reader *r, const struct tok *t, int64_t account)
 {
     if (!r->opt->accounts)
         return kkr_import_account_kind(NULL, t->s, t->len);
-    if (account < 100000 && r->kind_cache) {
+    if (account < 100000 && r->kind_cache && t->s[0] != '0') {
+        /* (a leading 0 is another account for the Kommun-Bas table: not cached) */
         int8_t c = r->kind_cache[account];
         if (!c)
             r->kind_cache[account] = c =
@@ -589,6 +590,7 @@ enum kkr_status kkr_sie_read(const char *path, const struct kkr_sie_options *opt
     }
     f->rest_unit = -1;
     f->info.dim = opt.dim;
+    f->accounts = opt.accounts;
     r.path = f->path;
     r.opt = &opt;
     r.diag = diag;

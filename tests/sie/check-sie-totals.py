@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """kkr import FILE.se --init against a reading of the same SIE files that does not use kkr.
 
-usage: check-sie-totals.py KKR DATA_DIR
+usage: check-sie-totals.py KKR DATA_DIR [--slag kommunbas]
 
 For every example file of DATA_DIR (../shared/data/sie: the SIE organisation's Övningsbolaget
 files and exports of real accounting programs), kkr import --init writes a workbook; its
@@ -12,6 +12,12 @@ final state), #PSALDO for the years without vouchers, #PBUDGET of year 0; accoun
 as this script is told per file (totals: the {} rows alone; partition: every row). Then the
 same books in types 2, 3 and 4E must give the same month totals per slag, and types 3 and 4E
 the same per unit (type 2 has no objects). A file kkr must refuse is checked for its message.
+
+With --slag kommunbas the same, with kkr import --slag kommunbas and this script's own reading
+of the Kommun-Bas table (DESIGN §5.2: 30 försäljning, 31 avgifter, 34 hyror, 35 bidrag, the rest
+of 3 övriga_intäkter, 46 köp, 5 personal, 60-61 lokaler, 79 kapital, the rest of 4, 6 and 7
+övriga_kostnader): the month totals per slag, the slag.csv of --init, and the README's hand
+check summed over each typ's slag.
 """
 import collections
 import os
@@ -20,6 +26,7 @@ import sys
 import tempfile
 
 KKR, DATA = sys.argv[1], sys.argv[2]
+KOMMUNBAS = sys.argv[3:5] == ['--slag', 'kommunbas']
 if not os.path.isdir(DATA):
     print(f'skip: no SIE example files in {DATA}')
     sys.exit(77)
@@ -71,9 +78,40 @@ def ore(text):
     return -v if neg else v
 
 
+KOMMUNBAS_SLAG = [  # slag, namn, typ
+    ('försäljning', 'Försäljningsintäkter', 'intäkt'), ('avgifter', 'Taxor och avgifter', 'intäkt'),
+    ('hyror', 'Hyror och arrenden', 'intäkt'),
+    ('bidrag', 'Bidrag och kostnadsersättningar', 'intäkt'),
+    ('övriga_intäkter', 'Övriga intäkter', 'intäkt'),
+    ('köp', 'Köp av huvudverksamhet', 'kostnad'), ('personal', 'Personalkostnader', 'kostnad'),
+    ('lokaler', 'Lokalkostnader', 'kostnad'), ('kapital', 'Kapitalkostnader', 'kostnad'),
+    ('övriga_kostnader', 'Övriga kostnader', 'kostnad'),
+]
+TYP = {code: typ for code, _, typ in KOMMUNBAS_SLAG}
+TYP.update({'intäkt': 'intäkt', 'kostnad': 'kostnad'})
+
+
+def kommunbas(account):
+    c, d = account[0], account[1:2]
+    if c == '3':
+        return {'0': 'försäljning', '1': 'avgifter', '4': 'hyror', '5': 'bidrag'}.get(
+            d, 'övriga_intäkter')
+    if c == '4':
+        return 'köp' if d == '6' else 'övriga_kostnader'
+    if c == '5':
+        return 'personal'
+    if c == '6':
+        return 'lokaler' if d in ('0', '1') else 'övriga_kostnader'
+    if c == '7':
+        return 'kapital' if d == '9' else 'övriga_kostnader'
+    return None
+
+
 def slag(account):
     if not account.isdigit():
         return None
+    if KOMMUNBAS:
+        return kommunbas(account)
     return {'3': 'intäkt', '4': 'kostnad', '5': 'kostnad', '6': 'kostnad',
             '7': 'kostnad'}.get(account[0])
 
@@ -177,7 +215,8 @@ def nonzero(c):
 
 def kkr_import(name, extra, tmp):
     wb = os.path.join(tmp, name)
-    p = subprocess.run([KKR, 'import', os.path.join(DATA, name), '--init', wb] + extra,
+    p = subprocess.run([KKR, 'import', os.path.join(DATA, name), '--init', wb] + extra +
+                       (['--slag', 'kommunbas'] if KOMMUNBAS else []),
                        capture_output=True, text=True)
     return p, wb
 
@@ -218,6 +257,14 @@ with tempfile.TemporaryDirectory() as tmp:
         if nonzero(units_got) != nonzero(units_want):
             fail(f'{name}: utfall per unit differs: kkr {sorted(nonzero(units_got).items())} '
                  f'own {sorted(nonzero(units_want).items())}')
+        slag_csv = os.path.join(wb, 'slag.csv')
+        if KOMMUNBAS:
+            want = 'slag;namn;typ\n' + ''.join(f'{c};{n};{t}\n' for c, n, t in KOMMUNBAS_SLAG)
+            got = open(slag_csv, encoding='utf-8').read() if os.path.exists(slag_csv) else None
+            if got != want:
+                fail(f'{name}: slag.csv of --init is {got!r}, expected the Kommun-Bas table')
+        elif os.path.exists(slag_csv):
+            fail(f'{name}: --init without --slag wrote slag.csv')
         results[name] = (nonzero(u_got), nonzero(units_got), nonzero(b_got))
         print(f'ok {name}: {len(nonzero(u_got))} slag-months, {len(nonzero(units_got))} '
               f'unit-slag-months, {len(nonzero(b_got))} budget slag-months')
@@ -258,7 +305,10 @@ if 'objektsaldo_ovnbolag.se' in results and 'transaktioner_ovnbolag.se' in resul
 # the README's hand check: January 2011, intäkter -794 025,88 kr, kostnader 610 649,08 kr
 for name in ('periodsaldo_ovnbolag.se', 'transaktioner_ovnbolag.se'):
     if name in results:
-        got = (results[name][0].get(('intäkt', '201101')), results[name][0].get(('kostnad', '201101')))
+        typ = collections.Counter()
+        for (s, p), v in results[name][0].items():
+            typ[(TYP[s], p)] += v
+        got = (typ.get(('intäkt', '201101')), typ.get(('kostnad', '201101')))
         if got != (-79402588, 61064908):
             fail(f'{name}: January 2011 {got}, expected the README\'s -794 025,88 / 610 649,08')
         else:
