@@ -177,10 +177,10 @@ enum kkr_status kkr_import_accounts_check(const struct kkr_import_accounts *acc,
                           "'%s;%s;%s', Kommun-Bas accounts %s)", t->code, t->code, t->name,
                           kkr_kind_name((enum kkr_kind)t->typ), t->accounts);
         else if ((int)wb->slag[k].typ != t->typ)
-            st = kkr_fail(diag, KKR_ERR_VALUE, path, wb->slag[k].line, 3,
+            st = kkr_fail(diag, KKR_ERR_VALUE, path, wb->slag[k].line, 0,
                           "slag '%s' has typ %s, expected %s (Kommun-Bas accounts %s)",
-                          t->code, kkr_kind_name(wb->slag[k].typ), kkr_kind_name((enum kkr_kind)t->typ),
-                          t->accounts);
+                          t->code, kkr_kind_name(wb->slag[k].typ),
+                          kkr_kind_name((enum kkr_kind)t->typ), t->accounts);
     }
     free(path);
     return st;

@@ -169,6 +169,74 @@ static void test_accounts(void)
     kkr_import_accounts_free(acc);
 }
 
+/* --slag kommunbas: the table of DESIGN §5.2 on the first two digits, rules first. */
+static int slag_of(const struct kkr_import_accounts *acc, const char *digits)
+{
+    int k = kkr_import_account_kind(acc, digits, strlen(digits));
+    return k;
+}
+
+static const char *slag_code(const struct kkr_import_accounts *acc, const char *digits)
+{
+    const struct kkr_import_slag *sl = kkr_import_slag(slag_of(acc, digits));
+    return sl ? sl->code : "-";
+}
+
+static void test_kommunbas(void)
+{
+    struct kkr_import_accounts *acc = NULL;
+    struct kkr_diag diag;
+    CHECK(kkr_import_accounts_new("bas", &acc, &diag) == KKR_ERR_USAGE && acc == NULL);
+    CHECK(kkr_import_accounts_new("kommunbas", &acc, &diag) == KKR_OK);
+    if (!acc)
+        return;
+    CHECK(kkr_import_accounts_kommunbas(acc) && !kkr_import_accounts_kommunbas(NULL));
+    CHECK_INT(kkr_import_accounts_slag_count(acc), KKR_IMPORT_SLAG_COUNT);
+    CHECK_INT(kkr_import_accounts_slag_count(NULL), KKR_TYPES);
+    static const char *const want[][2] = {
+        {"3010", "försäljning"}, {"3099", "försäljning"}, {"3110", "avgifter"},
+        {"3210", "övriga_intäkter"}, {"3410", "hyror"}, {"3510", "bidrag"},
+        {"3990", "övriga_intäkter"}, {"3", "övriga_intäkter"}, {"4010", "övriga_kostnader"},
+        {"4610", "köp"}, {"46100", "köp"}, {"4", "övriga_kostnader"}, {"5010", "personal"},
+        {"5", "personal"}, {"6010", "lokaler"}, {"6199", "lokaler"},
+        {"6210", "övriga_kostnader"}, {"7010", "övriga_kostnader"},
+        {"7810", "övriga_kostnader"}, {"7910", "kapital"}, {"1930", "-"}, {"2440", "-"},
+        {"8410", "-"}, {"9000", "-"}, {"0301", "-"},
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const char *got = slag_code(acc, want[i][0]);
+        if (strcmp(got, want[i][1]) != 0)
+            fprintf(stderr, "account %s: %s, expected %s\n", want[i][0], got, want[i][1]);
+        CHECK(strcmp(got, want[i][1]) == 0);
+    }
+    /* each slag under its typ, typer first in the order */
+    for (int k = KKR_TYPES; k < KKR_IMPORT_SLAG_COUNT; k++) {
+        const struct kkr_import_slag *sl = kkr_import_slag(k);
+        CHECK(kkr_import_slag_order(sl->typ) < kkr_import_slag_order(k));
+        CHECK(sl->typ != KKR_REVENUE || kkr_import_slag_order(k) < kkr_import_slag_order(KKR_COST));
+    }
+    CHECK(kkr_import_slag(KKR_IMPORT_SLAG_COUNT) == NULL && kkr_import_slag(-1) == NULL);
+    /* rules come first, may name the table's slag and the typer; the table fills the rest */
+    char path[256];
+    snprintf(path, sizeof path, "%s/rules-kb.csv", tmpdir);
+    static const char rules_csv[] = "från;till;slag\n7800;7899;kapital\n5400;5499;kostnad\n"
+                                    "6100;6199;-\n8400;8499;Övriga_kostnader\n";
+    put_file(path, rules_csv, sizeof rules_csv - 1);
+    CHECK(kkr_import_accounts_read(acc, path, &diag, NULL) == KKR_OK);
+    CHECK(strcmp(slag_code(acc, "7810"), "kapital") == 0);
+    CHECK(strcmp(slag_code(acc, "5410"), "kostnad") == 0);
+    CHECK(strcmp(slag_code(acc, "5010"), "personal") == 0);
+    CHECK(strcmp(slag_code(acc, "6110"), "-") == 0);
+    CHECK(strcmp(slag_code(acc, "6010"), "lokaler") == 0);
+    CHECK(strcmp(slag_code(acc, "8410"), "övriga_kostnader") == 0);
+    CHECK(strcmp(slag_code(acc, "8310"), "-") == 0);
+    /* a table slag without --slag kommunbas is refused */
+    struct kkr_import_accounts *plain = NULL;
+    CHECK(kkr_import_accounts_load(path, &plain, &diag, NULL) == KKR_ERR_SYNTAX && !plain);
+    CHECK(strstr(diag.message, "needs --slag kommunbas") != NULL);
+    kkr_import_accounts_free(acc);
+}
+
 static void test_columns(void)
 {
     struct kkr_import_options opt;
@@ -313,6 +381,9 @@ static void test_ledgers(void)
                                    NULL) == KKR_OK);
     if (!map || !acc)
         return;
+    /* --slag kommunbas (the table alone): both paths, every chunk size */
+    struct kkr_import_accounts *kb = NULL;
+    CHECK(kkr_import_accounts_new("kommunbas", &kb, &diag) == KKR_OK);
     static const char *const ledgers[] = {"ledger.csv", "ledger-cp1252.csv"};
     for (size_t i = 0; i < 2; i++) {
         char path[512];
@@ -325,6 +396,10 @@ static void test_ledgers(void)
         CHECK_INT(f + s, 57);
         differential(path, path, map, acc, &f, &s, &st);
         CHECK(st == KKR_OK);
+        if (kb) {
+            differential(path, path, map, kb, &f, &s, &st);
+            CHECK(st == KKR_OK);
+        }
     }
 
     /* the hand-checked figures of the ledger (the CLI case import/ledger.test has them all) */
@@ -344,6 +419,7 @@ static void test_ledgers(void)
         CHECK(!r.res->cp1252);
     }
     kkr_import_result_free(r.res);
+    kkr_import_accounts_free(kb);
     kkr_import_accounts_free(acc);
     kkr_import_map_free(map);
 }
@@ -455,6 +531,7 @@ int main(void)
     test_format();
     test_map();
     test_accounts();
+    test_kommunbas();
     test_columns();
     test_ledgers();
     test_edges();
