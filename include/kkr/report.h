@@ -208,6 +208,10 @@ bool kkr_invest_value(const struct kkr_invest *it, int col, int64_t *out);
 void kkr_invest_cell(const struct kkr_invest *it, int col, const struct kkr_report_options *opt,
                      const struct kkr_number_style *style, char *buf, size_t size);
 
+/* Writes text as Markdown that adds no markup and cannot break a table row or a title line
+ * (the escaping of the report's md: punctuation backslash-escaped, line breaks as <br>). */
+void kkr_md_write_text(FILE *out, const char *text);
+
 /* Writes the tables to out. Fails on a write error (KKR_ERR_IO) and on the errors of
  * kkr_report_table_build. */
 enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,

@@ -99,6 +99,10 @@ struct kkr_bridge {
     char *newer_label;      /* "Prognos maj (aktuell)" */
     int64_t newer_ore;      /* the current forecast's helår avvikelse */
     int64_t rest_ore;       /* newer − result: "Oförklarad rest" */
+    /* Where every goal figure starts (DESIGN §6): baseline + measures + rest, the expected
+     * result with the latest knowledge — the current forecast (newer_ore) when reconciled,
+     * else result_ore. "Ytterligare besparing som behövs" is the target minus this. */
+    int64_t outlook_ore;
 };
 
 /* Computes the bridge of one scenario against the current forecast (prognos.csv, else the
@@ -212,7 +216,9 @@ struct kkr_bridge_scenario {
     struct kkr_sim_summary dist;    /* need_* and, when simulated or exact, the rest */
 };
 
-/* Fills sc->dist, has_need80 and simulated for sc->measures and sc->bridge: with draws > 0 a
+/* Fills sc->dist, has_need80 and simulated for sc->measures and sc->bridge, every figure from
+ * the bridge's outlook_ore (baseline + measures + the unexplained rest: the measures' draws
+ * around the current forecast when the bridge is reconciled): with draws > 0 a
  * Monte Carlo of draws results from seed; else the exact distribution when it can be
  * enumerated (kkr_sim_exact), else only the expected need. KKR_ERR_OVERFLOW when the saving
  * needed to reach target_ore does not fit in öre; KKR_ERR_NOMEM. */

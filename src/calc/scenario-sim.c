@@ -410,9 +410,15 @@ enum kkr_status kkr_bridge_scenario_distribute(struct kkr_bridge_scenario *sc, i
                                                size_t draws, unsigned long seed,
                                                struct kkr_diag *diag)
 {
+    /* The draws start from baseline + rest (= outlook − Σ expected), so that their expected
+     * value is the outlook: the current forecast when the bridge is reconciled. */
+    const struct kkr_bridge *br = sc->bridge;
+    int64_t start_ore, expected_ore = br->outlook_ore;
+    if (!kkr_money_sub(expected_ore, br->measures_ore, &start_ore))
+        return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0,
+                        "the baseline with the unexplained rest does not fit in int64 öre");
     struct kkr_sim_input in;
-    enum kkr_status st =
-        kkr_sim_input_from_measures(sc->measures, sc->bridge->baseline_ore, &in, diag);
+    enum kkr_status st = kkr_sim_input_from_measures(sc->measures, start_ore, &in, diag);
     if (st != KKR_OK)
         return st;
     if (draws > 0) {
@@ -423,19 +429,19 @@ enum kkr_status kkr_bridge_scenario_distribute(struct kkr_bridge_scenario *sc, i
         }
         st = kkr_sim_draw(&in, draws, seed, r, diag);
         if (st == KKR_OK) {
-            kkr_sim_summarize(r, draws, target_ore, sc->bridge->result_ore, &sc->dist);
+            kkr_sim_summarize(r, draws, target_ore, expected_ore, &sc->dist);
             sc->simulated = sc->has_need80 = true;
         }
         free(r);
     } else {
         struct kkr_diag quiet;
-        if (kkr_sim_exact(&in, target_ore, sc->bridge->result_ore, &sc->dist, &quiet)
+        if (kkr_sim_exact(&in, target_ore, expected_ore, &sc->dist, &quiet)
             == KKR_OK) {
             sc->has_need80 = true;
         } else {
             memset(&sc->dist, 0, sizeof sc->dist);
-            if (target_ore > sc->bridge->result_ore &&
-                !kkr_money_sub(target_ore, sc->bridge->result_ore, &sc->dist.need_expected_ore))
+            if (target_ore > expected_ore &&
+                !kkr_money_sub(target_ore, expected_ore, &sc->dist.need_expected_ore))
                 sc->dist.overflow = true;
         }
     }

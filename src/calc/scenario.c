@@ -484,6 +484,7 @@ enum kkr_status kkr_bridge_from_baseline(const struct kkr_workbook *wb,
         return kkr_fail(diag, KKR_ERR_OVERFLOW, m->path, 0, 0,
                         "the result after the measures does not fit");
     }
+    b->outlook_ore = b->result_ore;
     *out = b;
     return KKR_OK;
 nomem:
@@ -570,6 +571,7 @@ enum kkr_status kkr_bridge_compute(const struct kkr_workbook *wb, const struct k
             return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0, "the rest does not fit");
         }
         b->reconciled = true;
+        b->outlook_ore = b->newer_ore;   /* the latest knowledge: result + rest */
     }
     return KKR_OK;
 }

@@ -29,8 +29,7 @@ static const char usage[] =
     "  --seed S            the random seed (default 1); same seed, same output\n"
     "  --table [TABLE]     the scenario's follow-up table instead of the bridge (verksamhet\n"
     "                      or slag; text and md default to both), measures applied per unit\n"
-    "  --format FMT        text (default), csv, json or xlsx (md with --table; xlsx with\n"
-    "                      -o FILE.xlsx)\n"
+    "  --format FMT        text (default), csv, md, json or xlsx (xlsx with -o FILE.xlsx)\n"
     "  --unit UNIT         kr (default for the bridge), kkr or mnkr (default kkr for --table)\n"
     "  -o, --output FILE   write to FILE (atomically) instead of standard output\n";
 
@@ -56,7 +55,7 @@ static bool parse_count(const char *arg, const char *opt, unsigned long long max
     return true;
 }
 
-/* ---- xlsx: the scenario's table as kkr report writes it, or the bridge's CSV as a sheet ---- */
+/* ---- xlsx: the scenario's table as kkr report writes it, or the bridge's table ---- */
 
 static enum kkr_status write_xlsx(const char *path, const struct kkr_workbook *wb,
                                   const struct kkr_bridge_scenario *sc, size_t n,
@@ -75,30 +74,7 @@ static enum kkr_status write_xlsx(const char *path, const struct kkr_workbook *w
                                 sc[0].measures->name,
                                 sc[0].bridge->baseline_label);
     } else {
-        char *mem = NULL;
-        size_t len = 0;
-        FILE *fp = open_memstream(&mem, &len);
-        if (!fp)
-            return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        enum kkr_status wst = kkr_bridge_write(fp, wb, sc, n, set, KKR_FORMAT_CSV, diag);
-        if (fclose(fp) != 0 || wst != KKR_OK) {
-            free(mem);
-            return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-        }
-        struct kkr_sheet *sh = kkr_sheet_add(&doc, "Brygga");
-        kkr_sheet_add_title(&doc, sh, "Brygga: åtgärdernas effekt på helårsresultatet %d", wb->year);
-        if (wb->organisation || wb->committee)
-            kkr_sheet_add_title(&doc, sh, "%s%s%s", wb->organisation ? wb->organisation : "",
-                                wb->organisation && wb->committee ? ", " : "",
-                                wb->committee ? wb->committee : "");
-        kkr_sheet_add_title(&doc, sh, "Belopp i %s", kkr_display_unit_name(set->unit));
-        st = kkr_sheet_from_csv(&doc, sh, mem, len, "scenario,steg,beskrivning,verksamhet", NULL,
-                                NULL, diag);
-        free(mem);
-        if (sh)
-            sh->freeze_cols = 3;
-        kkr_sheet_doc_set_info(&doc, "Brygga", wb->organisation,
-                               kkr_sheet_doc_date(wb->year, wb->last_actual_month));
+        st = kkr_bridge_sheets(&doc, wb, sc, n, set, diag);
     }
     if (st == KKR_OK)
         st = kkr_sheet_doc_write_xlsx(&doc, path, false, diag);
@@ -197,8 +173,6 @@ static int run(int argc, char **argv)
                                    table_arg);
         ropt.format = format;
         ropt.unit = unit_given ? set.unit : KKR_UNIT_KKR;
-    } else if (format == KKR_FORMAT_MD) {
-        return cli_usage_error(&cmd_whatif, "--format md: the bridge is text, csv or json");
     }
 
     int code;

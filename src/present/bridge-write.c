@@ -1,5 +1,6 @@
-/* bridge-write.c — kkr whatif's bridge (brygga): text table, CSV and JSON */
+/* bridge-write.c — kkr whatif's bridge (brygga): text table, CSV, JSON, Markdown and xlsx */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +8,8 @@
 #include "kkr/bridge-write.h"
 #include "kkr/csv.h"
 #include "kkr/json.h"
+#include "kkr/report.h"
+#include "kkr/sheet.h"
 #include "kkr/table.h"
 
 /* ---- formatting ---- */
@@ -66,6 +69,334 @@ static void target_label(char *buf, size_t size, const struct kkr_bridge_write_o
         snprintf(buf, size, "Mål");
 }
 
+/* ---- the bridge as a grid: the rows text, md and xlsx show ---- */
+
+/* One scenario per value column; in a single scenario also its effekt and sannolikhet. A
+ * measure in several scenarios (same verksamhet, slag and beskrivning, DESIGN §6) is one row
+ * with a value in each scenario's column. */
+enum cell_kind { CELL_NONE, CELL_MONEY, CELL_PROB, CELL_PCT, CELL_TEXT };
+
+struct cell {
+    enum cell_kind kind;
+    int64_t ore;
+    double p;
+    const char *text;       /* CELL_TEXT: static text */
+};
+
+struct grow {
+    char *label;
+    const char *unit;       /* the verksamhet column, or NULL */
+    int level;              /* 1: a measure (indented) */
+    bool blank;
+    bool bold;
+    const struct kkr_measure *measure;  /* its first occurrence (for the merge) */
+    struct cell *cells;     /* value columns: [effekt, sannolikhet,] one per scenario */
+};
+
+struct grid {
+    size_t n;               /* scenarios */
+    bool single;
+    size_t vcols;           /* value columns */
+    size_t first_value;     /* the index in cells of the first scenario's column */
+    struct grow *rows;
+    size_t count, cap;
+    bool failed;
+};
+
+static struct grow *grid_row(struct grid *g, const char *label)
+{
+    if (g->failed)
+        return NULL;
+    if (g->count == g->cap) {
+        size_t cap = g->cap ? 2 * g->cap : 32;
+        struct grow *r = realloc(g->rows, cap * sizeof *r);
+        if (!r) {
+            g->failed = true;
+            return NULL;
+        }
+        g->rows = r;
+        g->cap = cap;
+    }
+    struct grow *r = &g->rows[g->count];
+    memset(r, 0, sizeof *r);
+    r->cells = calloc(g->vcols, sizeof *r->cells);
+    r->label = strdup(label ? label : "");
+    if (!r->cells || !r->label) {
+        free(r->cells);
+        free(r->label);
+        g->failed = true;
+        return NULL;
+    }
+    g->count++;
+    return r;
+}
+
+static void grid_blank(struct grid *g)
+{
+    struct grow *r = grid_row(g, "");
+    if (r)
+        r->blank = true;
+}
+
+/* A row with one amount per scenario from get(). */
+static void grid_amounts(struct grid *g, const char *label, const struct kkr_bridge_scenario *sc,
+                         int64_t (*get)(const struct kkr_bridge_scenario *, const void *),
+                         const void *ctx, bool bold)
+{
+    struct grow *r = grid_row(g, label);
+    if (!r)
+        return;
+    r->bold = bold;
+    for (size_t i = 0; i < g->n; i++)
+        r->cells[g->first_value + i] = (struct cell){CELL_MONEY, get(&sc[i], ctx), 0, NULL};
+}
+
+static int64_t get_baseline(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->bridge->baseline_ore;
+}
+static int64_t get_measures(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->bridge->measures_ore;
+}
+static int64_t get_result(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->bridge->result_ore;
+}
+static int64_t get_newer(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->bridge->newer_ore;
+}
+static int64_t get_rest(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->bridge->rest_ore;
+}
+static int64_t get_outlook(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->bridge->outlook_ore;
+}
+static int64_t get_target(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)s;
+    return *(const int64_t *)c;
+}
+static int64_t get_need(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    return s->dist.need_expected_ore;
+}
+static int64_t get_quantile(const struct kkr_bridge_scenario *s, const void *c)
+{
+    int q = *(const int *)c;
+    return q == 0 ? s->dist.p10_ore : q == 1 ? s->dist.p50_ore : s->dist.p90_ore;
+}
+static int64_t get_mean(const struct kkr_bridge_scenario *s, const void *c)
+{
+    (void)c;
+    int64_t mean_ore = 0;
+    kkr_money_from_kr(s->dist.mean_ore / 100.0, &mean_ore);
+    return mean_ore;
+}
+
+/* Two measures are the same step when verksamhet, slag (kostnad when none is given) and
+ * beskrivning are equal. */
+static bool same_measure(const struct kkr_measure *a, const struct kkr_measure *b)
+{
+    int ka = a->kind >= 0 ? a->kind : KKR_COST, kb = b->kind >= 0 ? b->kind : KKR_COST;
+    return a->unit == b->unit && ka == kb && strcmp(a->description, b->description) == 0;
+}
+
+static uint64_t measure_hash(const struct kkr_measure *m)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (const unsigned char *p = (const unsigned char *)m->description; *p; p++)
+        h = (h ^ *p) * 1099511628211ULL;
+    h = (h ^ (uint64_t)(uint32_t)m->unit) * 1099511628211ULL;
+    return h ^ (uint64_t)(uint32_t)(m->kind >= 0 ? m->kind : KKR_COST);
+}
+
+/* The measure rows: scenario by scenario, a measure joins the first row of the same measure
+ * that has no value for this scenario yet, else it opens a row (in file order). An open
+ * addressing table of row indices keeps it linear. */
+static void grid_measures(struct grid *g, const struct kkr_workbook *wb,
+                          const struct kkr_bridge_scenario *sc)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < g->n; i++)
+        total += sc[i].measures->count;
+    size_t size = 16;
+    while (size < 2 * total)
+        size *= 2;
+    size_t *slot = malloc(size * sizeof *slot);
+    if (!slot) {
+        g->failed = true;
+        return;
+    }
+    for (size_t k = 0; k < size; k++)
+        slot[k] = SIZE_MAX;
+    char label[1024];
+    for (size_t i = 0; i < g->n && !g->failed; i++) {
+        const struct kkr_measures *m = sc[i].measures;
+        for (size_t j = 0; j < m->count && !g->failed; j++) {
+            const struct kkr_measure *me = &m->items[j];
+            size_t k = (size_t)measure_hash(me) & (size - 1);
+            struct grow *row = NULL;
+            for (; slot[k] != SIZE_MAX; k = (k + 1) & (size - 1)) {
+                struct grow *cand = &g->rows[slot[k]];
+                if (same_measure(cand->measure, me)
+                    && cand->cells[g->first_value + i].kind == CELL_NONE) {
+                    row = cand;
+                    break;
+                }
+            }
+            if (!row) {
+                /* k is the free slot that ends the probe */
+                measure_label(label, sizeof label, me);
+                row = grid_row(g, label);
+                if (!row)
+                    break;
+                row->level = 1;
+                row->unit = unit_code(wb, me);
+                row->measure = me;
+                slot[k] = g->count - 1;
+            }
+            if (g->single) {
+                row->cells[0] = (struct cell){CELL_MONEY, me->effect_ore, 0, NULL};
+                row->cells[1] = (struct cell){CELL_PROB, 0, me->probability, NULL};
+            }
+            row->cells[g->first_value + i] = (struct cell){CELL_MONEY, me->expected_ore, 0, NULL};
+        }
+    }
+    free(slot);
+}
+
+/* A bridge that does not close (some scenario has a rest): the goal figures then start from
+ * the current forecast, not from "Resultat efter åtgärder", and a row says so. */
+static bool opens(const struct kkr_bridge_scenario *sc, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (sc[i].bridge->reconciled && sc[i].bridge->rest_ore != 0)
+            return true;
+    return false;
+}
+
+static void grid_build(struct grid *g, const struct kkr_workbook *wb,
+                       const struct kkr_bridge_scenario *sc, size_t n,
+                       const struct kkr_bridge_write_options *set)
+{
+    memset(g, 0, sizeof *g);
+    g->n = n;
+    g->single = n == 1;
+    g->first_value = g->single ? 2 : 0;
+    g->vcols = g->first_value + n;
+    const struct kkr_bridge *b0 = sc[0].bridge;
+    char label[1024];
+
+    /* the baseline is the same for every scenario */
+    grid_amounts(g, b0->baseline_label, sc, get_baseline, NULL, false);
+    grid_measures(g, wb, sc);
+    grid_amounts(g, "Summa åtgärder", sc, get_measures, NULL, false);
+    grid_amounts(g, "Resultat efter åtgärder", sc, get_result, NULL, true);
+    if (b0->reconciled) {
+        grid_amounts(g, b0->newer_label, sc, get_newer, NULL, false);
+        grid_amounts(g, "Oförklarad rest", sc, get_rest, NULL, false);
+    }
+
+    /* goal seek, from baseline + measures + rest: the current forecast when reconciled */
+    grid_blank(g);
+    if (opens(sc, n)) {
+        snprintf(label, sizeof label, "Utgångsläge: %s", b0->newer_label);
+        grid_amounts(g, label, sc, get_outlook, NULL, false);
+    }
+    target_label(label, sizeof label, set);
+    grid_amounts(g, label, sc, get_target, &set->target_ore, false);
+    grid_amounts(g, "Ytterligare besparing som behövs, förväntat", sc, get_need, NULL, true);
+    struct grow *r = grid_row(g, "Ytterligare besparing som behövs, 80 % säkerhet");
+    for (size_t i = 0; r && i < n; i++)
+        r->cells[g->first_value + i] = sc[i].has_need80
+            ? (struct cell){CELL_MONEY, sc[i].dist.need_80_ore, 0, NULL}
+            : (struct cell){CELL_TEXT, 0, 0, "kräver --simulate"};
+
+    if (set->draws > 0) {
+        char a[64];
+        grid_blank(g);
+        kkr_int_format(a, sizeof a, (int64_t)set->draws, &KKR_STYLE_TEXT);
+        snprintf(label, sizeof label, "Simulering: %s dragningar, frö %lu", a, set->seed);
+        grid_row(g, label);
+        r = grid_row(g, "P(resultat ≥ mål)");
+        for (size_t i = 0; r && i < n; i++)
+            r->cells[g->first_value + i] = (struct cell){CELL_PCT, 0, sc[i].dist.p_target, NULL};
+        static const char *const names[3] = {"P10", "P50 (median)", "P90"};
+        static const int qs[3] = {0, 1, 2};
+        for (int q = 0; q < 3; q++)
+            grid_amounts(g, names[q], sc, get_quantile, &qs[q], false);
+        grid_amounts(g, "Förväntat resultat (exakt)", sc, get_outlook, NULL, false);
+        grid_amounts(g, "Medel i simuleringen", sc, get_mean, NULL, false);
+    }
+}
+
+static void grid_release(struct grid *g)
+{
+    for (size_t i = 0; i < g->count; i++) {
+        free(g->rows[i].label);
+        free(g->rows[i].cells);
+    }
+    free(g->rows);
+    memset(g, 0, sizeof *g);
+}
+
+/* The column headings of the value columns. */
+static const char *value_heading(const struct grid *g, const struct kkr_bridge_scenario *sc,
+                                 size_t c)
+{
+    if (g->single)
+        return c == 0 ? "Effekt" : c == 1 ? "Sannolikhet" : "Förväntat";
+    return sc[c].measures->name;
+}
+
+/* A cell as text in style (text and md): "1 234", "80 %", "12,1 %". */
+static const char *cell_text(char *buf, size_t size, const struct cell *c,
+                             enum kkr_display_unit unit, const struct kkr_number_style *st)
+{
+    switch (c->kind) {
+    case CELL_MONEY: return money(buf, size, c->ore, unit, st);
+    case CELL_PROB: return percent(buf, size, c->p);
+    case CELL_PCT: {
+        snprintf(buf, size, "%.1f %%", c->p * 100.0);
+        char *dot = strchr(buf, '.');
+        if (dot)
+            *dot = ',';
+        return buf;
+    }
+    case CELL_TEXT: return c->text;
+    default: return "";
+    }
+}
+
+static void write_heading(FILE *out, const struct kkr_workbook *wb,
+                          const struct kkr_bridge_scenario *sc, size_t n, bool md)
+{
+    if (wb->committee) {
+        if (md)
+            fputs("**", out);
+        fprintf(out, "%s%s%s", wb->committee, wb->organisation ? ", " : "",
+                wb->organisation ? wb->organisation : "");
+        fputs(md ? "**\n\n" : "\n", out);
+    }
+    if (md)
+        fputs("## ", out);
+    if (n == 1)
+        fprintf(out, "Åtgärder och helårsresultat %d: %s\n\n", wb->year, sc[0].measures->name);
+    else
+        fprintf(out, "Åtgärder och helårsresultat %d: %zu scenarier\n\n", wb->year, n);
+}
+
 /* ---- text ---- */
 
 static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
@@ -73,144 +404,162 @@ static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
                                   const struct kkr_bridge_write_options *set,
                                   struct kkr_diag *diag)
 {
-    char a[64], b[64], label[1024];
-    const struct kkr_number_style *st = &KKR_STYLE_TEXT;
-    const char *u = kkr_display_unit_name(set->unit);
-    bool single = n == 1;
-
-    if (wb->committee)
-        fprintf(out, "%s%s%s\n", wb->committee, wb->organisation ? ", " : "",
-                wb->organisation ? wb->organisation : "");
-    if (single)
-        fprintf(out, "Åtgärder och helårsresultat %d: %s\n\n", wb->year, sc[0].measures->name);
-    else
-        fprintf(out, "Åtgärder och helårsresultat %d: %zu scenarier\n\n", wb->year, n);
-
-    /* the text and verksamhet left, the figures right, two spaces between */
-    size_t cols = single ? 5 : 2 + n;
-    struct kkr_table *g = kkr_table_new(cols);
-    if (!g)
+    struct grid g;
+    grid_build(&g, wb, sc, n, set);
+    struct kkr_table *t = g.failed ? NULL : kkr_table_new(2 + g.vcols);
+    if (!t) {
+        grid_release(&g);
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t c = 1; c < cols; c++)
-        kkr_table_column(g, c, c < 2 ? KKR_ALIGN_LEFT : KKR_ALIGN_RIGHT, 0, "  ");
-    size_t vcol = single ? 4 : 2;   /* the first value column */
-
-    kkr_table_row(g);
-    kkr_table_cellf(g, 0, "Belopp i %s", u);
-    kkr_table_cellf(g, 1, "Verksamhet");
-    if (single) {
-        kkr_table_cellf(g, 2, "Effekt");
-        kkr_table_cellf(g, 3, "Sannolikhet");
-        kkr_table_cellf(g, 4, "Förväntat");
-    } else {
-        for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, 2 + i, "%s", sc[i].measures->name);
     }
-
-    /* the baseline is the same for every scenario */
-    kkr_table_row(g);
-    kkr_table_cellf(g, 0, "%s", sc[0].bridge->baseline_label);
-    for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s",
-                        money(a, sizeof a, sc[i].bridge->baseline_ore, set->unit, st));
-
-    for (size_t i = 0; i < n; i++) {
-        const struct kkr_measures *m = sc[i].measures;
-        for (size_t j = 0; j < m->count; j++) {
-            const struct kkr_measure *me = &m->items[j];
-            kkr_table_row(g);
-            measure_label(label, sizeof label, me);
-            kkr_table_cellf(g, 0, "  %s", label);
-            kkr_table_cellf(g, 1, "%s", unit_code(wb, me));
-            if (single) {
-                kkr_table_cellf(g, 2, "%s", money(a, sizeof a, me->effect_ore, set->unit, st));
-                kkr_table_cellf(g, 3, "%s", percent(b, sizeof b, me->probability));
-            }
-            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, me->expected_ore, set->unit, st));
-        }
+    write_heading(out, wb, sc, n, false);
+    /* the text and verksamhet left, the figures right, two spaces between */
+    for (size_t c = 1; c < 2 + g.vcols; c++)
+        kkr_table_column(t, c, c < 2 ? KKR_ALIGN_LEFT : KKR_ALIGN_RIGHT, 0, "  ");
+    kkr_table_row(t);
+    kkr_table_cellf(t, 0, "Belopp i %s", kkr_display_unit_name(set->unit));
+    kkr_table_cellf(t, 1, "Verksamhet");
+    for (size_t c = 0; c < g.vcols; c++)
+        kkr_table_cellf(t, 2 + c, "%s", value_heading(&g, sc, c));
+    char a[64];
+    for (size_t i = 0; i < g.count; i++) {
+        const struct grow *r = &g.rows[i];
+        kkr_table_row(t);
+        if (r->blank)
+            continue;
+        kkr_table_cellf(t, 0, "%s%s", r->level ? "  " : "", r->label);
+        if (r->unit)
+            kkr_table_cellf(t, 1, "%s", r->unit);
+        for (size_t c = 0; c < g.vcols; c++)
+            if (r->cells[c].kind != CELL_NONE)
+                kkr_table_cellf(t, 2 + c, "%s", cell_text(a, sizeof a, &r->cells[c], set->unit,
+                                                          &KKR_STYLE_TEXT));
     }
-    kkr_table_row(g);
-    kkr_table_cellf(g, 0, "Summa åtgärder");
-    for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s",
-                        money(a, sizeof a, sc[i].bridge->measures_ore, set->unit, st));
-    kkr_table_row(g);
-    kkr_table_cellf(g, 0, "Resultat efter åtgärder");
-    for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s",
-                        money(a, sizeof a, sc[i].bridge->result_ore, set->unit, st));
-    if (sc[0].bridge->reconciled) {
-        kkr_table_row(g);
-        kkr_table_cellf(g, 0, "%s", sc[0].bridge->newer_label);
-        for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, vcol + i, "%s",
-                        money(a, sizeof a, sc[i].bridge->newer_ore, set->unit, st));
-        kkr_table_row(g);
-        kkr_table_cellf(g, 0, "Oförklarad rest");
-        for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, vcol + i, "%s",
-                        money(a, sizeof a, sc[i].bridge->rest_ore, set->unit, st));
-    }
-
-    /* goal seek */
-    kkr_table_row(g);
-    kkr_table_row(g);
-    target_label(label, sizeof label, set);
-    kkr_table_cellf(g, 0, "%s", label);
-    for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, set->target_ore, set->unit, st));
-    kkr_table_row(g);
-    kkr_table_cellf(g, 0, "Ytterligare besparing som behövs, förväntat");
-    for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s",
-                 money(a, sizeof a, sc[i].dist.need_expected_ore, set->unit, st));
-    kkr_table_row(g);
-    kkr_table_cellf(g, 0, "Ytterligare besparing som behövs, 80 %% säkerhet");
-    for (size_t i = 0; i < n; i++)
-        kkr_table_cellf(g, vcol + i, "%s", sc[i].has_need80
-                 ? money(a, sizeof a, sc[i].dist.need_80_ore, set->unit, st)
-                 : "kräver --simulate");
-
-    if (set->draws > 0) {
-        kkr_table_row(g);
-        kkr_table_row(g);
-        kkr_int_format(a, sizeof a, (int64_t)set->draws, st);
-        kkr_table_cellf(g, 0, "Simulering: %s dragningar, frö %lu", a, set->seed);
-        kkr_table_row(g);
-        kkr_table_cellf(g, 0, "P(resultat ≥ mål)");
-        for (size_t i = 0; i < n; i++) {
-            snprintf(b, sizeof b, "%.1f %%", sc[i].dist.p_target * 100.0);
-            char *dot = strchr(b, '.');
-            if (dot)
-                *dot = ',';
-            kkr_table_cellf(g, vcol + i, "%s", b);
-        }
-        const char *names[3] = {"P10", "P50 (median)", "P90"};
-        for (int q = 0; q < 3; q++) {
-            kkr_table_row(g);
-            kkr_table_cellf(g, 0, "%s", names[q]);
-            for (size_t i = 0; i < n; i++) {
-                int64_t v = q == 0 ? sc[i].dist.p10_ore
-                          : q == 1 ? sc[i].dist.p50_ore : sc[i].dist.p90_ore;
-                kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, v, set->unit, st));
-            }
-        }
-        kkr_table_row(g);
-        kkr_table_cellf(g, 0, "Förväntat resultat (exakt)");
-        for (size_t i = 0; i < n; i++)
-            kkr_table_cellf(g, vcol + i, "%s",
-                        money(a, sizeof a, sc[i].bridge->result_ore, set->unit, st));
-        kkr_table_row(g);
-        kkr_table_cellf(g, 0, "Medel i simuleringen");
-        for (size_t i = 0; i < n; i++) {
-            int64_t mean_ore = 0;
-            kkr_money_from_kr(sc[i].dist.mean_ore / 100.0, &mean_ore);
-            kkr_table_cellf(g, vcol + i, "%s", money(a, sizeof a, mean_ore, set->unit, st));
-        }
-    }
-    enum kkr_status status = kkr_table_write(g, out, diag);
-    kkr_table_free(g);
+    enum kkr_status status = kkr_table_write(t, out, diag);
+    kkr_table_free(t);
+    grid_release(&g);
     return status;
+}
+
+/* ---- Markdown: the text table as a pipe table (blank rows left out) ---- */
+
+static enum kkr_status write_md(FILE *out, const struct kkr_workbook *wb,
+                                const struct kkr_bridge_scenario *sc, size_t n,
+                                const struct kkr_bridge_write_options *set,
+                                struct kkr_diag *diag)
+{
+    struct grid g;
+    grid_build(&g, wb, sc, n, set);
+    if (g.failed) {
+        grid_release(&g);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    write_heading(out, wb, sc, n, true);
+    fprintf(out, "| Belopp i %s | Verksamhet |", kkr_display_unit_name(set->unit));
+    for (size_t c = 0; c < g.vcols; c++) {
+        fputc(' ', out);
+        kkr_md_write_text(out, value_heading(&g, sc, c));
+        fputs(" |", out);
+    }
+    fputs("\n|---|---|", out);
+    for (size_t c = 0; c < g.vcols; c++)
+        fputs("---:|", out);
+    fputc('\n', out);
+    char a[64];
+    for (size_t i = 0; i < g.count; i++) {
+        const struct grow *r = &g.rows[i];
+        if (r->blank)
+            continue;
+        fputs("| ", out);
+        if (r->level)
+            fputs("&emsp;", out);
+        if (r->bold)
+            fputs("**", out);
+        kkr_md_write_text(out, r->label);
+        if (r->bold)
+            fputs("**", out);
+        fputs(" | ", out);
+        if (r->unit)
+            kkr_md_write_text(out, r->unit);
+        fputs(" |", out);
+        for (size_t c = 0; c < g.vcols; c++) {
+            const char *v = r->cells[c].kind != CELL_NONE
+                ? cell_text(a, sizeof a, &r->cells[c], set->unit, &KKR_STYLE_TEXT) : "";
+            fputc(' ', out);
+            kkr_md_write_text(out, v);
+            fputs(" |", out);
+        }
+        fputc('\n', out);
+    }
+    grid_release(&g);
+    return KKR_OK;
+}
+
+/* ---- xlsx: the text table as a sheet, real numbers in the display unit ---- */
+
+enum kkr_status kkr_bridge_sheets(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb,
+                                  const struct kkr_bridge_scenario *sc, size_t n,
+                                  const struct kkr_bridge_write_options *set,
+                                  struct kkr_diag *diag)
+{
+    struct grid g;
+    grid_build(&g, wb, sc, n, set);
+    if (g.failed) {
+        grid_release(&g);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    struct kkr_sheet *sh = kkr_sheet_add(doc, "Brygga");
+    if (n == 1)
+        kkr_sheet_add_title(doc, sh, "Åtgärder och helårsresultat %d: %s", wb->year,
+                            sc[0].measures->name);
+    else
+        kkr_sheet_add_title(doc, sh, "Åtgärder och helårsresultat %d: %zu scenarier", wb->year,
+                            n);
+    if (wb->organisation || wb->committee)
+        kkr_sheet_add_title(doc, sh, "%s%s%s", wb->committee ? wb->committee : "",
+                            wb->organisation && wb->committee ? ", " : "",
+                            wb->organisation ? wb->organisation : "");
+    char head[64];
+    snprintf(head, sizeof head, "Belopp i %s", kkr_display_unit_name(set->unit));
+    kkr_sheet_add_column(doc, sh, head, NULL, false);
+    kkr_sheet_add_column(doc, sh, "Verksamhet", NULL, false);
+    for (size_t c = 0; c < g.vcols; c++) {
+        const char *h = value_heading(&g, sc, c);
+        kkr_sheet_add_column(doc, sh, g.single && c == 1 ? "Sannolikhet, %" : h, NULL, true);
+    }
+    char a[64];
+    bool needs_simulate = false;
+    for (size_t i = 0; i < g.count; i++) {
+        const struct grow *r = &g.rows[i];
+        struct kkr_sheet_row *row = kkr_sheet_add_row(doc, sh, r->level, r->bold);
+        if (!row || r->blank)
+            continue;
+        kkr_sheet_set(doc, row, 0, r->label);
+        if (r->unit)
+            kkr_sheet_set(doc, row, 1, r->unit);
+        for (size_t c = 0; c < g.vcols; c++) {
+            const struct cell *cl = &r->cells[c];
+            if (cl->kind == CELL_MONEY)
+                kkr_sheet_set(doc, row, 2 + c, money(a, sizeof a, cl->ore, set->unit,
+                                                     &KKR_STYLE_PLAIN));
+            else if (cl->kind == CELL_PROB || cl->kind == CELL_PCT) {
+                snprintf(a, sizeof a, cl->kind == CELL_PCT ? "%.1f" : "%.10g", cl->p * 100.0);
+                kkr_sheet_set(doc, row, 2 + c, a);
+            } else if (cl->kind == CELL_TEXT)
+                needs_simulate = true;
+        }
+        if (r->cells[g.vcols - 1].kind == CELL_PCT && sh)
+            kkr_sheet_set(doc, row, 0, "P(resultat ≥ mål), %");
+    }
+    if (needs_simulate)
+        kkr_sheet_add_note(doc, sh, "Ytterligare besparing med 80 %% säkerhet: kräver "
+                           "--simulate (en åtgärd har spridning eller för många osäkra "
+                           "åtgärder)");
+    if (sh)
+        sh->freeze_cols = 2;
+    kkr_sheet_doc_set_info(doc, "Brygga", wb->organisation,
+                           kkr_sheet_doc_date(wb->year, wb->last_actual_month));
+    grid_release(&g);
+    return doc->failed ? kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory") : KKR_OK;
 }
 
 /* ---- csv ---- */
@@ -230,7 +579,7 @@ static void write_csv(FILE *out, const struct kkr_workbook *wb,
                       const struct kkr_bridge_scenario *sc, size_t n,
                       const struct kkr_bridge_write_options *set)
 {
-    char a[64], b[64], p[64];
+    char a[64], b[64], p[64], label[512];
     const struct kkr_number_style *st = &KKR_STYLE_PLAIN;
     enum kkr_display_unit u = set->unit;
     fprintf(out, "scenario;steg;beskrivning;verksamhet;effekt;sannolikhet;förväntat\n");
@@ -255,6 +604,12 @@ static void write_csv(FILE *out, const struct kkr_workbook *wb,
                     money(a, sizeof a, br->newer_ore, u, st));
             csv_row(out, name, "rest", "Oförklarad rest", "", "", "",
                     money(a, sizeof a, br->rest_ore, u, st));
+        }
+        if (opens(sc, n)) {
+            /* the goal figures below start here: the current forecast */
+            snprintf(label, sizeof label, "Utgångsläge: %s", br->newer_label);
+            csv_row(out, name, "utgångsläge", label, "", "", "",
+                    money(a, sizeof a, br->outlook_ore, u, st));
         }
         csv_row(out, name, "mål", "Mål", "", "", "", money(a, sizeof a, set->target_ore, u, st));
         csv_row(out, name, "behov", "Ytterligare besparing som behövs, förväntat", "", "", "",
@@ -344,7 +699,11 @@ static void write_json(FILE *out, const struct kkr_workbook *wb,
         } else {
             fputs("null", out);
         }
-        fprintf(out, ",\n      ");
+        fprintf(out, ",\n      \"utgångsläge\": {\"text\": ");
+        kkr_json_write_string(out, br->reconciled ? br->newer_label : "Resultat efter åtgärder");
+        fprintf(out, ", ");
+        json_amount(out, "belopp", br->outlook_ore, set->unit);
+        fprintf(out, "},\n      ");
         json_amount(out, "behov_förväntat", sc[i].dist.need_expected_ore, set->unit);
         fprintf(out, ",\n      ");
         if (sc[i].has_need80)
@@ -380,8 +739,10 @@ enum kkr_status kkr_bridge_write(FILE *out, const struct kkr_workbook *wb,
     case KKR_FORMAT_CSV: write_csv(out, wb, sc, n, opt); break;
     case KKR_FORMAT_JSON: write_json(out, wb, sc, n, opt); break;
     case KKR_FORMAT_TEXT: st = write_text(out, wb, sc, n, opt, diag); break;
+    case KKR_FORMAT_MD: st = write_md(out, wb, sc, n, opt, diag); break;
     default:
-        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "the bridge is text, csv or json");
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "the bridge is text, csv, md or json"
+                        " (xlsx: kkr_bridge_sheets)");
     }
     if (st == KKR_OK && ferror(out))
         st = kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the bridge");

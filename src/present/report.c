@@ -978,6 +978,11 @@ static void md_escape(FILE *out, const char *s)
     }
 }
 
+void kkr_md_write_text(FILE *out, const char *text)
+{
+    md_escape(out, text);
+}
+
 static void write_md_table(FILE *out, const struct kkr_report_table *t,
                            const struct kkr_report_line *lines, size_t n, bool mark)
 {

@@ -9,6 +9,7 @@ usage: check-xlsx-output.py KKR SOURCE_ROOT
 """
 import csv
 import io
+import json
 import atexit
 import os
 import shutil
@@ -239,8 +240,75 @@ if wbf:
     if max(levels) < 1:
         fail('forecast: no outline levels')
 check_csv_sheet(['forecast', VARD, '--backtest'], 'backtest.xlsx', 'Backtest', ('metod',))
-check_csv_sheet(['whatif', SMED, '--measures', os.path.join(SMED, 'atgarder-maj.csv')],
-                'brygga.xlsx', 'Brygga', ('scenario', 'steg', 'beskrivning', 'verksamhet'))
+
+
+def check_bridge(args, label):
+    """kkr whatif --format xlsx: the text table's rows and columns (one column per scenario, a
+    measure shared by scenarios on one row), the figures as the JSON gives them."""
+    path = write_xlsx(args, 'brygga.xlsx')
+    wb = openpyxl.load_workbook(path)
+    if wb.sheetnames != ['Brygga']:
+        fail('%s: sheets %r' % (label, wb.sheetnames))
+        return
+    js = json.loads(run(args + ['--format', 'json']).stdout.decode())
+    ws = wb['Brygga']
+    head, body = table_of(ws)
+    body = [rr for rr in ws.iter_rows(min_row=head[0].row + 1) if rr[0].value is not None]
+    scen = js['scenarier']
+    single = len(scen) == 1
+    first = 4 if single else 2
+    heads = [c.value for c in head]
+    want = (['Belopp i ' + js['enhet'], 'Verksamhet', 'Effekt', 'Sannolikhet, %', 'Förväntat']
+            if single else ['Belopp i ' + js['enhet'], 'Verksamhet'] + [x['namn'] for x in scen])
+    if heads != want:
+        fail('%s: heading %r, expected %r' % (label, heads, want))
+    rows = {}
+    for rr in body:
+        key = (rr[0].value, rr[1].value)
+        if key in rows:
+            fail('%s: the row %r twice' % (label, key))
+        rows[key] = rr
+    def value(key, i):
+        rr = rows.get(key)
+        return None if rr is None else rr[first + i].value
+    for i, x in enumerate(scen):
+        checks = [((x['baslinje']['text'], None), x['baslinje']['belopp']),
+                  (('Summa åtgärder', None), x['summa_åtgärder']),
+                  (('Resultat efter åtgärder', None), x['resultat']),
+                  (('Ytterligare besparing som behövs, förväntat', None), x['behov_förväntat'])]
+        if x['avstämning'] and x['avstämning']['rest'] != 0:
+            checks.append((('Utgångsläge: ' + x['utgångsläge']['text'], None),
+                           x['utgångsläge']['belopp']))
+        for m in x['åtgärder']:
+            checks.append(((m['beskrivning'], m['verksamhet'] or 'hela nämnden'), m['förväntat']))
+        for key, v in checks:
+            got = value(key, i)
+            if got is None or abs(got - v) > 1e-9:
+                fail('%s: %r in %s = %r, JSON %r' % (label, key, x['namn'], got, v))
+        if single:
+            for m in x['åtgärder']:
+                rr = rows.get((m['beskrivning'], m['verksamhet'] or 'hela nämnden'))
+                if rr is not None and (rr[2].value != m['effekt']
+                                       or abs(rr[3].value - 100 * m['sannolikhet']) > 1e-9):
+                    fail('%s: %s effekt/sannolikhet %r %r' % (label, m['beskrivning'],
+                                                              rr[2].value, rr[3].value))
+    levels = [ws.row_dimensions[rr[0].row].outlineLevel for rr in body]
+    if max(levels) != 1:
+        fail('%s: the measures are not outline level 1' % label)
+
+
+check_bridge(['whatif', SMED, '--measures', os.path.join(SMED, 'atgarder-maj.csv')],
+             'whatif (bridge)')
+with tempfile.TemporaryDirectory() as d:
+    a, b = os.path.join(d, 'a.csv'), os.path.join(d, 'b.csv')
+    with open(a, 'w') as f:
+        f.write('verksamhet;beskrivning;effekt;sannolikhet\nFOV;Vakanshållning;100 000;1\n'
+                'HT;Schemaöversyn i hemtjänsten;500 000;0,5\n')
+    with open(b, 'w') as f:
+        f.write('verksamhet;beskrivning;effekt;sannolikhet\nHT;Nattpatrull;60 000;1\n'
+                'FOV;Vakanshållning;100 000;0,5\n')
+    check_bridge(['whatif', SMED, '--measures', a, '--measures', b, '--baseline', '202004',
+                  '--unit', 'kkr'], 'whatif two scenarios')
 check_report(['whatif', SMED, '--measures', os.path.join(SMED, 'atgarder-maj.csv'), '--table'],
              0, 'whatif --table')
 
