@@ -35,6 +35,8 @@ struct kkr_sie_options {
     enum kkr_sie_encoding encoding;
     const struct kkr_import_accounts *accounts;  /* NULL = Kommun-Bas by account class */
     size_t chunk_size;                    /* bytes per read(2); 0 = 256 KiB */
+    bool slow_path_only;                  /* every #TRANS through the full field grammar, none
+                                           * through the fast scanner (the differential test) */
 };
 
 void kkr_sie_options_init(struct kkr_sie_options *opt);
@@ -93,6 +95,8 @@ struct kkr_sie_info {
     uint64_t lines;
 
     uint64_t vouchers, trans, rtrans, btrans;
+    uint64_t trans_fast;           /* #TRANS rows read by the fast scanner (the rest: the full
+                                    * field grammar) */
     int trans_years[8];            /* calendar years whose utfall comes from #TRANS */
     int trans_year_count;
     struct kkr_sie_balances psaldo, pbudget;

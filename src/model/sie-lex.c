@@ -67,7 +67,7 @@ enum kkr_status sie_nomem(struct reader *r)
 }
 
 enum kkr_status sie_fail_at(struct reader *r, enum kkr_status st, long col, const char *fmt,
-                               ...)
+                            ...)
 {
     char msg[900];
     va_list ap;
@@ -180,7 +180,7 @@ void sie_crc_flush(struct reader *r)
 
 /* Splits line s[0..len) (no newline, starts with '#') into rec. */
 enum kkr_status sie_tokenize(struct reader *r, const char *s, size_t len, size_t start,
-                                struct rec *rec)
+                             struct rec *rec)
 {
     size_t i = start;
     size_t j = i;
@@ -274,12 +274,6 @@ enum kkr_status sie_tokenize(struct reader *r, const char *s, size_t len, size_t
 }
 
 /* ---- field values ---- */
-
-bool sie_tok_is(const struct tok *t, const char *s)
-{
-    size_t n = strlen(s);
-    return t->len == n && memcmp(t->s, s, n) == 0;
-}
 
 bool sie_parse_int(const struct tok *t, long *out)
 {
@@ -391,4 +385,224 @@ int sie_parse_period(const struct tok *t)
     if (v / 100 < 1900 || v / 100 > 2199 || v % 100 < 1 || v % 100 > 12)
         return 0;
     return v;
+}
+
+/* ---- the fast scanner ---- */
+
+/* Byte classes for the scanner: a separator (space, tab, CR: sie_is_sep), a digit. */
+enum { C_SEP = 1, C_DIGIT = 2 };
+static const unsigned char byte_class[256] = {
+    [' '] = C_SEP, ['\t'] = C_SEP, ['\r'] = C_SEP,
+    ['0'] = C_DIGIT, ['1'] = C_DIGIT, ['2'] = C_DIGIT, ['3'] = C_DIGIT, ['4'] = C_DIGIT,
+    ['5'] = C_DIGIT, ['6'] = C_DIGIT, ['7'] = C_DIGIT, ['8'] = C_DIGIT, ['9'] = C_DIGIT,
+};
+
+static inline bool is_sep_c(char c)
+{
+    return byte_class[(unsigned char)c] & C_SEP;
+}
+
+static inline bool is_digit(char c)
+{
+    return byte_class[(unsigned char)c] & C_DIGIT;
+}
+
+static inline const char *skip_sep(const char *p, const char *e)
+{
+    while (p < e && is_sep_c(*p))
+        p++;
+    return p;
+}
+
+/* A quoted field at p (p[0] == '"') without a backslash: its content [*o, *o + *olen) and the
+ * byte after its closing quote; NULL when it has a backslash or no closing quote on the line
+ * (the full grammar then reads it, as quoted() does). Object codes are short: a loop, no
+ * memchr call. */
+static inline const char *plain_quoted(const char *p, const char *e, const char **o,
+                                       size_t *olen)
+{
+    const char *q = p + 1;
+    while (q < e && *q != '"' && *q != '\\')
+        q++;
+    if (q == e || *q == '\\')
+        return NULL;
+    *o = p + 1;
+    *olen = (size_t)(q - p - 1);
+    return q + 1;
+}
+
+/* Eight digits at p (a transdat YYYYMMDD), tested as one word. */
+static inline bool eight_digits(const char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, 8);
+    return ((w - 0x3030303030303030ull) | (w + 0x4646464646464646ull)) &
+           0x8080808080808080ull ? false : true;
+}
+
+static inline void gather(struct reader *r, bool sum, const char *s, size_t len)
+{
+    if (sum && len) {
+        memcpy(r->crcbuf + r->crcbuf_len, s, len);
+        r->crcbuf_len += len;
+    }
+}
+
+/* A #TRANS line of the common shape, `#TRANS konto {dim "obj" ...} belopp [transdat] ...`,
+ * read as sie_tokenize and trans_row would read it, into v; with #KSUMMA open its checksum
+ * bytes are gathered in crcbuf as sie_tokenize gathers them. False, having changed nothing but
+ * crcbuf, for any line the full grammar must read: another label, a quoted or non-numeric
+ * account, amount or dimension, a backslash or a missing quote, '{' in a list, an odd list,
+ * an amount kkr refuses, a quoted transdat, and (with #KSUMMA) a list or a free text without
+ * its closing quote after transdat. Errors are the full grammar's to report. */
+bool sie_trans_scan(struct reader *r, const char *s, size_t len, struct trans_vals *v)
+{
+    const char *p = s, *e = s + len;
+    const bool sum = r->ksumma == 1;
+    p = skip_sep(p, e);
+    if (e - p < 8 || memcmp(p, "#TRANS", 6) != 0 || !is_sep_c(p[6]))
+        return false;
+    gather(r, sum, p, 6);
+    p = skip_sep(p + 7, e);
+
+    /* konto: digits */
+    const char *a = p;
+    uint64_t account = 0;
+    while (p < e && is_digit(*p)) {
+        if (p - a >= MAX_ACCOUNT_DIGITS)
+            return false;
+        account = account * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p == a || p == e || !is_sep_c(*p))
+        return false;
+    v->acc = (struct tok){a, (size_t)(p - a), (long)(a - s) + 1, TOK_PLAIN, 0, 0};
+    v->account = (int64_t)account;
+    v->numeric = true;
+    gather(r, sum, a, (size_t)(p - a));
+
+    /* {dimension object ...} */
+    p = skip_sep(p, e);
+    if (p == e || *p != '{')
+        return false;
+    p++;
+    v->obj = NULL;
+    const long want = r->opt->dim;
+    int tokens = 0;
+    for (;;) {
+        p = skip_sep(p, e);
+        if (p == e)
+            return false;
+        if (*p == '}') {
+            p++;
+            break;
+        }
+        const char *d = p;
+        long dim = 0;
+        while (p < e && is_digit(*p) && p - d < 9) {
+            dim = dim * 10 + (*p - '0');
+            p++;
+        }
+        if (p == d || p == e || !(is_sep_c(*p) || *p == '"'))
+            return false;
+        gather(r, sum, d, (size_t)(p - d));
+        p = skip_sep(p, e);
+        if (p == e || *p == '}' || *p == '{')
+            return false;
+        const char *o;
+        size_t olen;
+        long ocol = (long)(p - s) + 1;
+        if (*p == '"') {
+            if (!(p = plain_quoted(p, e, &o, &olen)))
+                return false;
+        } else {
+            o = p;
+            while (p < e && !is_sep_c(*p) && *p != '}' && *p != '"')
+                p++;
+            olen = (size_t)(p - o);
+        }
+        gather(r, sum, o, olen);
+        if ((tokens += 2) > MAX_OBJ_TOKENS)
+            return false;
+        if (dim == want && !v->obj && olen > 0) {
+            v->obj = o;
+            v->obj_len = olen;
+            v->obj_col = ocol;
+        }
+    }
+
+    /* belopp: -?digits(.d{1,2})? */
+    p = skip_sep(p, e);
+    if (p == e)
+        return false;
+    const char *m = p;
+    bool neg = *p == '-';
+    p += neg;
+    const char *d0 = p;
+    int64_t ore = 0;
+    while (p < e && is_digit(*p)) {
+        if (p - d0 >= 15)
+            return false;
+        ore = ore * 10 + (*p - '0');
+        p++;
+    }
+    if (p == d0)
+        return false;
+    ore *= 100;
+    if (p < e && *p == '.') {
+        p++;
+        if (p == e || !is_digit(*p))
+            return false;
+        ore += 10 * (*p++ - '0');
+        if (p < e && is_digit(*p))
+            ore += *p++ - '0';
+    }
+    if (p < e && !is_sep_c(*p))
+        return false;
+    v->ore = neg ? -ore : ore;
+    v->amount_col = (long)(m - s) + 1;
+    gather(r, sum, m, (size_t)(p - m));
+
+    /* transdat, and without a checksum nothing after it (as sie_tokenize) */
+    p = skip_sep(p, e);
+    v->has_date = p < e;
+    if (p == e)
+        return true;
+    if (*p == '"' || *p == '{')
+        return false;
+    const char *t = p;
+    if (e - p >= 8 && eight_digits(p) && (e - p == 8 || is_sep_c(p[8])))
+        p += 8;
+    else
+        while (p < e && !is_sep_c(*p))
+            p++;
+    v->date = (struct tok){t, (size_t)(p - t), (long)(t - s) + 1, TOK_PLAIN, 0, 0};
+    if (!sum)
+        return true;
+    gather(r, sum, t, (size_t)(p - t));
+    for (;;) {
+        p = skip_sep(p, e);
+        if (p == e)
+            break;
+        if (*p == '{')
+            return false;
+        const char *o;
+        size_t olen;
+        if (*p == '"') {
+            /* a free text: memchr, it may be long */
+            const char *q = memchr(p + 1, '"', (size_t)(e - p - 1));
+            if (!q || memchr(p + 1, '\\', (size_t)(q - p - 1)))
+                return false;
+            o = p + 1;
+            olen = (size_t)(q - o);
+            p = q + 1;
+        } else {
+            o = p;
+            while (p < e && !is_sep_c(*p))
+                p++;
+            olen = (size_t)(p - o);
+        }
+        gather(r, sum, o, olen);
+    }
+    return true;
 }

@@ -6,10 +6,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "kkr/sie.h"
 
-#define DEFAULT_CHUNK (256u * 1024u)
 #define MAX_LINE (1u << 20)        /* a longer line is an error, not a memory hog */
 #define MAX_FIELDS 16              /* fields kept per record; more are read and ignored */
 #define MAX_OBJ_TOKENS 64          /* dimension and object tokens in one object list */
@@ -20,6 +20,7 @@
 struct raw_unit {
     char *code;        /* bytes as in the file */
     size_t len;
+    uint64_t word;     /* a code of up to 8 bytes as a little-endian number (compared as one) */
     char *name;        /* bytes as in the file, NULL until an #OBJEKT names it */
     size_t name_len;
     long line;
@@ -96,6 +97,21 @@ static inline uint64_t sie_mix(uint64_t k)
     return k;
 }
 
+/* An object code's hash for the unit table; a code of up to 8 bytes is read into *word and
+ * hashed as one number (the usual "1234": no byte loop, no memcmp on a hit). */
+static inline uint64_t sie_code_hash(const char *s, size_t len, uint64_t *word)
+{
+    if (len > 8) {
+        *word = 0;
+        return sie_hash_bytes(s, len);
+    }
+    uint64_t w = 0;
+    for (size_t i = 0; i < len; i++)
+        w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+    *word = w;
+    return sie_mix(w * 0x9E3779B97F4A7C15ull + len);
+}
+
 static inline bool sie_is_sep(char c)
 {
     return c == ' ' || c == '\t' || c == '\r';
@@ -167,15 +183,33 @@ struct reader {
 
     char dim_text[16];          /* the chosen dimension as digits */
     size_t dim_text_len;
-    int last_unit;              /* last unit hit */
-    const char *last_code;      /* its bytes, in the unit table */
-    size_t last_code_len;
     int8_t *kind_cache;         /* account < 100000 with rules: kind + 2, 0 unknown */
     struct brows psaldo, pbudget;
     size_t label_cap;
     int last_cell;              /* the last utfall cell hit */
     int trans_label;            /* index + 1 of #TRANS in the labels */
 };
+
+/* A #TRANS row's values, from the full grammar or from the fast scanner. */
+struct trans_vals {
+    struct tok acc;             /* konto */
+    int64_t account;            /* its number when numeric */
+    bool numeric;
+    int64_t ore;                /* belopp */
+    long amount_col;
+    const char *obj;            /* fast scanner: the object of the chosen dimension, NULL none */
+    size_t obj_len;
+    long obj_col;
+    struct tok date;            /* transdat, when has_date */
+    bool has_date;
+};
+
+/* A token is the text s (a literal: its strlen is folded). */
+static inline bool sie_tok_is(const struct tok *t, const char *s)
+{
+    size_t n = strlen(s);
+    return t->len == n && memcmp(t->s, s, n) == 0;
+}
 
 /* sie-lex.c: the field grammar (tokens, quotes, object lists, #KSUMMA bytes) and field values */
 void sie_crc_flush(struct reader *r);
@@ -188,9 +222,9 @@ long sie_parse_date(const struct tok *t);
 bool sie_parse_int(const struct tok *t, long *out);
 int sie_parse_period(const struct tok *t);
 const char *sie_show(char *buf, size_t size, const char *s, size_t len);
-bool sie_tok_is(const struct tok *t, const char *s);
 enum kkr_status sie_tokenize(struct reader *r, const char *s, size_t len, size_t start,
                              struct rec *rec);
+bool sie_trans_scan(struct reader *r, const char *s, size_t len, struct trans_vals *v);
 
 /* sie-head.c: the file head records, the label counts, the encoding and the texts in UTF-8 */
 void sie_count_label(struct reader *r, const struct tok *label, bool known);

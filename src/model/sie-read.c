@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kkr/chunks.h"
 #include "kkr/import.h"
 
 void kkr_sie_options_init(struct kkr_sie_options *opt)
@@ -57,22 +58,19 @@ void kkr_sie_free(struct kkr_sie_file *f)
 }
 /* ---- units (objects of the chosen dimension) ---- */
 
+/* The unit of an object code (open addressing over the codes; a short code is compared as one
+ * number). add: a new code becomes a unit. -1 not found, -2 out of memory. */
 int sie_unit_find(struct reader *r, const char *s, size_t len, bool add, long line)
 {
     struct kkr_sie_file *f = r->f;
-    if (r->last_code && len == r->last_code_len && memcmp(s, r->last_code, len) == 0)
-        return r->last_unit;
-    uint64_t h = sie_hash_bytes(s, len);
+    uint64_t word;
+    uint64_t h = sie_code_hash(s, len, &word);
     if (f->raw_index_cap) {
         size_t j = h & (f->raw_index_cap - 1);
         while (f->raw_index[j]) {
-            struct raw_unit *u = &f->raw[f->raw_index[j] - 1];
-            if (u->len == len && memcmp(u->code, s, len) == 0) {
-                r->last_unit = (int)(f->raw_index[j] - 1);
-                r->last_code = u->code;
-                r->last_code_len = u->len;
-                return r->last_unit;
-            }
+            const struct raw_unit *u = &f->raw[f->raw_index[j] - 1];
+            if (u->len == len && (len <= 8 ? u->word == word : memcmp(u->code, s, len) == 0))
+                return (int)(f->raw_index[j] - 1);
             j = (j + 1) & (f->raw_index_cap - 1);
         }
     }
@@ -86,7 +84,8 @@ int sie_unit_find(struct reader *r, const char *s, size_t len, bool add, long li
         if (!t)
             return -2;
         for (size_t i = 0; i < f->raw_count; i++) {
-            size_t j = sie_hash_bytes(f->raw[i].code, f->raw[i].len) & (cap - 1);
+            uint64_t w;
+            size_t j = sie_code_hash(f->raw[i].code, f->raw[i].len, &w) & (cap - 1);
             while (t[j])
                 j = (j + 1) & (cap - 1);
             t[j] = (uint32_t)i + 1;
@@ -108,15 +107,24 @@ int sie_unit_find(struct reader *r, const char *s, size_t len, bool add, long li
         return -2;
     memcpy(code, s, len);
     code[len] = '\0';
-    f->raw[f->raw_count] = (struct raw_unit){code, len, NULL, 0, line};
+    f->raw[f->raw_count] = (struct raw_unit){code, len, word, NULL, 0, line};
     size_t j = h & (f->raw_index_cap - 1);
     while (f->raw_index[j])
         j = (j + 1) & (f->raw_index_cap - 1);
     f->raw_index[j] = (uint32_t)f->raw_count + 1;
-    r->last_unit = (int)f->raw_count;
-    r->last_code = code;
-    r->last_code_len = len;
     return (int)f->raw_count++;
+}
+
+/* The unit of an object code of the chosen dimension (a new code is added, and its bytes
+ * counted for the encoding); -2 out of memory. */
+static int object_unit(struct reader *r, const char *s, size_t len, long col)
+{
+    size_t before = r->f->raw_count;
+    int u = sie_unit_find(r, s, len, true, r->line);
+    if (u >= 0 && r->f->raw_count != before &&
+        (r->opt->encoding == KKR_SIE_ENC_AUTO || r->opt->encoding == KKR_SIE_ENC_UTF8))
+        sie_encoding_line(r, s, len, col - 1);   /* a new code */
+    return u;
 }
 
 bool sie_dim_matches(struct reader *r, const struct tok *t)
@@ -132,7 +140,7 @@ bool sie_dim_matches(struct reader *r, const struct tok *t)
 /* The unit of a record's object list: the object of the chosen dimension, else -1 (the rest).
  * *nobj gets the number of objects, *single_dim the dimension of a lone object. */
 enum kkr_status sie_list_unit(struct reader *r, const struct rec *rec, const struct tok *list,
-                                 int *unit, int *nobj, int *single_dim)
+                              int *unit, int *nobj, int *single_dim)
 {
     *unit = -1;
     *single_dim = 0;
@@ -154,14 +162,10 @@ enum kkr_status sie_list_unit(struct reader *r, const struct rec *rec, const str
         if (*nobj == 1)
             *single_dim = (int)dim;
         if (dim == r->opt->dim && *unit < 0 && o->len > 0) {
-            size_t before = r->f->raw_count;
-            int u = sie_unit_find(r, o->s, o->len, true, r->line);
+            int u = object_unit(r, o->s, o->len, o->col);
             if (u == -2)
                 return sie_nomem(r);
             *unit = u;
-            if (r->f->raw_count != before &&
-                (r->opt->encoding == KKR_SIE_ENC_AUTO || r->opt->encoding == KKR_SIE_ENC_UTF8))
-                sie_encoding_line(r, o->s, o->len, o->col - 1);   /* a new code */
         }
     }
     return KKR_OK;
@@ -189,7 +193,7 @@ int sie_account_kind(struct reader *r, const struct tok *t, int64_t account)
 }
 
 enum kkr_status sie_need_fields(struct reader *r, const struct rec *rec, int n,
-                                   const char *what)
+                                const char *what)
 {
     if (rec->nf >= n)
         return KKR_OK;
@@ -224,79 +228,40 @@ enum kkr_status sie_odd_account(struct reader *r, const struct tok *acc, int64_t
     return KKR_OK;
 }
 
-static enum kkr_status trans_row(struct reader *r, const struct rec *rec, int which)
+/* A #TRANS row into the voucher's sum and its cell. rec is the row through the full grammar
+ * (its object list is checked and looked up here, in this order), or NULL for a row from the
+ * fast scanner, whose list is already checked and whose unit's code is v->obj. */
+static enum kkr_status trans_apply(struct reader *r, const struct trans_vals *v,
+                                   const struct rec *rec)
 {
-    /* which: 0 #TRANS, 1 #RTRANS, 2 #BTRANS */
     struct kkr_sie_info *in = &r->f->info;
-    char b[80];
-    enum kkr_status st = sie_need_fields(r, rec, 3, "konto {objektlista} belopp [transdat] "
-                                         "[transtext] ...");
-    if (st != KKR_OK)
-        return st;
-    if (r->ver != 2)
-        return sie_fail_at(r, KKR_ERR_SYNTAX, rec->label.col,
-                           "%.*s outside a voucher, expected it between the '{' and '}' after #VER",
-                           (int)rec->label.len, rec->label.s);
-    const struct tok *acc = &rec->f[0], *list = &rec->f[1], *am = &rec->f[2];
-    int64_t account = -1;
-    bool numeric = sie_parse_account(acc, &account);
-    if (list->type != TOK_LIST)
-        return sie_fail_at(r, KKR_ERR_SYNTAX, list->col,
-                           "'%s' where the object list belongs, expected {} or {dimension object "
-                           "...}", sie_show(b, sizeof b, list->s, list->len));
-    int64_t ore;
-    if (!sie_parse_amount(am, &ore))
-        return sie_fail_at(r, KKR_ERR_SYNTAX, am->col,
-                           "cannot parse amount '%s', expected kronor like -1234.50 (a decimal "
-                           "point, at most two decimals)", sie_show(b, sizeof b, am->s, am->len));
-    /* the object list as it stands, for the #RTRANS copy check */
-    uint64_t objhash = sie_hash_bytes("", 0);
-    for (int k = 0; k < list->obj_count; k++) {
-        const struct tok *o = &rec->obj[list->obj_first + k];
-        objhash = sie_mix(objhash ^ sie_hash_bytes(o->s, o->len)) + (uint64_t)k;
-    }
-    if (r->rtrans_pending) {
-        r->rtrans_pending = false;
-        if (which != 0 || account != r->rtrans_account || ore != r->rtrans_ore ||
-            objhash != r->rtrans_objhash)
-            return sie_fail_at(r, KKR_ERR_SYNTAX, rec->label.col,
-                               "the #RTRANS on line %ld is not followed by its #TRANS copy (same "
-                               "account, objects and amount), expected that copy here",
-                               r->rtrans_line);
-    }
-    if (which == 1) {
-        in->rtrans++;
-        r->rtrans_pending = true;
-        r->rtrans_line = r->line;
-        r->rtrans_account = account;
-        r->rtrans_ore = ore;
-        r->rtrans_objhash = objhash;
-        return KKR_OK;
-    }
-    if (which == 2) {
-        in->btrans++;     /* a removed row: not part of the voucher's final state */
-        return KKR_OK;
-    }
+    int64_t ore = v->ore;
     in->trans++;
     if (__builtin_add_overflow(r->ver_sum_ore, ore, &r->ver_sum_ore))
-        return overflow(r, am->col);
+        return overflow(r, v->amount_col);
     r->ver_rows++;
-    if (!numeric)
-        return sie_odd_account(r, acc, ore);
-    int unit, nobj, single;
-    st = sie_list_unit(r, rec, list, &unit, &nobj, &single);
-    if (st != KKR_OK)
-        return st;
+    if (!v->numeric)
+        return sie_odd_account(r, &v->acc, ore);
+    int unit = -1;
+    enum kkr_status st;
+    if (rec) {
+        int nobj, single;
+        st = sie_list_unit(r, rec, &rec->f[1], &unit, &nobj, &single);
+        if (st != KKR_OK)
+            return st;
+    } else if (v->obj && (unit = object_unit(r, v->obj, v->obj_len, v->obj_col)) == -2) {
+        return sie_nomem(r);
+    }
     struct source *src = &r->f->utfall;
     src->rows_read++;
     if (__builtin_add_overflow(src->read_ore, ore, &src->read_ore))
-        return overflow(r, am->col);
-    int kind = sie_account_kind(r, acc, account);
+        return overflow(r, v->amount_col);
+    int kind = sie_account_kind(r, &v->acc, v->account);
     if (kind < 0) {
-        int cls = acc->s[0] - '0';
+        int cls = v->acc.s[0] - '0';
         src->left_out_rows[cls]++;
         if (__builtin_add_overflow(src->left_out_ore[cls], ore, &src->left_out_ore[cls]))
-            return overflow(r, am->col);
+            return overflow(r, v->amount_col);
         return KKR_OK;
     }
     if (unit < 0) {
@@ -307,11 +272,11 @@ static enum kkr_status trans_row(struct reader *r, const struct rec *rec, int wh
     /* the row's own date (transdat) when it has one: an invoice spread over months is one
      * voucher whose rows fall in several periods, as the exporter's #PSALDO has them */
     int period = r->ver_period;
-    if (rec->nf >= 4 && rec->f[3].len == 8 && memcmp(rec->f[3].s, r->ver_date, 8) != 0) {
-        long td = sie_parse_date(&rec->f[3]);
+    if (v->has_date && v->date.len == 8 && memcmp(v->date.s, r->ver_date, 8) != 0) {
+        long td = sie_parse_date(&v->date);
         if (td && td / 100 != period) {
             period = (int)(td / 100);
-            if ((st = add_trans_year(r, period / 100, rec->f[3].col)) != KKR_OK)
+            if ((st = add_trans_year(r, period / 100, v->date.col)) != KKR_OK)
                 return st;
         }
     }
@@ -325,9 +290,98 @@ static enum kkr_status trans_row(struct reader *r, const struct rec *rec, int wh
         r->last_cell = ci;
     }
     if (__builtin_add_overflow(c->v[ci].ore, ore, &c->v[ci].ore))
-        return overflow(r, am->col);
+        return overflow(r, v->amount_col);
     c->v[ci].rows++;
     return KKR_OK;
+}
+
+/* The object list as it stands, for the #RTRANS copy check. */
+static uint64_t list_hash(const struct rec *rec, const struct tok *list)
+{
+    uint64_t h = sie_hash_bytes("", 0);
+    for (int k = 0; k < list->obj_count; k++) {
+        const struct tok *o = &rec->obj[list->obj_first + k];
+        h = sie_mix(h ^ sie_hash_bytes(o->s, o->len)) + (uint64_t)k;
+    }
+    return h;
+}
+
+static enum kkr_status trans_row(struct reader *r, const struct rec *rec, int which)
+{
+    /* which: 0 #TRANS, 1 #RTRANS, 2 #BTRANS */
+    struct kkr_sie_info *in = &r->f->info;
+    char b[80];
+    enum kkr_status st = sie_need_fields(r, rec, 3, "konto {objektlista} belopp [transdat] "
+                                         "[transtext] ...");
+    if (st != KKR_OK)
+        return st;
+    if (r->ver != 2)
+        return sie_fail_at(r, KKR_ERR_SYNTAX, rec->label.col,
+                           "%.*s outside a voucher, expected it between the '{' and '}' after #VER",
+                           (int)rec->label.len, rec->label.s);
+    struct trans_vals v;
+    const struct tok *list = &rec->f[1], *am = &rec->f[2];
+    v.acc = rec->f[0];
+    v.account = -1;
+    v.numeric = sie_parse_account(&v.acc, &v.account);
+    if (list->type != TOK_LIST)
+        return sie_fail_at(r, KKR_ERR_SYNTAX, list->col,
+                           "'%s' where the object list belongs, expected {} or {dimension object "
+                           "...}", sie_show(b, sizeof b, list->s, list->len));
+    if (!sie_parse_amount(am, &v.ore))
+        return sie_fail_at(r, KKR_ERR_SYNTAX, am->col,
+                           "cannot parse amount '%s', expected kronor like -1234.50 (a decimal "
+                           "point, at most two decimals)", sie_show(b, sizeof b, am->s, am->len));
+    v.amount_col = am->col;
+    v.has_date = rec->nf >= 4;
+    if (v.has_date)
+        v.date = rec->f[3];
+    v.obj = NULL;
+    if (r->rtrans_pending) {
+        r->rtrans_pending = false;
+        if (which != 0 || v.account != r->rtrans_account || v.ore != r->rtrans_ore ||
+            list_hash(rec, list) != r->rtrans_objhash)
+            return sie_fail_at(r, KKR_ERR_SYNTAX, rec->label.col,
+                               "the #RTRANS on line %ld is not followed by its #TRANS copy (same "
+                               "account, objects and amount), expected that copy here",
+                               r->rtrans_line);
+    }
+    if (which == 1) {
+        in->rtrans++;
+        r->rtrans_pending = true;
+        r->rtrans_line = r->line;
+        r->rtrans_account = v.account;
+        r->rtrans_ore = v.ore;
+        r->rtrans_objhash = list_hash(rec, list);
+        return KKR_OK;
+    }
+    if (which == 2) {
+        in->btrans++;     /* a removed row: not part of the voucher's final state */
+        return KKR_OK;
+    }
+    return trans_apply(r, &v, rec);
+}
+
+/* A #TRANS line of the common shape inside an open voucher, past the full grammar: true when
+ * it was taken (*st its outcome), false when the line needs the full grammar (nothing of the
+ * reader's state changed). */
+static bool trans_fast(struct reader *r, const char *s, size_t len, enum kkr_status *st)
+{
+    struct trans_vals v;
+    r->crcbuf_len = 0;
+    if (!sie_trans_scan(r, s, len, &v)) {
+        r->crcbuf_len = 0;
+        return false;
+    }
+    if (r->ksumma == 1)
+        sie_crc_flush(r);
+    struct kkr_sie_info *in = &r->f->info;
+    in->lines++;
+    in->records++;
+    in->labels[r->trans_label - 1].count++;
+    in->trans_fast++;
+    *st = trans_apply(r, &v, NULL);
+    return true;
 }
 
 static enum kkr_status add_trans_year(struct reader *r, int y, long col)
@@ -376,6 +430,31 @@ static enum kkr_status ver_record(struct reader *r, const struct rec *rec)
     return add_trans_year(r, r->ver_period / 100, rec->f[2].col);
 }
 
+enum label_id {
+    L_OTHER, L_TRANS, L_RTRANS, L_BTRANS, L_VER, L_PSALDO, L_PBUDGET, L_RAR, L_KSUMMA, L_FLAGGA,
+    L_META,
+};
+
+/* The record labels kkr reads, told apart by length first (no string compares per record). */
+static enum label_id label_id(const struct tok *label)
+{
+    static const struct {
+        const char *s;
+        enum label_id id;
+    } known[] = {
+        {"#TRANS", L_TRANS}, {"#RTRANS", L_RTRANS}, {"#BTRANS", L_BTRANS}, {"#VER", L_VER},
+        {"#PSALDO", L_PSALDO}, {"#PBUDGET", L_PBUDGET}, {"#RAR", L_RAR}, {"#KSUMMA", L_KSUMMA},
+        {"#FLAGGA", L_FLAGGA}, {"#FORMAT", L_META}, {"#SIETYP", L_META}, {"#PROGRAM", L_META},
+        {"#FNAMN", L_META}, {"#DIM", L_META}, {"#UNDERDIM", L_META}, {"#OBJEKT", L_META},
+    };
+    if (label->len < 4 || label->len > 9)
+        return L_OTHER;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strlen(known[i].s) == label->len && memcmp(known[i].s, label->s, label->len) == 0)
+            return known[i].id;
+    return L_OTHER;
+}
+
 static enum kkr_status record(struct reader *r, const char *s, size_t len, size_t start)
 {
     struct rec rec;
@@ -422,7 +501,7 @@ static enum kkr_status record(struct reader *r, const char *s, size_t len, size_
                            "%s after the #VER of line %ld, expected '{' on a line of its own to "
                            "open the voucher's rows", label, r->ver_line);
     }
-    if (r->rtrans_pending && strcmp(label, "#TRANS") != 0)
+    if (r->rtrans_pending && !sie_tok_is(&rec.label, "#TRANS"))
         return sie_fail_at(r, KKR_ERR_SYNTAX, rec.label.col,
                            "the #RTRANS on line %ld is not followed by its #TRANS copy, expected "
                            "#TRANS here", r->rtrans_line);
@@ -430,42 +509,34 @@ static enum kkr_status record(struct reader *r, const char *s, size_t len, size_
         return sie_fail_at(r, KKR_ERR_SYNTAX, rec.label.col,
                            "%s after the closing #KSUMMA, expected it to be the last record",
                            label);
+    enum label_id id = label_id(&rec.label);
     if (!r->any_record) {
         r->any_record = true;
-        r->flagga_seen = strcmp(label, "#FLAGGA") == 0;
+        r->flagga_seen = id == L_FLAGGA;
     }
     /* the hot path first */
-    if (strcmp(label, "#TRANS") == 0) {
+    if (id == L_TRANS) {
         sie_count_label(r, &rec.label, true);
         return trans_row(r, &rec, 0);
     }
-    static const char *const known[] = {
-        "#RTRANS", "#BTRANS", "#VER", "#PSALDO", "#PBUDGET", "#RAR", "#KSUMMA", "#FLAGGA",
-        "#FORMAT", "#SIETYP", "#PROGRAM", "#FNAMN", "#DIM", "#UNDERDIM", "#OBJEKT",
-    };
-    bool is_known = false;
-    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
-        is_known |= strcmp(label, known[i]) == 0;
-    sie_count_label(r, &rec.label, is_known);
-    if (strcmp(label, "#RTRANS") == 0)
+    sie_count_label(r, &rec.label, id != L_OTHER);
+    if (id == L_RTRANS)
         return trans_row(r, &rec, 1);
-    if (strcmp(label, "#BTRANS") == 0)
+    if (id == L_BTRANS)
         return trans_row(r, &rec, 2);
     if (r->ver == 2)
         return sie_fail_at(r, KKR_ERR_SYNTAX, rec.label.col,
                            "%s inside the voucher of line %ld, expected #TRANS rows and '}'",
                            label, r->ver_line);
-    if (strcmp(label, "#VER") == 0)
-        return ver_record(r, &rec);
-    if (strcmp(label, "#PSALDO") == 0)
-        return sie_balance_row(r, &rec, false);
-    if (strcmp(label, "#PBUDGET") == 0)
-        return sie_balance_row(r, &rec, true);
-    if (strcmp(label, "#RAR") == 0)
-        return sie_rar_record(r, &rec);
-    if (strcmp(label, "#KSUMMA") == 0)
-        return sie_ksumma_record(r, &rec);
-    return sie_meta_record(r, &rec, label);
+    switch (id) {
+    case L_VER: return ver_record(r, &rec);
+    case L_PSALDO: return sie_balance_row(r, &rec, false);
+    case L_PBUDGET: return sie_balance_row(r, &rec, true);
+    case L_RAR: return sie_rar_record(r, &rec);
+    case L_KSUMMA: return sie_ksumma_record(r, &rec);
+    case L_META: return sie_meta_record(r, &rec, label);
+    default: return KKR_OK;   /* unknown records: counted, ignored */
+    }
 }
 
 static enum kkr_status brace(struct reader *r, char c, long col)
@@ -500,8 +571,8 @@ static enum kkr_status brace(struct reader *r, char c, long col)
     return KKR_OK;
 }
 
-/* One line without its newline. */
-static enum kkr_status process_line(struct reader *r, const char *s, size_t len)
+/* One line without its newline; nul_free: the chunk holding it has no NUL byte. */
+static enum kkr_status process_line(struct reader *r, const char *s, size_t len, bool nul_free)
 {
     r->f->info.lines++;
     size_t i = 0;
@@ -509,7 +580,7 @@ static enum kkr_status process_line(struct reader *r, const char *s, size_t len)
         i++;
     if (i == len)
         return KKR_OK;
-    const char *nul = memchr(s, '\0', len);
+    const char *nul = nul_free ? NULL : memchr(s, '\0', len);
     if (nul)
         return sie_fail_at(r, KKR_ERR_SYNTAX, (long)(nul - s) + 1,
                            "NUL byte, expected text (is this a SIE file?)");
@@ -543,6 +614,36 @@ static enum kkr_status process_line(struct reader *r, const char *s, size_t len)
 
 /* ---- reading the file ---- */
 
+/* The whole lines buf[0..n) (the last one may end at the end of the file without a newline):
+ * #TRANS lines of the common shape through the fast scanner, everything else (and everything
+ * in a chunk holding a NUL byte) line by line through the full grammar. */
+static enum kkr_status lines(struct reader *r, const char *buf, size_t n, size_t *used)
+{
+    bool nul_free = !memchr(buf, '\0', n);
+    bool fast = nul_free && !r->opt->slow_path_only;
+    enum kkr_status st = KKR_OK;
+    size_t at = 0;
+    while (at < n) {
+        const char *s = buf + at;
+        const char *nl = memchr(s, '\n', n - at);
+        size_t len = nl ? (size_t)(nl - s) : n - at;
+        size_t next = nl ? len + 1 : len;
+        if (len && s[len - 1] == '\r')
+            len--;
+        /* inside an open voucher, no #RTRANS waiting for its copy, #TRANS counted once */
+        if (!(fast && r->ver == 2 && !r->rtrans_pending && r->ksumma != 2 && r->trans_label &&
+              len <= r->scratch_cap && trans_fast(r, s, len, &st)))
+            st = process_line(r, s, len, nul_free);
+        if (st != KKR_OK)
+            break;
+        at += next;
+        if (nl)
+            r->line++;
+    }
+    *used = at;
+    return st;
+}
+
 static void reader_release(struct reader *r)
 {
     free(r->scratch);
@@ -565,27 +666,18 @@ enum kkr_status kkr_sie_read(const char *path, const struct kkr_sie_options *opt
         kkr_sie_options_init(&opt);
     if (opt.dim <= 0)
         opt.dim = 1;
-    bool use_stdin = strcmp(path, "-") == 0;
-    const char *name = use_stdin ? "<stdin>" : path;
-    int fd = use_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return kkr_fail(diag, KKR_ERR_IO, name, 0, 0, "cannot open: %s", strerror(errno));
-#ifdef POSIX_FADV_SEQUENTIAL
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
+    struct kkr_chunks ch;
+    enum kkr_status st = kkr_chunks_open(&ch, path, opt.chunk_size, MAX_LINE, "SIE records",
+                                         diag);
+    if (st != KKR_OK)
+        return st;
+    const char *name = ch.name;
     struct kkr_sie_file *f = calloc(1, sizeof *f);
     struct reader r;
     memset(&r, 0, sizeof r);
-    size_t chunk = opt.chunk_size ? opt.chunk_size : DEFAULT_CHUNK;
-    size_t cap = chunk;
-    char *buf = malloc(cap);
-    if (!f || !buf || !(f->path = strdup(name))) {
-        free(buf);
-        if (f)
-            free(f->path);
+    if (!f || !(f->path = strdup(name))) {
         free(f);
-        if (!use_stdin)
-            close(fd);
+        kkr_chunks_close(&ch);
         return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
     }
     f->rest_unit = -1;
@@ -599,73 +691,27 @@ enum kkr_status kkr_sie_read(const char *path, const struct kkr_sie_options *opt
     r.line = 1;
     r.last_cell = -1;
     r.dim_text_len = (size_t)snprintf(r.dim_text, sizeof r.dim_text, "%d", opt.dim);
-    enum kkr_status st = KKR_OK;
     if (opt.accounts && !(r.kind_cache = calloc(100000, 1)))
         st = sie_nomem(&r);
 
-    size_t have = 0, start = 0;
-    bool eof = false, first = true;
-    while (st == KKR_OK && !eof) {
-        if (start > 0) {
-            memmove(buf, buf + start, have - start);
-            have -= start;
-            start = 0;
-        }
-        if (have == cap) {
-            if (cap >= MAX_LINE) {
-                st = sie_fail_at(&r, KKR_ERR_SYNTAX, 0, "line longer than %u MiB, expected SIE "
-                                 "records", MAX_LINE >> 20);
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                st = sie_nomem(&r);
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + have, cap - have);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            st = kkr_fail(diag, KKR_ERR_IO, name, 0, 0, "cannot read: %s", strerror(errno));
+    bool first = true;
+    while (st == KKR_OK && !ch.eof) {
+        if ((st = kkr_chunks_read(&ch, r.line, diag)) != KKR_OK)
             break;
-        }
-        if (n == 0)
-            eof = true;
-        have += (size_t)n;
-        if (first && (have >= 3 || eof)) {
+        if (first) {
+            if (ch.have < 3 && !ch.eof)
+                continue;
             first = false;
-            if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-                start = 3;
-        } else if (first) {
-            continue;
+            if (ch.have >= 3 && memcmp(ch.buf, "\xEF\xBB\xBF", 3) == 0)
+                ch.start = 3;
         }
-        /* complete lines */
-        while (start < have) {
-            char *nl = memchr(buf + start, '\n', have - start);
-            size_t end;
-            if (nl)
-                end = (size_t)(nl - buf);
-            else if (eof)
-                end = have;
-            else
-                break;
-            size_t len = end - start;
-            if (len && buf[start + len - 1] == '\r')
-                len--;
-            st = process_line(&r, buf + start, len);
-            if (st != KKR_OK)
-                break;
-            start = nl ? end + 1 : have;
-            if (nl)
-                r.line++;
+        if (ch.complete > ch.start) {
+            size_t used = 0;
+            st = lines(&r, ch.buf + ch.start, ch.complete - ch.start, &used);
+            ch.start += used;
         }
     }
-    free(buf);
-    if (!use_stdin)
-        close(fd);
+    kkr_chunks_close(&ch);
     struct kkr_sie_info *in = &f->info;
     if (st == KKR_OK && !r.any_record)
         st = kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 0,

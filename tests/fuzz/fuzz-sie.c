@@ -5,8 +5,9 @@
  * auto/totals/partition and bits 2..3 --encoding auto/cp437/utf-8/windows-1252); the rest is the
  * file, served through a memfd (/proc/self/fd/N).
  *
- * Checks: the same file with the default chunk size gives the same status, line and column and
- * the same utfall and budget; a failed read is located and explained; a good one accounts for
+ * Checks: the same file with the default chunk size and every #TRANS through the full field
+ * grammar (no fast scanner) gives the same status, line, column and message, the same record
+ * counts and warnings, and the same utfall and budget; a failed read is located and explained; a good one accounts for
  * every row (read = imported + left out + unmapped, in rows and öre), its utfall rows go
  * through the writer and read back to the imported total, and the new workbook's unit codes
  * are unique and non-empty. */
@@ -162,15 +163,35 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     enum kkr_status st = kkr_sie_read(path, &opt, &f, &diag, &warn);
     struct kkr_sie_options other = opt;
     other.chunk_size = 0;
-    enum kkr_status st2 = kkr_sie_read(path, &other, &g, &diag2, NULL);
+    other.slow_path_only = true;
+    struct kkr_warnings warn2;
+    kkr_warnings_init(&warn2);
+    enum kkr_status st2 = kkr_sie_read(path, &other, &g, &diag2, &warn2);
     FUZZ_ASSERT(st == st2);
     if (st != KKR_OK) {
         FUZZ_ASSERT(f == NULL && g == NULL);
         FUZZ_ASSERT(diag.message[0] != '\0');
         FUZZ_ASSERT(diag.line == diag2.line && diag.column == diag2.column);
+        FUZZ_ASSERT(strcmp(diag.message, diag2.message) == 0);
         kkr_warnings_release(&warn);
+        kkr_warnings_release(&warn2);
         return 0;
     }
+    FUZZ_ASSERT(warn.count == warn2.count);
+    for (size_t i = 0; i < warn.count; i++)
+        FUZZ_ASSERT(strcmp(warn.items[i], warn2.items[i]) == 0);
+    const struct kkr_sie_info *fi = kkr_sie_info(f), *gi = kkr_sie_info(g);
+    FUZZ_ASSERT(gi->trans_fast == 0);
+    FUZZ_ASSERT(fi->records == gi->records && fi->lines == gi->lines && fi->trans == gi->trans &&
+                fi->vouchers == gi->vouchers && fi->label_count == gi->label_count &&
+                fi->unit_count == gi->unit_count && fi->encoding == gi->encoding &&
+                fi->ksumma == gi->ksumma && fi->odd_account_rows == gi->odd_account_rows);
+    for (size_t i = 0; i < fi->label_count; i++)
+        FUZZ_ASSERT(strcmp(fi->labels[i].label, gi->labels[i].label) == 0 &&
+                    fi->labels[i].count == gi->labels[i].count);
+    for (size_t i = 0; i < fi->unit_count; i++)
+        FUZZ_ASSERT(strcmp(fi->units[i].code, gi->units[i].code) == 0 &&
+                    strcmp(fi->units[i].name, gi->units[i].name) == 0);
     struct kkr_import_map *map = NULL, *map2 = NULL;
     struct kkr_import_result *ut = NULL, *bu = NULL, *ut2 = NULL, *bu2 = NULL;
     results(f, &map, &ut, &bu);
@@ -195,5 +216,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     kkr_sie_free(f);
     kkr_sie_free(g);
     kkr_warnings_release(&warn);
+    kkr_warnings_release(&warn2);
     return 0;
 }

@@ -144,6 +144,131 @@ out:
     tmp_remove(dir);
 }
 
+/* The fast scanner for #TRANS lines and the full field grammar give the same file: the same
+ * cells, counts, units and #KSUMMA; the lines of the common shape take the fast path (the
+ * first #TRANS of a file is counted by the full grammar, as is any unusual line). */
+static const char shapes[] =
+    "#FLAGGA 0\n"
+    "#KSUMMA\n"
+    "#FORMAT PC8\n"
+    "#SIETYP 4\n"
+    "#RAR 0 20240101 20241231\n"
+    "#DIM 1 Ansvar\n"
+    "#OBJEKT 1 \"10\" \"Tio\"\n"
+    "#VER A 1 20240105 \"v\"\n"
+    "{\n"
+    "\t#TRANS 4010 {1 \"10\"} 1.00\n"                            /* first: full grammar */
+    "\t#TRANS 4010 {1 \"10\"} 100.50 20240105 \"Faktura\"\n"     /* fast */
+    "\t#TRANS  5010\t{6 \"p\" 1 \"20\"}  -0.5 20240210\r\n"       /* fast, runs of blanks, CR */
+    "\t#TRANS 5010 {1 10} 2 20240105 \"a \\\"b\\\"\"\n"          /* escaped quote in the text */
+    "\t#TRANS 3010 {} -3.1\n"                                    /* fast */
+    "\t#TRANS 3010 {\"1\" \"10\"} 4\n"                           /* quoted dimension: full */
+    "\t#TRANS 3010 {1 \"2\\\"0\"} -4\n"                          /* escaped quote: full */
+    "\t#TRANS FEL {1 \"10\"} 5\n"                                /* odd account: full */
+    "\t#TRANS 1930 {1 \"10\"} -104.90 \"20240105\"\n"            /* quoted transdat: full */
+    "}\n"
+    "#KSUMMA %s\n";
+
+static enum kkr_status read_shapes(const char *path, bool slow, size_t chunk,
+                                   struct kkr_sie_file **f, struct kkr_diag *diag)
+{
+    struct kkr_sie_options opt;
+    kkr_sie_options_init(&opt);
+    opt.slow_path_only = slow;
+    opt.chunk_size = chunk;
+    return kkr_sie_read(path, &opt, f, diag, NULL);
+}
+
+static void test_fast_path(void)
+{
+    char *dir = tmp_workbook();
+    char path[600], text[2048];
+    snprintf(path, sizeof path, "%s/shapes.se", dir);
+    /* the checksum as the full grammar computes it (test_crc checks the CRC itself) */
+    snprintf(text, sizeof text, shapes, "1");
+    tmp_write(dir, "shapes.se", text);
+    struct kkr_sie_file *f = NULL, *g = NULL;
+    struct kkr_diag diag, diag2;
+    CHECK_INT(read_shapes(path, true, 0, &f, &diag), KKR_ERR_VALUE);
+    unsigned long crc = 0;
+    const char *at = strstr(diag.message, "file's checksum ");
+    CHECK(at && sscanf(at, "file's checksum %lu", &crc) == 1);
+    /* the fast path finds the same checksum */
+    CHECK_INT(read_shapes(path, false, 0, &f, &diag2), KKR_ERR_VALUE);
+    CHECK_STR(diag2.message, diag.message);
+    char sum[24];
+    snprintf(sum, sizeof sum, "%lu", crc);
+    snprintf(text, sizeof text, shapes, sum);
+    tmp_write(dir, "shapes.se", text);
+    static const size_t chunks[] = {0, 1, 5, 64};
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        CHECK_INT(read_shapes(path, true, chunks[c], &f, &diag), KKR_OK);
+        CHECK_INT(read_shapes(path, false, chunks[c], &g, &diag2), KKR_OK);
+        if (!f || !g)
+            break;
+        const struct kkr_sie_info *a = kkr_sie_info(f), *b = kkr_sie_info(g);
+        CHECK(a->ksumma && b->ksumma);
+        CHECK_INT(a->trans_fast, 0);
+        CHECK_INT(b->trans_fast, 3);   /* with #KSUMMA the texts are read too */
+        CHECK_INT(a->trans, 9);
+        CHECK_INT(b->trans, 9);
+        CHECK_INT(a->records, b->records);
+        CHECK_INT(a->lines, b->lines);
+        CHECK_INT(a->odd_account_rows, 1);
+        CHECK_INT(b->odd_account_rows, 1);
+        CHECK_INT(a->unit_count, b->unit_count);
+        for (size_t i = 0; i < a->unit_count && i < b->unit_count; i++)
+            CHECK_STR(a->units[i].code, b->units[i].code);
+        struct kkr_import_map *ma = NULL, *mb = NULL;
+        struct kkr_import_result *ra = NULL, *rb = NULL;
+        CHECK_INT(kkr_sie_units_map(f, &ma, &diag), KKR_OK);
+        CHECK_INT(kkr_sie_units_map(g, &mb, &diag), KKR_OK);
+        CHECK_INT(kkr_sie_result(f, false, ma, &ra, &diag), KKR_OK);
+        CHECK_INT(kkr_sie_result(g, false, mb, &rb, &diag), KKR_OK);
+        if (ra && rb) {
+            CHECK_INT(ra->cell_count, rb->cell_count);
+            CHECK_INT(ra->rows_read, 8);
+            CHECK_INT(rb->rows_read, 8);
+            for (size_t i = 0; i < ra->cell_count && i < rb->cell_count; i++) {
+                CHECK_INT(ra->cells[i].target, rb->cells[i].target);
+                CHECK_INT(ra->cells[i].period, rb->cells[i].period);
+                CHECK_INT(ra->cells[i].amount_ore, rb->cells[i].amount_ore);
+            }
+            /* by hand: 10 intäkt 4.00; 10 kostnad 1.00 + 100.50 + 2; 20 kostnad -0.50 in
+             * February (its transdat); 2"0 intäkt -4.00; the rest intäkt -3.10 */
+            static const int64_t want[] = {400, 10350, -50, -400, -310};
+            CHECK_INT(ra->cell_count, 5);
+            for (size_t i = 0; i < ra->cell_count && i < 5; i++)
+                CHECK_INT(ra->cells[i].amount_ore, want[i]);
+        }
+        kkr_import_result_free(ra);
+        kkr_import_result_free(rb);
+        kkr_import_map_free(ma);
+        kkr_import_map_free(mb);
+        kkr_sie_free(f);
+        kkr_sie_free(g);
+        f = g = NULL;
+    }
+    /* without #KSUMMA a row's text is not read: the escaped quote in it stays on the fast path */
+    char *k1 = strstr(text, "#KSUMMA\n"), *k2 = strstr(text, "#KSUMMA ");
+    if (k1 && k2) {
+        *k2 = '\0';
+        memmove(k1, k1 + 8, strlen(k1 + 8) + 1);
+        tmp_write(dir, "shapes.se", text);
+        CHECK_INT(read_shapes(path, true, 0, &f, &diag), KKR_OK);
+        CHECK_INT(read_shapes(path, false, 0, &g, &diag2), KKR_OK);
+        if (f && g) {
+            CHECK_INT(kkr_sie_info(f)->trans_fast, 0);
+            CHECK_INT(kkr_sie_info(g)->trans_fast, 4);
+            CHECK_INT(kkr_sie_info(g)->trans, kkr_sie_info(f)->trans);
+            CHECK(!kkr_sie_info(g)->ksumma);
+        }
+        kkr_sie_free(f);
+        kkr_sie_free(g);
+    }
+    tmp_remove(dir);
+}
+
 static void test_detect(void)
 {
     CHECK(kkr_sie_detect("#FLAGGA 0\n", 10));
@@ -156,6 +281,7 @@ int main(void)
 {
     test_crc();
     test_read();
+    test_fast_path();
     test_detect();
     TEST_MAIN_END();
 }
