@@ -1,4 +1,4 @@
-/* csv.c — CSV as Swedish Excel and ERP systems write it: encodings, delimiters, header names */
+/* csv.c — the CSV reader: files, encodings, the push reader (memchr fast path, libcsv) */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,7 +11,7 @@
 #include "kkr/csv.h"
 #include "kkr/text.h"
 
-#define MAX_HEADER_FIELDS 256
+#include "csv-private.h"
 
 /* What is read at most from a file that is not regular (a pipe, a device): /dev/zero or an
  * endless pipe ends in a clear error, not in running out of memory. */
@@ -82,241 +82,6 @@ enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
     *data = buf;
     *len = n;
     return KKR_OK;
-}
-
-/* Reading state shared with libcsv's callbacks. */
-struct reader {
-    const char *name;
-    const struct kkr_csv_column *columns;
-    size_t column_count;
-    kkr_csv_row_fn fn;
-    void *userdata;
-    struct kkr_diag *diag;
-
-    long line;              /* the physical line being fed to libcsv */
-    long row_line;          /* where the current record started */
-    long last_end_line;     /* the line where the previous record ended */
-    bool header_done;
-    size_t header_fields;   /* fields in the header */
-    int map[MAX_HEADER_FIELDS]; /* header field -> schema column, -1 ignored */
-    long *source_column;    /* schema column -> 1-based file column, 0 absent */
-
-    /* fields of the current record, copied out of libcsv's buffer */
-    char *text;
-    size_t text_len, text_cap;
-    size_t *field_off, *field_len;
-    size_t field_count, field_cap;
-
-    struct kkr_csv_field *out_fields;
-    enum kkr_status status;
-    bool header_only;       /* stop after the header (kkr_csv_read_header) */
-    bool stop;
-};
-
-static void on_field(void *s, size_t len, void *data)
-{
-    struct reader *r = data;
-    if (r->status != KKR_OK)
-        return;
-    if (r->field_count == 0)
-        r->row_line = r->line;
-    if (r->field_count == r->field_cap) {
-        size_t cap = r->field_cap ? r->field_cap * 2 : 16;
-        size_t *off = realloc(r->field_off, cap * sizeof *off);
-        if (off)
-            r->field_off = off;
-        size_t *ln = realloc(r->field_len, cap * sizeof *ln);
-        if (ln)
-            r->field_len = ln;
-        if (!off || !ln) {
-            r->status = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0, "out of memory");
-            return;
-        }
-        r->field_cap = cap;
-    }
-    if (r->text_len + len + 1 > r->text_cap) {
-        size_t cap = r->text_cap ? r->text_cap : 256;
-        while (cap < r->text_len + len + 1)
-            cap *= 2;
-        char *t = realloc(r->text, cap);
-        if (!t) {
-            r->status = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0, "out of memory");
-            return;
-        }
-        r->text = t;
-        r->text_cap = cap;
-    }
-    const char *src = s ? s : "";
-    kkr_text_trim(&src, &len);
-    /* the apostrophe kkr's own CSV writers put before = + - @ tab CR (formula injection,
-     * kkr_csv_safe_text) is not part of the text: kkr reads its snapshots and utfall back */
-    if (len >= 2 && src[0] == '\'' && strchr("=+-@\t\r", src[1])) {
-        src++;
-        len--;
-    }
-    memcpy(r->text + r->text_len, src, len);
-    r->text[r->text_len + len] = '\0';
-    r->field_off[r->field_count] = r->text_len;
-    r->field_len[r->field_count] = len;
-    r->text_len += len + 1;
-    r->field_count++;
-}
-
-/* Lists the first alias of every required column, for messages: "kod;namn;överordnad". */
-static void expected_columns(const struct reader *r, char *buf, size_t size)
-{
-    size_t pos = 0;
-    buf[0] = '\0';
-    for (size_t c = 0; c < r->column_count; c++) {
-        const char *names = r->columns[c].names;
-        size_t n = strcspn(names, "|");
-        int w = snprintf(buf + pos, size - pos, "%s%.*s", c ? ";" : "", (int)n, names);
-        if (w < 0 || (size_t)w >= size - pos)
-            break;
-        pos += (size_t)w;
-    }
-}
-
-bool kkr_csv_name_matches(const char *aliases, const char *name, size_t len)
-{
-    while (*aliases) {
-        size_t n = strcspn(aliases, "|");
-        if (kkr_text_equal_fold(name, len, aliases, n))
-            return true;
-        aliases += n;
-        if (*aliases == '|')
-            aliases++;
-    }
-    return false;
-}
-
-static int match_column(const struct reader *r, const char *s, size_t len)
-{
-    for (size_t c = 0; c < r->column_count; c++)
-        if (kkr_csv_name_matches(r->columns[c].names, s, len))
-            return (int)c;
-    return -1;
-}
-
-static void take_header(struct reader *r)
-{
-    char expected[256];
-    if (r->field_count > MAX_HEADER_FIELDS) {
-        r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, 0,
-                             "header has %zu columns, at most %d are read", r->field_count,
-                             MAX_HEADER_FIELDS);
-        return;
-    }
-    for (size_t i = 0; i < r->field_count; i++) {
-        const char *s = r->text + r->field_off[i];
-        int c = match_column(r, s, r->field_len[i]);
-        r->map[i] = c;
-        if (c < 0)
-            continue;
-        if (r->source_column[c]) {
-            r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, (long)i + 1,
-                                 "column '%s' appears twice in the header (also column %ld)", s,
-                                 r->source_column[c]);
-            return;
-        }
-        r->source_column[c] = (long)i + 1;
-    }
-    for (size_t c = 0; c < r->column_count; c++) {
-        if (r->columns[c].required && !r->source_column[c]) {
-            size_t n = strcspn(r->columns[c].names, "|");
-            expected_columns(r, expected, sizeof expected);
-            r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, 0,
-                                 "missing column '%.*s' in the header, expected '%s'", (int)n,
-                                 r->columns[c].names, expected);
-            return;
-        }
-    }
-    r->header_fields = r->field_count;
-    r->header_done = true;
-}
-
-static void on_record(int c, void *data)
-{
-    struct reader *r = data;
-    (void)c;
-    if (r->status != KKR_OK) {
-        r->field_count = 0;
-        r->text_len = 0;
-        return;
-    }
-    if (!r->header_done) {
-        take_header(r);
-        if (r->header_only)
-            r->stop = true;
-        goto done;
-    }
-    bool all_empty = true;
-    for (size_t i = 0; i < r->field_count; i++)
-        if (r->field_len[i])
-            all_empty = false;
-    if (all_empty)
-        goto done;
-    if (r->field_count > r->header_fields) {
-        /* trailing empty fields are what Excel leaves after a deleted column: tolerate them */
-        for (size_t i = r->header_fields; i < r->field_count; i++) {
-            if (r->field_len[i]) {
-                r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, (long)i + 1,
-                                     "found %zu fields, expected %zu as in the header",
-                                     r->field_count, r->header_fields);
-                goto done;
-            }
-        }
-    }
-    for (size_t c2 = 0; c2 < r->column_count; c2++) {
-        r->out_fields[c2].text = "";
-        r->out_fields[c2].len = 0;
-    }
-    for (size_t i = 0; i < r->field_count && i < r->header_fields; i++) {
-        int c2 = r->map[i];
-        if (c2 >= 0) {
-            r->out_fields[c2].text = r->text + r->field_off[i];
-            r->out_fields[c2].len = r->field_len[i];
-        }
-    }
-    for (size_t c2 = 0; c2 < r->column_count; c2++) {
-        long col = r->source_column[c2];
-        if (r->columns[c2].required && col > (long)r->field_count) {
-            size_t n = strcspn(r->columns[c2].names, "|");
-            r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, col,
-                                 "found %zu fields, expected %zu as in the header (no '%.*s')",
-                                 r->field_count, r->header_fields, (int)n, r->columns[c2].names);
-            goto done;
-        }
-    }
-    struct kkr_csv_row row = {
-        .fields = r->out_fields,
-        .columns = r->source_column,
-        .field_count = r->column_count,
-        .line = r->row_line,
-        .path = r->name,
-    };
-    r->status = r->fn(r->userdata, &row, r->diag);
-done:
-    r->last_end_line = r->line;
-    r->field_count = 0;
-    r->text_len = 0;
-}
-
-/* The fast path: one record from a line without quotes, as libcsv would give it. */
-static void split_line(struct reader *r, const char *line, size_t len, char delim)
-{
-    if (len == 0)
-        return; /* libcsv makes no record of an empty line */
-    const char *end = line + len;
-    for (;;) {
-        const char *d = memchr(line, delim, (size_t)(end - line));
-        const char *field_end = d ? d : end;
-        on_field((void *)line, (size_t)(field_end - line), r);
-        if (!d)
-            break;
-        line = d + 1;
-    }
-    on_record(-1, r);
 }
 
 /* The length of the line at s without its terminator: a line ends at LF, CR LF or a lone CR
@@ -673,9 +438,9 @@ static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, 
         if (pos + n < len)
             n++;
         if (cr->between_records && fast && !memchr(text + pos, '"', content)) {
-            split_line(r, text + pos, content, delim_char);
+            record_split(r, text + pos, content, delim_char);
         } else {
-            size_t done = csv_parse(&cr->p, text + pos, n, on_field, on_record, r);
+            size_t done = csv_parse(&cr->p, text + pos, n, record_field, record_end, r);
             if (done != n && r->status == KKR_OK) {
                 /* libcsv stops at the offending byte: report the field it is in */
                 r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->line,
@@ -783,7 +548,7 @@ enum kkr_status kkr_csv_reader_finish(struct kkr_csv_reader *cr)
         return reader_fail(cr, kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, 1, 0,
                                         "file is empty, expected a header"));
     r->line--; /* a record still open at the end lies on the last line, not past it */
-    if (csv_fini(&cr->p, on_field, on_record, r) != 0 && r->status == KKR_OK)
+    if (csv_fini(&cr->p, record_field, record_end, r) != 0 && r->status == KKR_OK)
         r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name,
                              r->field_count ? r->row_line : r->last_end_line + 1,
                              (long)r->field_count + 1,
@@ -875,86 +640,4 @@ enum kkr_status kkr_csv_read_file(const char *path, const struct kkr_csv_column 
                                   struct kkr_warnings *warn)
 {
     return kkr_csv_read_file_with(path, columns, NULL, fn, userdata, diag, warn);
-}
-
-/* ---- rows from another source (xlsx sheets) ---- */
-
-struct kkr_csv_feed {
-    struct reader r;
-};
-
-enum kkr_status kkr_csv_feed_new(const char *name, const struct kkr_csv_column *columns,
-                                 kkr_csv_row_fn fn, void *userdata, struct kkr_diag *diag,
-                                 struct kkr_csv_feed **out)
-{
-    *out = NULL;
-    struct kkr_csv_feed *feed = calloc(1, sizeof *feed);
-    if (!feed)
-        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
-    struct reader *r = &feed->r;
-    *r = (struct reader){
-        .name = name, .columns = columns, .fn = fn, .userdata = userdata, .diag = diag,
-        .status = KKR_OK,
-    };
-    while (columns[r->column_count].names)
-        r->column_count++;
-    r->source_column = calloc(r->column_count ? r->column_count : 1, sizeof *r->source_column);
-    r->out_fields = calloc(r->column_count ? r->column_count : 1, sizeof *r->out_fields);
-    if (!r->source_column || !r->out_fields) {
-        kkr_csv_feed_free(feed);
-        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
-    }
-    *out = feed;
-    return KKR_OK;
-}
-
-enum kkr_status kkr_csv_feed_row(struct kkr_csv_feed *feed, long line,
-                                 const struct kkr_csv_field *fields, size_t count)
-{
-    struct reader *r = &feed->r;
-    if (r->status != KKR_OK)
-        return r->status;
-    r->line = line;
-    for (size_t i = 0; i < count && r->status == KKR_OK; i++)
-        on_field((void *)fields[i].text, fields[i].len, r);
-    /* a spreadsheet writes no empty cells: a row shorter than the header is filled up */
-    for (size_t i = count; r->header_done && i < r->header_fields && r->status == KKR_OK; i++)
-        on_field(NULL, 0, r);
-    if (r->field_count == 0)
-        on_field(NULL, 0, r); /* a row of nothing (an empty header) */
-    on_record(-1, r);
-    return r->status;
-}
-
-bool kkr_csv_feed_has_header(const struct kkr_csv_feed *feed)
-{
-    return feed->r.header_done;
-}
-
-void kkr_csv_feed_free(struct kkr_csv_feed *feed)
-{
-    if (!feed)
-        return;
-    free(feed->r.text);
-    free(feed->r.field_off);
-    free(feed->r.field_len);
-    free(feed->r.source_column);
-    free(feed->r.out_fields);
-    free(feed);
-}
-
-enum kkr_status kkr_csv_check_text(const struct kkr_csv_row *row, size_t col, const char *what,
-                                   bool line_breaks, struct kkr_diag *diag)
-{
-    const struct kkr_csv_field *f = &row->fields[col];
-    size_t at;
-    if (!kkr_text_has_control(f->text, f->len, line_breaks ? "\n\r" : "", &at))
-        return KKR_OK;
-    unsigned char c = (unsigned char)f->text[at];
-    unsigned code = c == 0xC2 ? (unsigned char)f->text[at + 1] : c;
-    return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[col],
-                    "%s with a control character (U+%04X at byte %zu), expected text%s", what,
-                    code, at + 1,
-                    line_breaks ? " (line breaks are the only control characters allowed)"
-                                : " without control characters");
 }
