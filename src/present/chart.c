@@ -1,4 +1,4 @@
-/* chart.c — charts as PNG, PDF and SVG with cairo and pango (DESIGN §9) */
+/* chart.c — charts: kinds and sizes, the bar and line charts, drawing and writing files */
 #include "kkr/chart.h"
 
 #include <math.h>
@@ -15,6 +15,8 @@
 #include <zlib.h>
 
 #include "kkr/output.h"
+
+#include "chart-private.h"
 
 /* ---- names ---- */
 
@@ -82,464 +84,6 @@ void kkr_chart_text_log_release(struct kkr_chart_text_log *log)
     log->count = log->capacity = 0;
 }
 
-/* ---- layout maths ---- */
-
-double kkr_scale_map(const struct kkr_scale *s, double v)
-{
-    if (s->d1 == s->d0)
-        return (s->p0 + s->p1) / 2;
-    return s->p0 + (v - s->d0) * (s->p1 - s->p0) / (s->d1 - s->d0);
-}
-
-int kkr_chart_nice_ticks(double lo, double hi, int max_ticks, double *first, double *last,
-                         double *step)
-{
-    if (max_ticks < 2)
-        max_ticks = 2;
-    if (lo > hi) {
-        double t = lo;
-        lo = hi;
-        hi = t;
-    }
-    if (hi == lo) {
-        double pad = lo != 0 ? fabs(lo) * 0.1 : 1.0;
-        lo -= pad;
-        hi += pad;
-    }
-    double raw = (hi - lo) / (max_ticks - 1);
-    double mag = pow(10.0, floor(log10(raw)));
-    static const double mult[] = {1, 2, 5, 10, 20};
-    for (size_t i = 0; i < sizeof mult / sizeof mult[0]; i++) {
-        double st = mult[i] * mag;
-        double f = floor(lo / st + 1e-9) * st;
-        double l = ceil(hi / st - 1e-9) * st;
-        int n = (int)lround((l - f) / st) + 1;
-        if (n <= max_ticks) {
-            *first = f == 0 ? 0 : f; /* no -0 */
-            *last = l == 0 ? 0 : l;
-            *step = st;
-            return n;
-        }
-    }
-    /* not reached: 20 × mag always fits */
-    *first = lo;
-    *last = hi;
-    *step = hi - lo;
-    return 2;
-}
-
-void kkr_chart_bar_extent(const struct kkr_scale *s, double base, double v, double *a, double *b)
-{
-    double p = kkr_scale_map(s, base), q = kkr_scale_map(s, v);
-    *a = p < q ? p : q;
-    *b = p < q ? q : p;
-}
-
-static int cmp_by_want(const void *a, const void *b, void *ctx)
-{
-    const double *want = ctx;
-    size_t i = *(const size_t *)a, j = *(const size_t *)b;
-    if (want[i] < want[j])
-        return -1;
-    if (want[i] > want[j])
-        return 1;
-    return i < j ? -1 : i > j;
-}
-
-bool kkr_chart_place_labels(const double *want, const double *size, size_t n, double gap,
-                            double lo, double hi, double *pos)
-{
-    if (n == 0)
-        return true;
-    size_t *ord = malloc(n * sizeof *ord);
-    double *off = malloc(n * sizeof *off);
-    double *q = malloc(n * sizeof *q);
-    double *wt = malloc(n * sizeof *wt);
-    size_t *len = malloc(n * sizeof *len);
-    if (!ord || !off || !q || !wt || !len) {
-        free(ord), free(off), free(q), free(wt), free(len);
-        for (size_t i = 0; i < n; i++)
-            pos[i] = want[i];
-        return false;
-    }
-    for (size_t i = 0; i < n; i++)
-        ord[i] = i;
-    qsort_r(ord, n, sizeof *ord, cmp_by_want, (void *)want);
-    /* p_i = off_i + q_i with q non-decreasing keeps every pair gap apart; the closest such q to
-     * the wanted centres is an isotonic regression (pool adjacent violators). */
-    off[0] = 0;
-    for (size_t i = 1; i < n; i++)
-        off[i] = off[i - 1] + (size[ord[i - 1]] + size[ord[i]]) / 2 + gap;
-    size_t blocks = 0;
-    for (size_t i = 0; i < n; i++) {
-        q[blocks] = want[ord[i]] - off[i];
-        wt[blocks] = 1;
-        len[blocks] = 1;
-        blocks++;
-        while (blocks > 1 && q[blocks - 2] > q[blocks - 1]) {
-            double w = wt[blocks - 2] + wt[blocks - 1];
-            q[blocks - 2] = (q[blocks - 2] * wt[blocks - 2] + q[blocks - 1] * wt[blocks - 1]) / w;
-            wt[blocks - 2] = w;
-            len[blocks - 2] += len[blocks - 1];
-            blocks--;
-        }
-    }
-    double qmin = lo + size[ord[0]] / 2;
-    double qmax = hi - size[ord[n - 1]] / 2 - off[n - 1];
-    bool fits = qmin <= qmax + 1e-9;
-    size_t i = 0;
-    for (size_t b = 0; b < blocks; b++) {
-        double v = q[b];
-        if (!fits)
-            v = qmin;
-        else if (v < qmin)
-            v = qmin;
-        else if (v > qmax)
-            v = qmax;
-        for (size_t k = 0; k < len[b]; k++, i++)
-            pos[ord[i]] = off[i] + v;
-    }
-    free(ord), free(off), free(q), free(wt), free(len);
-    return fits;
-}
-
-bool kkr_chart_intervals_disjoint(const double *start, const double *size, size_t n)
-{
-    const double eps = 1e-6;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (start[i] < start[j] + size[j] - eps && start[j] < start[i] + size[i] - eps)
-                return false;
-    return true;
-}
-
-double kkr_chart_stack_rows(const double *height, size_t n, double gap, double y0, double *top)
-{
-    double y = y0;
-    for (size_t i = 0; i < n; i++) {
-        if (i > 0)
-            y += gap;
-        top[i] = y;
-        y += height[i];
-    }
-    return y;
-}
-
-/* a * b / c rounded half away from zero, without overflow in the product. */
-static int64_t mul_div_round(int64_t a, int64_t b, int64_t c)
-{
-    __int128 p = (__int128)a * b;
-    bool neg = (p < 0) != (c < 0);
-    if (p < 0)
-        p = -p;
-    __int128 d = c < 0 ? -(__int128)c : c;
-    __int128 r = (p + d / 2) / d;
-    return (int64_t)(neg ? -r : r);
-}
-
-void kkr_chart_forecast_path(const int64_t budget_cum_ore[12], const int64_t actual_cum_ore[12],
-                             int k, int64_t full_ore, int64_t out_ore[12])
-{
-    if (k < 0)
-        k = 0;
-    if (k > 12)
-        k = 12;
-    for (int m = 0; m < k; m++)
-        out_ore[m] = actual_cum_ore[m];
-    if (k == 12)
-        return;
-    int64_t base_b = k > 0 ? budget_cum_ore[k - 1] : 0;
-    int64_t base_a = k > 0 ? actual_cum_ore[k - 1] : 0;
-    int64_t rem_b = budget_cum_ore[11] - base_b;
-    int64_t rem = full_ore - base_a;
-    for (int m = k; m < 12; m++) {
-        if (rem_b != 0)
-            out_ore[m] = base_a + mul_div_round(rem, budget_cum_ore[m] - base_b, rem_b);
-        else
-            out_ore[m] = base_a + mul_div_round(rem, m - k + 1, 12 - k);
-    }
-    out_ore[11] = full_ore;
-}
-
-void kkr_chart_pdf_date(char *buf, size_t size, const char *fallback)
-{
-    const char *s = getenv("SOURCE_DATE_EPOCH");
-    if (s && *s) {
-        char *end;
-        long long v = strtoll(s, &end, 10);
-        if (*end == '\0' && v >= 0) {
-            time_t t = (time_t)v;
-            struct tm tm;
-            if (gmtime_r(&t, &tm)) {
-                strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
-                return;
-            }
-        }
-    }
-    snprintf(buf, size, "%s", fallback);
-}
-
-/* ---- drawing ---- */
-
-struct rgb {
-    double r, g, b;
-};
-#define HEX(x) { ((x) >> 16 & 255) / 255.0, ((x) >> 8 & 255) / 255.0, ((x) & 255) / 255.0 }
-/* Okabe–Ito: blue for överskott, vermillion for underskott; greys for budget and frame. */
-static const struct rgb C_SURPLUS = HEX(0x0072B2);
-static const struct rgb C_DEFICIT = HEX(0xD55E00);
-static const struct rgb C_BUDGET = HEX(0xA6A6A6);
-static const struct rgb C_TOTAL = HEX(0x4D4D4D);
-static const struct rgb C_TEXT = HEX(0x1A1A1A);
-static const struct rgb C_MUTED = HEX(0x5C5C5C);
-static const struct rgb C_GRID = HEX(0xE3E3E3);
-static const struct rgb C_AXIS = HEX(0x808080);
-static const struct rgb C_BAND = HEX(0x9CC9E8);
-
-static const char *const month_abbr[12] = {
-    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
-};
-
-struct canvas {
-    cairo_t *cr;
-    PangoLayout *layout;
-    PangoFontDescription *font, *bold, *small, *title;
-    double fs;                  /* base font size in points */
-    double w, h;
-    struct kkr_chart_text_log *log, *bars;
-    enum kkr_display_unit unit;
-};
-
-static void set_rgb(cairo_t *cr, struct rgb c)
-{
-    cairo_set_source_rgb(cr, c.r, c.g, c.b);
-}
-
-/* Prepares the layout: max_width <= 0 means no wrapping; lines > 0 limits the lines (the last
- * one ellipsized). */
-static void text_set(struct canvas *c, const char *s, const PangoFontDescription *fd,
-                     double max_width, int lines, PangoAlignment align)
-{
-    PangoLayout *l = c->layout;
-    pango_layout_set_font_description(l, fd);
-    pango_layout_set_text(l, s, -1);
-    pango_layout_set_alignment(l, align);
-    if (max_width > 0) {
-        pango_layout_set_width(l, (int)(max_width * PANGO_SCALE));
-        pango_layout_set_wrap(l, PANGO_WRAP_WORD_CHAR);
-        pango_layout_set_ellipsize(l, lines > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
-        pango_layout_set_height(l, lines > 0 ? -lines : -1);
-    } else {
-        pango_layout_set_width(l, -1);
-        pango_layout_set_ellipsize(l, PANGO_ELLIPSIZE_NONE);
-        pango_layout_set_height(l, -1);
-    }
-}
-
-static void text_size(struct canvas *c, double *w, double *h)
-{
-    PangoRectangle ink, logical;
-    pango_layout_get_extents(c->layout, &ink, &logical);
-    *w = (double)logical.width / PANGO_SCALE;
-    *h = (double)logical.height / PANGO_SCALE;
-}
-
-static void log_append(struct kkr_chart_text_log *log, double x, double y, double w, double h)
-{
-    if (!log)
-        return;
-    if (log->count == log->capacity) {
-        size_t cap = log->capacity ? log->capacity * 2 : 64;
-        struct kkr_chart_box *nb = realloc(log->boxes, cap * sizeof *nb);
-        if (!nb)
-            return;
-        log->boxes = nb;
-        log->capacity = cap;
-    }
-    log->boxes[log->count++] = (struct kkr_chart_box){x, y, w, h};
-}
-
-static void log_box(struct canvas *c, double x, double y, double w, double h)
-{
-    log_append(c->log, x, y, w, h);
-}
-
-/* Draws the prepared layout with its logical box's top-left at (x, y). */
-static void text_draw(struct canvas *c, double x, double y, struct rgb col)
-{
-    PangoRectangle ink, logical;
-    pango_layout_get_extents(c->layout, &ink, &logical);
-    double lx = (double)logical.x / PANGO_SCALE;
-    set_rgb(c->cr, col);
-    cairo_move_to(c->cr, x - lx, y);
-    pango_cairo_show_layout(c->cr, c->layout);
-    log_box(c, x, y, (double)logical.width / PANGO_SCALE, (double)logical.height / PANGO_SCALE);
-}
-
-/* One-line text, anchored: ax 0 left, 0.5 centre, 1 right; ay likewise top/middle/bottom. */
-static void text_at(struct canvas *c, const char *s, const PangoFontDescription *fd, double x,
-                    double y, double ax, double ay, struct rgb col)
-{
-    double w, h;
-    text_set(c, s, fd, 0, 0, PANGO_ALIGN_LEFT);
-    text_size(c, &w, &h);
-    text_draw(c, x - ax * w, y - ay * h, col);
-}
-
-static double text_width(struct canvas *c, const char *s, const PangoFontDescription *fd)
-{
-    double w, h;
-    text_set(c, s, fd, 0, 0, PANGO_ALIGN_LEFT);
-    text_size(c, &w, &h);
-    return w;
-}
-
-static double line_height(struct canvas *c, const PangoFontDescription *fd)
-{
-    double w, h;
-    text_set(c, "Åg", fd, 0, 0, PANGO_ALIGN_LEFT);
-    text_size(c, &w, &h);
-    return h;
-}
-
-/* A value in the chart's unit, print style: "−2 225"; with_plus adds "+" to positives. */
-static void fmt_value(const struct canvas *c, char *buf, size_t size, int64_t ore, bool with_plus)
-{
-    if (with_plus && kkr_money_in_unit(ore, c->unit) > 0) {
-        buf[0] = '+';
-        kkr_money_format(buf + 1, size - 1, ore, c->unit, &KKR_STYLE_PRINT);
-    } else {
-        kkr_money_format(buf, size, ore, c->unit, &KKR_STYLE_PRINT);
-    }
-}
-
-/* A tick value given in the display unit (as double) formatted in print style. */
-static void fmt_tick(const struct canvas *c, char *buf, size_t size, double v)
-{
-    if (c->unit == KKR_UNIT_MNKR) {
-        /* tenths: kkr_int_format on tenths then insert the comma */
-        long long tenths = llround(v * 10);
-        char tmp[40];
-        kkr_int_format(tmp, sizeof tmp, tenths / 10, &KKR_STYLE_PRINT);
-        if (tenths % 10 != 0) {
-            if (tenths < 0 && tenths / 10 == 0) {
-                snprintf(buf, size, "%s0,%lld", KKR_STYLE_PRINT.minus, llabs(tenths % 10));
-                return;
-            }
-            snprintf(buf, size, "%s,%lld", tmp, llabs(tenths % 10));
-        } else {
-            snprintf(buf, size, "%s", tmp);
-        }
-        return;
-    }
-    kkr_int_format(buf, size, (int64_t)llround(v), &KKR_STYLE_PRINT);
-}
-
-/* Display value (rounded in the unit) as double, for positioning on a scale in that unit. */
-static double dval(const struct canvas *c, int64_t ore)
-{
-    switch (c->unit) {
-    case KKR_UNIT_KR:
-        return (double)ore / 100.0;
-    case KKR_UNIT_KKR:
-        return (double)ore / 100000.0;
-    case KKR_UNIT_MNKR:
-        return (double)ore / 100000000.0;
-    }
-    return (double)ore;
-}
-
-static const char *unit_name(const struct canvas *c)
-{
-    return kkr_display_unit_name(c->unit);
-}
-
-/* Header: title, subtitle; returns the y below it. */
-static double draw_header(struct canvas *c, const struct kkr_chart *ch, double m)
-{
-    double y = m, w, h;
-    double tw = c->w - 2 * m;
-    if (ch->title) {
-        text_set(c, ch->title, c->title, tw, 2, PANGO_ALIGN_LEFT);
-        text_size(c, &w, &h);
-        text_draw(c, m, y, C_TEXT);
-        y += h + c->fs * 0.15;
-    }
-    if (ch->subtitle) {
-        text_set(c, ch->subtitle, c->font, tw, 2, PANGO_ALIGN_LEFT);
-        text_size(c, &w, &h);
-        text_draw(c, m, y, C_MUTED);
-        y += h;
-    }
-    return y + c->fs * 0.6;
-}
-
-struct legend_item {
-    const char *text;
-    struct rgb col;
-    int style; /* 0 box, 1 line, 2 dashed line, 3 band, 4 dot, 5 hollow dot */
-};
-
-static void swatch(struct canvas *c, double x, double y, double s, const struct legend_item *it)
-{
-    cairo_t *cr = c->cr;
-    set_rgb(cr, it->col);
-    switch (it->style) {
-    case 0:
-        cairo_rectangle(cr, x, y + s * 0.15, s, s * 0.7);
-        cairo_fill(cr);
-        break;
-    case 3:
-        cairo_set_source_rgba(cr, it->col.r, it->col.g, it->col.b, 0.45);
-        cairo_rectangle(cr, x, y + s * 0.15, s * 1.6, s * 0.7);
-        cairo_fill(cr);
-        break;
-    case 4:
-    case 5: /* the markers of prognoshistorik: locked (filled) and current (hollow) */
-        cairo_arc(cr, x + s / 2, y + s / 2, it->style == 4 ? s * 0.32 : s * 0.4, 0, 2 * M_PI);
-        cairo_fill(cr);
-        if (it->style == 5) {
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_arc(cr, x + s / 2, y + s / 2, s * 0.23, 0, 2 * M_PI);
-            cairo_fill(cr);
-        }
-        break;
-    default:
-        cairo_set_line_width(cr, c->fs * 0.22);
-        if (it->style == 2) {
-            double d[] = {c->fs * 0.45, c->fs * 0.3};
-            cairo_set_dash(cr, d, 2, 0);
-        }
-        cairo_move_to(cr, x, y + s / 2);
-        cairo_line_to(cr, x + s * 1.6, y + s / 2);
-        cairo_stroke(cr);
-        cairo_set_dash(cr, NULL, 0, 0);
-        break;
-    }
-}
-
-/* Legend items in a row, wrapping; returns the y below. */
-static double draw_legend(struct canvas *c, const struct legend_item *items, size_t n, double x0,
-                          double y, double max_x)
-{
-    double lh = line_height(c, c->small);
-    double s = lh * 0.8;
-    double x = x0;
-    for (size_t i = 0; i < n; i++) {
-        double sw = items[i].style == 0 || items[i].style >= 4 ? s : s * 1.6;
-        double tw = text_width(c, items[i].text, c->small);
-        double need = sw + c->fs * 0.35 + tw;
-        if (x > x0 && x + need > max_x) {
-            x = x0;
-            y += lh * 1.2;
-        }
-        swatch(c, x, y + (lh - s) / 2, s, &items[i]);
-        text_at(c, items[i].text, c->small, x + sw + c->fs * 0.35, y, 0, 0, C_TEXT);
-        x += need + c->fs * 1.2;
-    }
-    return y + lh * 1.2;
-}
-
 /* ---- horizontal bar charts: avvikelse, budget-prognos, brygga ---- */
 
 struct hbar {
@@ -569,9 +113,9 @@ struct hlayout {
 static double bar_row_height(struct canvas *c, const struct hbar *r, double label_w, double *lh)
 {
     double w, h;
-    text_set(c, r->label, r->bold ? c->bold : c->font, label_w - r->depth * c->fs, 2,
-             PANGO_ALIGN_LEFT);
-    text_size(c, &w, &h);
+    canvas_text_set(c, r->label, r->bold ? c->bold : c->font, label_w - r->depth * c->fs, 2,
+                    PANGO_ALIGN_LEFT);
+    canvas_text_size(c, &w, &h);
     *lh = h;
     double bars = r->nbars == 2 ? c->fs * 2.3 : c->fs * 1.3;
     return (h > bars ? h : bars) + c->fs * 0.25;
@@ -602,7 +146,7 @@ static double hbar_layout(struct canvas *c, struct hbar *rows, size_t n, double 
         y += L->row_h[i];
     }
     L->bottom = y;
-    L->axis_h = line_height(c, c->small) * 2.4 + c->fs * 0.5;
+    L->axis_h = canvas_line_height(c, c->small) * 2.4 + c->fs * 0.5;
     return y + L->axis_h + m * 0.6;
 }
 
@@ -630,7 +174,8 @@ static void hbar_scale(struct canvas *c, const struct hbar *rows, size_t n, stru
             for (int k = 0; k < rows[i].nbars; k++) {
                 if (!rows[i].value[k][0])
                     continue;
-                double tw = text_width(c, rows[i].value[k], rows[i].bold ? c->bold : c->small);
+                double tw = canvas_text_width(c, rows[i].value[k],
+                                              rows[i].bold ? c->bold : c->small);
                 if (rows[i].right[k]) {
                     double end = kkr_scale_map(&s, rows[i].b[k]) + pad + tw;
                     if (end - L->px1 > need_r)
@@ -660,7 +205,7 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
     /* grid and ticks over the visible domain */
     double vis0 = L->sc.d0 + (L->px0 - L->sc.p0) * (L->sc.d1 - L->sc.d0) / (L->sc.p1 - L->sc.p0);
     double vis1 = L->sc.d0 + (L->px1 - L->sc.p0) * (L->sc.d1 - L->sc.d0) / (L->sc.p1 - L->sc.p0);
-    double tick_w = text_width(c, "−000 000", c->small) + c->fs;
+    double tick_w = canvas_text_width(c, "−000 000", c->small) + c->fs;
     int max_ticks = (int)((L->px1 - L->px0) / tick_w);
     if (max_ticks < 2)
         max_ticks = 2;
@@ -675,14 +220,14 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
             continue;
         double tv = fabs(t) < step * 1e-6 ? 0 : t;
         double x = kkr_scale_map(&L->sc, tv);
-        set_rgb(cr, tv == 0 ? C_AXIS : C_GRID);
+        canvas_set_rgb(cr, tv == 0 ? C_AXIS : C_GRID);
         cairo_set_line_width(cr, tv == 0 ? 1.0 : 0.6);
         cairo_move_to(cr, x, plot_top);
         cairo_line_to(cr, x, plot_bottom);
         cairo_stroke(cr);
         char buf[64];
-        fmt_tick(c, buf, sizeof buf, tv);
-        double tw = text_width(c, buf, c->small);
+        canvas_fmt_tick(c, buf, sizeof buf, tv);
+        double tw = canvas_text_width(c, buf, c->small);
         double lx = x - tw / 2;
         if (lx < L->px0 - c->fs * 0.6)
             lx = L->px0 - c->fs * 0.6;
@@ -690,19 +235,19 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
             lx = c->w - 1 - tw;
         if (lx < last_end + c->fs * 0.5)
             continue;
-        text_at(c, buf, c->small, lx, plot_bottom + c->fs * 0.2, 0, 0, C_MUTED);
+        canvas_text_at(c, buf, c->small, lx, plot_bottom + c->fs * 0.2, 0, 0, C_MUTED);
         last_end = lx + tw;
     }
-    double lh = line_height(c, c->small);
-    text_at(c, axis_title, c->small, (L->px0 + L->px1) / 2, plot_bottom + c->fs * 0.2 + lh * 1.15,
-            0.5, 0, C_MUTED);
+    double lh = canvas_line_height(c, c->small);
+    canvas_text_at(c, axis_title, c->small, (L->px0 + L->px1) / 2,
+                   plot_bottom + c->fs * 0.2 + lh * 1.15, 0.5, 0, C_MUTED);
 
     double prev_conn = NAN, prev_y = 0;
     for (size_t i = 0; i < n; i++) {
         struct hbar *r = &rows[i];
         double y = L->row_top[i], h = L->row_h[i];
         if (r->rule) {
-            set_rgb(cr, C_AXIS);
+            canvas_set_rgb(cr, C_AXIS);
             cairo_set_line_width(cr, 0.8);
             cairo_move_to(cr, L->label_x, y - c->fs * 0.35);
             cairo_line_to(cr, L->px1, y - c->fs * 0.35);
@@ -711,10 +256,10 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
         /* label */
         double tw, th;
         double indent = r->depth * c->fs;
-        text_set(c, r->label, r->bold ? c->bold : c->font, L->label_w - indent, 2,
-                 PANGO_ALIGN_LEFT);
-        text_size(c, &tw, &th);
-        text_draw(c, L->label_x + indent, y + (h - th) / 2, C_TEXT);
+        canvas_text_set(c, r->label, r->bold ? c->bold : c->font, L->label_w - indent, 2,
+                        PANGO_ALIGN_LEFT);
+        canvas_text_size(c, &tw, &th);
+        canvas_text_draw(c, L->label_x + indent, y + (h - th) / 2, C_TEXT);
         /* bars */
         double bh = r->nbars == 2 ? c->fs * 0.95 : c->fs * 1.05;
         double by0 = y + (h - bh * r->nbars - (r->nbars - 1) * c->fs * 0.1) / 2;
@@ -728,23 +273,23 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
                 xb = mid + 0.4;
                 col = C_AXIS;
             }
-            set_rgb(cr, col);
+            canvas_set_rgb(cr, col);
             cairo_rectangle(cr, xa, by, xb - xa, bh);
             cairo_fill(cr);
-            log_append(c->bars, xa, by, xb - xa, bh);
+            canvas_log_append(c->bars, xa, by, xb - xa, bh);
             if (r->value[k][0]) {
                 const PangoFontDescription *fd = r->bold ? c->bold : c->small;
                 double vw, vh;
-                text_set(c, r->value[k], fd, 0, 0, PANGO_ALIGN_LEFT);
-                text_size(c, &vw, &vh);
+                canvas_text_set(c, r->value[k], fd, 0, 0, PANGO_ALIGN_LEFT);
+                canvas_text_size(c, &vw, &vh);
                 double vx = r->right[k] ? xb + c->fs * 0.35 : xa - c->fs * 0.35 - vw;
-                text_draw(c, vx, by + (bh - vh) / 2, C_TEXT);
+                canvas_text_draw(c, vx, by + (bh - vh) / 2, C_TEXT);
             }
         }
         /* brygga connectors: from the previous step's end to this bar */
         if (!isnan(prev_conn)) {
             double x = kkr_scale_map(&L->sc, prev_conn);
-            set_rgb(cr, C_AXIS);
+            canvas_set_rgb(cr, C_AXIS);
             cairo_set_line_width(cr, 0.6);
             double d[] = {2, 2};
             cairo_set_dash(cr, d, 2, 0);
@@ -779,8 +324,8 @@ static enum kkr_status draw_bars(struct canvas *c, const struct kkr_chart *ch, s
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     double m = c->fs * 1.2;
-    double y = draw_header(c, ch, m);
-    y = draw_legend(c, legend, nlegend, m, y, c->w - m);
+    double y = canvas_draw_header(c, ch, m);
+    y = canvas_draw_legend(c, legend, nlegend, m, y, c->w - m);
     y += c->fs * 0.4;
     size_t from, cnt;
     slice_of(ch, n, &from, &cnt);
@@ -801,20 +346,20 @@ static double header_height(struct canvas *c, const struct kkr_chart *ch,
     double m = c->fs * 1.2, w, h, y = m;
     double tw = c->w - 2 * m;
     if (ch->title) {
-        text_set(c, ch->title, c->title, tw, 2, PANGO_ALIGN_LEFT);
-        text_size(c, &w, &h);
+        canvas_text_set(c, ch->title, c->title, tw, 2, PANGO_ALIGN_LEFT);
+        canvas_text_size(c, &w, &h);
         y += h + c->fs * 0.15;
     }
     if (ch->subtitle) {
-        text_set(c, ch->subtitle, c->font, tw, 2, PANGO_ALIGN_LEFT);
-        text_size(c, &w, &h);
+        canvas_text_set(c, ch->subtitle, c->font, tw, 2, PANGO_ALIGN_LEFT);
+        canvas_text_size(c, &w, &h);
         y += h;
     }
     y += c->fs * 0.6;
-    double lh = line_height(c, c->small), s = lh * 0.8, x = m;
+    double lh = canvas_line_height(c, c->small), s = lh * 0.8, x = m;
     for (size_t i = 0; i < nlegend; i++) {
         double sw = legend[i].style == 0 || legend[i].style >= 4 ? s : s * 1.6;
-        double need = sw + c->fs * 0.35 + text_width(c, legend[i].text, c->small);
+        double need = sw + c->fs * 0.35 + canvas_text_width(c, legend[i].text, c->small);
         if (x > m && x + need > c->w - m) {
             x = m;
             y += lh * 1.2;
@@ -838,7 +383,7 @@ static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
         r->connector = NAN;
         if (ch->kind == KKR_CHART_BRYGGA) {
             const struct kkr_chart_step *s = &ch->steps[i];
-            double v = dval(c, s->value_ore);
+            double v = canvas_dval(c, s->value_ore);
             r->label = s->label ? s->label : "";
             r->nbars = 1;
             r->bold = s->is_total;
@@ -848,7 +393,7 @@ static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
                 r->b[0] = v < 0 ? 0 : v;
                 r->col[0] = C_TOTAL;
                 run = v;
-                fmt_value(c, r->value[0], sizeof r->value[0], s->value_ore, false);
+                canvas_fmt_value(c, r->value[0], sizeof r->value[0], s->value_ore, false);
                 r->right[0] = v >= 0;
             } else {
                 double from = run, to = run + v;
@@ -856,7 +401,7 @@ static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
                 r->b[0] = from < to ? to : from;
                 r->col[0] = v >= 0 ? C_SURPLUS : C_DEFICIT;
                 run = to;
-                fmt_value(c, r->value[0], sizeof r->value[0], s->value_ore, true);
+                canvas_fmt_value(c, r->value[0], sizeof r->value[0], s->value_ore, true);
                 r->right[0] = v >= 0;
             }
             r->connector = run;
@@ -868,16 +413,16 @@ static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
         r->bold = src->total;
         r->rule = src->total && i > 0;
         if (ch->kind == KKR_CHART_AVVIKELSE) {
-            double v = dval(c, src->value_ore);
+            double v = canvas_dval(c, src->value_ore);
             r->nbars = 1;
             r->a[0] = v < 0 ? v : 0;
             r->b[0] = v < 0 ? 0 : v;
             bool deficit = kkr_money_in_unit(src->value_ore, c->unit) < 0;
             r->col[0] = deficit ? C_DEFICIT : C_SURPLUS;
             r->right[0] = !deficit;
-            fmt_value(c, r->value[0], sizeof r->value[0], src->value_ore, false);
+            canvas_fmt_value(c, r->value[0], sizeof r->value[0], src->value_ore, false);
         } else {
-            double b = dval(c, src->budget_ore), p = dval(c, src->value_ore);
+            double b = canvas_dval(c, src->budget_ore), p = canvas_dval(c, src->value_ore);
             r->nbars = 2;
             r->a[0] = b < 0 ? b : 0;
             r->b[0] = b < 0 ? 0 : b;
@@ -890,8 +435,8 @@ static enum kkr_status build_hbars(struct canvas *c, const struct kkr_chart *ch,
                             : C_SURPLUS;
             r->right[0] = b >= 0;
             r->right[1] = p >= 0;
-            fmt_value(c, r->value[0], sizeof r->value[0], src->budget_ore, false);
-            fmt_value(c, r->value[1], sizeof r->value[1], src->value_ore, false);
+            canvas_fmt_value(c, r->value[0], sizeof r->value[0], src->budget_ore, false);
+            canvas_fmt_value(c, r->value[1], sizeof r->value[1], src->value_ore, false);
         }
     }
     *out = rows;
@@ -942,7 +487,7 @@ static char *axis_title_for(const struct canvas *c, const struct kkr_chart *ch, 
                        : ch->kind == KKR_CHART_BUDGET_PROGNOS ? "Helår"
                        : ch->kind == KKR_CHART_BRYGGA         ? "Avvikelse helår"
                                                               : "Ackumulerat";
-    snprintf(buf, size, "%s, %s", what, unit_name(c));
+    snprintf(buf, size, "%s, %s", what, canvas_unit_name(c));
     return buf;
 }
 
@@ -966,7 +511,7 @@ static void vplot_axes(struct canvas *c, struct vplot *P, double top, double bot
         if (hi < 0)
             hi = 0;
     }
-    double lh = line_height(c, c->small);
+    double lh = canvas_line_height(c, c->small);
     int max_ticks = (int)((bottom - top - lh * 2) / (lh * 2.2));
     if (max_ticks < 3)
         max_ticks = 3;
@@ -977,8 +522,8 @@ static void vplot_axes(struct canvas *c, struct vplot *P, double top, double bot
     double tw = 0;
     char buf[64];
     for (double t = P->first; t <= P->last + P->step / 2; t += P->step) {
-        fmt_tick(c, buf, sizeof buf, fabs(t) < P->step * 1e-6 ? 0 : t);
-        double w = text_width(c, buf, c->small);
+        canvas_fmt_tick(c, buf, sizeof buf, fabs(t) < P->step * 1e-6 ? 0 : t);
+        double w = canvas_text_width(c, buf, c->small);
         if (w > tw)
             tw = w;
     }
@@ -992,20 +537,20 @@ static void vplot_axes(struct canvas *c, struct vplot *P, double top, double bot
     for (double t = P->first; t <= P->last + P->step / 2; t += P->step) {
         double tv = fabs(t) < P->step * 1e-6 ? 0 : t;
         double y = kkr_scale_map(&P->sy, tv);
-        set_rgb(cr, tv == 0 ? C_AXIS : C_GRID);
+        canvas_set_rgb(cr, tv == 0 ? C_AXIS : C_GRID);
         cairo_set_line_width(cr, tv == 0 ? 1.0 : 0.6);
         cairo_move_to(cr, P->px0, y);
         cairo_line_to(cr, P->px1, y);
         cairo_stroke(cr);
-        fmt_tick(c, buf, sizeof buf, tv);
-        text_at(c, buf, c->small, P->px0 - c->fs * 0.4, y, 1, 0.5, C_MUTED);
+        canvas_fmt_tick(c, buf, sizeof buf, tv);
+        canvas_text_at(c, buf, c->small, P->px0 - c->fs * 0.4, y, 1, 0.5, C_MUTED);
     }
-    text_at(c, unit_name(c), c->small, P->px0 - c->fs * 0.4, top, 1, 0, C_MUTED);
+    canvas_text_at(c, canvas_unit_name(c), c->small, P->px0 - c->fs * 0.4, top, 1, 0, C_MUTED);
     for (int mo = 1; mo <= 12; mo++) {
         double x = kkr_scale_map(&P->sx, mo);
-        text_at(c, month_abbr[mo - 1], c->small, x, P->py1 + c->fs * 0.3, 0.5, 0, C_MUTED);
+        canvas_text_at(c, month_abbr[mo - 1], c->small, x, P->py1 + c->fs * 0.3, 0.5, 0, C_MUTED);
     }
-    set_rgb(cr, C_AXIS);
+    canvas_set_rgb(cr, C_AXIS);
     cairo_set_line_width(cr, 0.8);
     cairo_move_to(cr, P->px0, P->py1);
     cairo_line_to(cr, P->px1, P->py1);
@@ -1016,7 +561,7 @@ static void polyline(struct canvas *c, const struct vplot *P, const double *v, i
                      struct rgb col, double width, bool dashed)
 {
     cairo_t *cr = c->cr;
-    set_rgb(cr, col);
+    canvas_set_rgb(cr, col);
     cairo_set_line_width(cr, width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (dashed) {
@@ -1036,7 +581,7 @@ static void polyline(struct canvas *c, const struct vplot *P, const double *v, i
 
 static void dot(struct canvas *c, double x, double y, double r, struct rgb col)
 {
-    set_rgb(c->cr, col);
+    canvas_set_rgb(c->cr, col);
     cairo_arc(c->cr, x, y, r, 0, 2 * M_PI);
     cairo_fill(c->cr);
 }
@@ -1052,7 +597,7 @@ static double end_labels_width(struct canvas *c, const struct end_label *ls, siz
 {
     double w = 0;
     for (size_t i = 0; i < n; i++) {
-        double tw = text_width(c, ls[i].text, c->small);
+        double tw = canvas_text_width(c, ls[i].text, c->small);
         if (tw > w)
             w = tw;
     }
@@ -1063,14 +608,14 @@ static void end_labels_draw(struct canvas *c, const struct vplot *P, struct end_
                             size_t n, double top, double bottom)
 {
     double want[8], size[8], pos[8];
-    double lh = line_height(c, c->small);
+    double lh = canvas_line_height(c, c->small);
     for (size_t i = 0; i < n; i++) {
         want[i] = ls[i].want;
         size[i] = lh;
     }
     kkr_chart_place_labels(want, size, n, lh * 0.05, top, bottom, pos);
     for (size_t i = 0; i < n; i++)
-        text_at(c, ls[i].text, c->small, P->px1 + c->fs * 0.5, pos[i], 0, 0.5, ls[i].col);
+        canvas_text_at(c, ls[i].text, c->small, P->px1 + c->fs * 0.5, pos[i], 0, 0.5, ls[i].col);
 }
 
 static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch,
@@ -1082,17 +627,17 @@ static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch
     double m = c->fs * 1.2;
     struct legend_item legend[4];
     size_t nl = legend_for(ch, legend);
-    double y = draw_header(c, ch, m);
-    y = draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
+    double y = canvas_draw_header(c, ch, m);
+    y = canvas_draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
     double b[12], a[12], f[12], lo[12], hi[12];
     double vmin = 0, vmax = 0;
     int k = mo->actual_months;
     for (int i = 0; i < 12; i++) {
-        b[i] = dval(c, mo->budget_cum_ore[i]);
-        a[i] = dval(c, mo->actual_cum_ore[i]);
-        f[i] = dval(c, mo->forecast_cum_ore[i]);
-        lo[i] = dval(c, mo->low_cum_ore[i]);
-        hi[i] = dval(c, mo->high_cum_ore[i]);
+        b[i] = canvas_dval(c, mo->budget_cum_ore[i]);
+        a[i] = canvas_dval(c, mo->actual_cum_ore[i]);
+        f[i] = canvas_dval(c, mo->forecast_cum_ore[i]);
+        lo[i] = canvas_dval(c, mo->low_cum_ore[i]);
+        hi[i] = canvas_dval(c, mo->high_cum_ore[i]);
         double vs[5] = {b[i], i < k ? a[i] : b[i], f[i], mo->has_band ? lo[i] : f[i],
                         mo->has_band ? hi[i] : f[i]};
         for (int j = 0; j < 5; j++) {
@@ -1105,11 +650,11 @@ static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch
     struct end_label el[4];
     size_t ne = 0;
     char num[64];
-    fmt_value(c, num, sizeof num, mo->budget_cum_ore[11], false);
+    canvas_fmt_value(c, num, sizeof num, mo->budget_cum_ore[11], false);
     snprintf(el[ne].text, sizeof el[ne].text, "Budget %s", num);
     el[ne].col = C_MUTED;
     ne++;
-    fmt_value(c, num, sizeof num, mo->forecast_cum_ore[11], false);
+    canvas_fmt_value(c, num, sizeof num, mo->forecast_cum_ore[11], false);
     snprintf(el[ne].text, sizeof el[ne].text, "Prognos %s", num);
     el[ne].col = C_SURPLUS;
     ne++;
@@ -1144,10 +689,10 @@ static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch
                 C_SURPLUS);
         /* utfall label above-left of the last actual point */
         char lab[96];
-        fmt_value(c, num, sizeof num, mo->actual_cum_ore[k - 1], false);
+        canvas_fmt_value(c, num, sizeof num, mo->actual_cum_ore[k - 1], false);
         snprintf(lab, sizeof lab, "Utfall %s %s", month_abbr[k - 1], num);
         double x = kkr_scale_map(&P.sx, k), yy = kkr_scale_map(&P.sy, a[k - 1]);
-        double tw = text_width(c, lab, c->small), lh = line_height(c, c->small);
+        double tw = canvas_text_width(c, lab, c->small), lh = canvas_line_height(c, c->small);
         /* on the side away from the budget line: below-right of the point when utfall runs
          * under budget (the prognos rises away above it), else above-left */
         bool under = a[k - 1] <= b[k - 1];
@@ -1178,7 +723,7 @@ static enum kkr_status draw_monthly(struct canvas *c, const struct kkr_chart *ch
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
         cairo_rectangle(cr, lx - 1, ly, tw + 2, lh);
         cairo_fill(cr);
-        text_at(c, lab, c->small, lx, ly, 0, 0, C_TEXT);
+        canvas_text_at(c, lab, c->small, lx, ly, 0, 0, C_TEXT);
     }
     end_labels_draw(c, &P, el, ne, P.py0 - c->fs, P.py1);
     return KKR_OK;
@@ -1190,12 +735,12 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
     double m = c->fs * 1.2;
     struct legend_item legend[4];
     size_t nl = legend_for(ch, legend);
-    double y = draw_header(c, ch, m);
-    y = draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
-    double bud = dval(c, ch->budget_full_ore);
+    double y = canvas_draw_header(c, ch, m);
+    y = canvas_draw_legend(c, legend, nl, m, y, c->w - m) + c->fs * 0.3;
+    double bud = canvas_dval(c, ch->budget_full_ore);
     double vmin = bud, vmax = bud;
     for (size_t i = 0; i < ch->point_count; i++) {
-        double v = dval(c, ch->points[i].forecast_ore);
+        double v = canvas_dval(c, ch->points[i].forecast_ore);
         if (v < vmin)
             vmin = v;
         if (v > vmax)
@@ -1208,7 +753,7 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
     vmax += span * 0.35;
     struct end_label el[1];
     char num[64];
-    fmt_value(c, num, sizeof num, ch->budget_full_ore, false);
+    canvas_fmt_value(c, num, sizeof num, ch->budget_full_ore, false);
     snprintf(el[0].text, sizeof el[0].text, "Budget %s", num);
     el[0].col = C_MUTED;
     double rw = end_labels_width(c, el, 1);
@@ -1216,7 +761,7 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
     vplot_axes(c, &P, y, c->h - m * 0.5, vmin, vmax, rw, false);
     cairo_t *cr = c->cr;
     double by = kkr_scale_map(&P.sy, bud);
-    set_rgb(cr, C_BUDGET);
+    canvas_set_rgb(cr, C_BUDGET);
     cairo_set_line_width(cr, c->fs * 0.2);
     double d[] = {c->fs * 0.5, c->fs * 0.3};
     cairo_set_dash(cr, d, 2, 0);
@@ -1227,11 +772,11 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
     el[0].want = by;
     size_t n = ch->point_count;
     if (n > 0) {
-        set_rgb(cr, C_SURPLUS);
+        canvas_set_rgb(cr, C_SURPLUS);
         cairo_set_line_width(cr, c->fs * 0.25);
         for (size_t i = 0; i < n; i++) {
             double x = kkr_scale_map(&P.sx, ch->points[i].month);
-            double yy = kkr_scale_map(&P.sy, dval(c, ch->points[i].forecast_ore));
+            double yy = kkr_scale_map(&P.sy, canvas_dval(c, ch->points[i].forecast_ore));
             if (i == 0)
                 cairo_move_to(cr, x, yy);
             else
@@ -1247,15 +792,15 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
             return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
         }
         for (size_t i = 0; i < n; i++) {
-            fmt_value(c, labs[i], sizeof labs[i], ch->points[i].forecast_ore, false);
+            canvas_fmt_value(c, labs[i], sizeof labs[i], ch->points[i].forecast_ore, false);
             want[i] = kkr_scale_map(&P.sx, ch->points[i].month);
-            size[i] = text_width(c, labs[i], c->small);
+            size[i] = canvas_text_width(c, labs[i], c->small);
         }
         kkr_chart_place_labels(want, size, n, c->fs * 0.4, P.px0, P.px1, pos);
-        double lh = line_height(c, c->small);
+        double lh = canvas_line_height(c, c->small);
         for (size_t i = 0; i < n; i++) {
             double x = want[i];
-            double yy = kkr_scale_map(&P.sy, dval(c, ch->points[i].forecast_ore));
+            double yy = kkr_scale_map(&P.sy, canvas_dval(c, ch->points[i].forecast_ore));
             if (ch->points[i].current) {
                 dot(c, x, yy, c->fs * 0.42, C_SURPLUS);
                 dot(c, x, yy, c->fs * 0.24, (struct rgb){1, 1, 1});
@@ -1264,18 +809,18 @@ static enum kkr_status draw_history(struct canvas *c, const struct kkr_chart *ch
             }
             /* above the point, below it at a dip (lower than its neighbours) so the line
              * never crosses the figure; never outside the plot */
-            double v = dval(c, ch->points[i].forecast_ore);
+            double v = canvas_dval(c, ch->points[i].forecast_ore);
             bool has_prev = i > 0, has_next = i + 1 < n;
             bool dip = (has_prev || has_next) &&
-                       (!has_prev || dval(c, ch->points[i - 1].forecast_ore) > v) &&
-                       (!has_next || dval(c, ch->points[i + 1].forecast_ore) > v);
+                       (!has_prev || canvas_dval(c, ch->points[i - 1].forecast_ore) > v) &&
+                       (!has_next || canvas_dval(c, ch->points[i + 1].forecast_ore) > v);
             double above = yy - lh - c->fs * 0.5, below = yy + c->fs * 0.5;
             double ly = dip ? below : above;
             if (ly < P.py0 - c->fs)
                 ly = below;
             else if (ly + lh > P.py1)
                 ly = above;
-            text_at(c, labs[i], c->small, pos[i], ly, 0.5, 0, C_TEXT);
+            canvas_text_at(c, labs[i], c->small, pos[i], ly, 0.5, 0, C_TEXT);
         }
         free(want), free(size), free(pos), free(labs);
     }
@@ -1438,131 +983,6 @@ enum kkr_status kkr_chart_draw(cairo_t *cr, const struct kkr_chart *chart, doubl
 
 /* ---- files ---- */
 
-/* PNG writer for the image surface. cairo's own goes through libpng's adaptive filtering at
- * the default zlib level, which took half of kkr chart's time; a chart is flat colour, so a
- * cheap per-row choice (Up for a row like the one above, else Sub) with a fast deflate level
- * is some 15 % larger and several times faster. Also records the resolution (pHYs). */
-struct png_out {
-    FILE *fp;
-    bool ok;
-};
-
-static void be32(unsigned char *p, uint32_t v)
-{
-    p[0] = (unsigned char)(v >> 24);
-    p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8);
-    p[3] = (unsigned char)v;
-}
-
-static void png_chunk(struct png_out *o, const char *type, const unsigned char *data,
-                      size_t len)
-{
-    unsigned char head[8];
-    be32(head, (uint32_t)len);
-    memcpy(head + 4, type, 4);
-    uLong crc = crc32(0L, (const Bytef *)type, 4);
-    if (len > 0)
-        crc = crc32(crc, data, (uInt)len);
-    unsigned char tail[4];
-    be32(tail, (uint32_t)crc);
-    if (fwrite(head, 1, 8, o->fp) != 8 || (len > 0 && fwrite(data, 1, len, o->fp) != len) ||
-        fwrite(tail, 1, 4, o->fp) != 4)
-        o->ok = false;
-}
-
-static bool png_write(cairo_surface_t *img, double dpi, FILE *fp)
-{
-    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    struct png_out o = {fp, fwrite(sig, 1, 8, fp) == 8};
-    cairo_surface_flush(img);
-    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
-    int stride = cairo_image_surface_get_stride(img);
-    const unsigned char *data = cairo_image_surface_get_data(img);
-    unsigned char ihdr[13];
-    be32(ihdr, (uint32_t)w);
-    be32(ihdr + 4, (uint32_t)h);
-    ihdr[8] = 8;  /* bits per sample */
-    ihdr[9] = 2;  /* RGB */
-    ihdr[10] = ihdr[11] = ihdr[12] = 0;
-    png_chunk(&o, "IHDR", ihdr, sizeof ihdr);
-    unsigned char phys[9];
-    uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
-    be32(phys, ppm);
-    be32(phys + 4, ppm);
-    phys[8] = 1; /* metres */
-    png_chunk(&o, "pHYs", phys, sizeof phys);
-
-    size_t row_len = (size_t)w * 3 + 1;
-    unsigned char *rows = malloc(row_len * 2 + 1); /* + 1: the Sub loop's 4-byte stores */
-    size_t cap = 1 << 17;
-    unsigned char *zbuf = malloc(cap);
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    bool zok = rows && zbuf &&
-               deflateInit2(&z, 2, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
-    if (!zok) {
-        free(rows);
-        free(zbuf);
-        return false;
-    }
-    unsigned char *cur = rows, *prev = rows + row_len;
-    for (int y = 0; y <= h && o.ok; y++) {
-        int flush = y == h ? Z_FINISH : Z_NO_FLUSH;
-        if (y < h) {
-            const uint32_t *px = (const uint32_t *)(data + (size_t)y * stride);
-            const uint32_t *up = y > 0 ? (const uint32_t *)(data + (size_t)(y - 1) * stride)
-                                       : NULL;
-            bool same = up && memcmp(px, up, (size_t)w * 4) == 0;
-            unsigned char *r = cur + 1;
-            if (same) { /* Up: every byte minus the one above is zero */
-                cur[0] = 2;
-                memset(r, 0, (size_t)w * 3);
-            } else {    /* Sub: each byte minus the one three to the left (0 left of x = 0) */
-                cur[0] = 1;
-                uint32_t left = 0;
-                for (int x = 0; x < w; x++, r += 3) {
-                    uint32_t p = px[x];
-                    /* byte-wise differences; the low byte of a difference depends only on
-                     * the low bytes. Four bytes stored, the fourth overwritten next (the row
-                     * buffer has one spare byte). */
-                    uint32_t dr = ((p >> 16) - (left >> 16)) & 0xff;
-                    uint32_t dg = ((p >> 8) - (left >> 8)) & 0xff;
-                    uint32_t db = (p - left) & 0xff;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-                    uint32_t d = dr << 24 | dg << 16 | db << 8;
-#else
-                    uint32_t d = dr | dg << 8 | db << 16;
-#endif
-                    memcpy(r, &d, 4);
-                    left = p;
-                }
-            }
-            z.next_in = cur;
-            z.avail_in = (uInt)row_len;
-        }
-        do {
-            z.next_out = zbuf;
-            z.avail_out = (uInt)cap;
-            if (deflate(&z, flush) == Z_STREAM_ERROR) {
-                o.ok = false;
-                break;
-            }
-            size_t have = cap - z.avail_out;
-            if (have > 0)
-                png_chunk(&o, "IDAT", zbuf, have);
-        } while (z.avail_out == 0); /* as zpipe.c: at Z_FINISH this ends the stream */
-        unsigned char *t = cur;
-        cur = prev;
-        prev = t;
-    }
-    deflateEnd(&z);
-    free(rows);
-    free(zbuf);
-    png_chunk(&o, "IEND", NULL, 0);
-    return o.ok;
-}
-
 static cairo_status_t write_fp(void *closure, const unsigned char *data, unsigned int length)
 {
     FILE *fp = closure;
@@ -1622,7 +1042,7 @@ enum kkr_status kkr_chart_write_to(const struct kkr_chart *chart, struct kkr_out
         st = kkr_chart_draw(cr, chart, w, h, diag);
         cairo_status_t cs = cairo_status(cr);
         cairo_destroy(cr);
-        if (st == KKR_OK && cs == CAIRO_STATUS_SUCCESS && !png_write(s, size->dpi, o.fp))
+        if (st == KKR_OK && cs == CAIRO_STATUS_SUCCESS && !chart_png_write(s, size->dpi, o.fp))
             cs = CAIRO_STATUS_WRITE_ERROR;
         if (st == KKR_OK && cs != CAIRO_STATUS_SUCCESS)
             st = kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "cannot write PNG: %s",
