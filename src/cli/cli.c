@@ -155,23 +155,27 @@ int cli_parse_options(const struct command *cmd, int argc, char **argv, int *fir
         cli_error("%s: too many options", cmd->name); /* a programming error */
         return EXIT_BAD_INPUT;
     }
+    size_t nl = 0;
     for (size_t i = 0; i < n; i++) {
         const struct cli_option *o = &cmd->opts[i];
-        longopts[i] = (struct option){o->long_name, has_arg(o), NULL, option_val(o, i)};
+        if (o->kind == CLI_TEXT || (o->flags & CLI_HELP_ONLY))
+            continue;
+        longopts[nl++] = (struct option){o->long_name, has_arg(o), NULL, option_val(o, i)};
         if (o->short_name) {
             shortopts[ns++] = (char)o->short_name;
             if (o->argh)
                 shortopts[ns++] = ':';
         }
     }
-    longopts[n] = (struct option){0};
+    longopts[nl] = (struct option){0};
     shortopts[ns] = '\0';
     int c;
     optind = 0;
     while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
         const struct cli_option *o = NULL;
         for (size_t i = 0; i < n && !o; i++)
-            if (option_val(&cmd->opts[i], i) == c)
+            if (cmd->opts[i].kind != CLI_TEXT && !(cmd->opts[i].flags & CLI_HELP_ONLY) &&
+                option_val(&cmd->opts[i], i) == c)
                 o = &cmd->opts[i];
         if (!o)
             return cli_option_error(cmd, argc, argv, shortopts);
@@ -183,6 +187,7 @@ int cli_parse_options(const struct command *cmd, int argc, char **argv, int *fir
                 return EXIT_BAD_INPUT;
             break;
         case CLI_HELP: cli_print_help(cmd, stdout); return EXIT_OK;
+        case CLI_TEXT:
         case CLI_END: break;
         }
     }
@@ -190,13 +195,20 @@ int cli_parse_options(const struct command *cmd, int argc, char **argv, int *fir
     return -1;
 }
 
-static void print_option_help(const struct cli_option *o, FILE *out)
+static void print_option_help(const struct command *cmd, const struct cli_option *o, FILE *out)
 {
+    if (o->kind == CLI_TEXT) {
+        fputs(o->help, out);
+        return;
+    }
+    const int column = cmd->help_column ? cmd->help_column : HELP_COLUMN;
     char head[128];
     size_t len = 0;
     len += (size_t)snprintf(head + len, sizeof head - len, "  ");
     if (o->short_name)
         len += (size_t)snprintf(head + len, sizeof head - len, "-%c, ", o->short_name);
+    else if (cmd->help_align_long)
+        len += (size_t)snprintf(head + len, sizeof head - len, "    ");
     len += (size_t)snprintf(head + len, sizeof head - len, "--%s", o->long_name);
     if (o->argh)
         len += (size_t)snprintf(head + len, sizeof head - len,
@@ -205,12 +217,12 @@ static void print_option_help(const struct cli_option *o, FILE *out)
         len = sizeof head - 1;
     fputs(head, out);
     /* a long head is followed by two spaces, as hand-written help does */
-    int pad = (int)len < HELP_COLUMN ? HELP_COLUMN - (int)len : 2;
+    int pad = (int)len < column ? column - (int)len : 2;
     for (const char *line = o->help; line;) {
         const char *nl = strchr(line, '\n');
         int l = nl ? (int)(nl - line) : (int)strlen(line);
         fprintf(out, "%*s%.*s\n", pad, "", l, line);
-        pad = HELP_COLUMN;
+        pad = column;
         line = nl ? nl + 1 : NULL;
     }
 }
@@ -231,7 +243,7 @@ void cli_print_help(const struct command *cmd, FILE *out)
         if (first)
             fputc('\n', out);
         first = false;
-        print_option_help(o, out);
+        print_option_help(cmd, o, out);
     }
     if (cmd->epilogue)
         fputs(cmd->epilogue, out);

@@ -28,10 +28,14 @@ enum cli_option_kind {
     CLI_FLAG,     /* *(bool *)value = true */
     CLI_CALLBACK, /* callback(opt, value) */
     CLI_HELP,     /* prints the command's help, exit 0 (not listed in --help) */
+    CLI_TEXT,     /* no option: help holds text for --help, printed as it is (a heading) */
 };
 
 /* The value is optional (--table[=TABLE]); shown as "--table [TABLE]". */
 #define CLI_OPTIONAL_VALUE 1u
+/* Only --help text: a second description of an option listed before (import's --into for SIE
+ * files); getopt_long sees the first. */
+#define CLI_HELP_ONLY 2u
 
 struct cli_option {
     enum cli_option_kind kind;
@@ -40,7 +44,7 @@ struct cli_option {
     void *value;             /* where the value goes (see the kinds) */
     const char *argh;        /* the value's name in --help ("FILE"); NULL: takes no value */
     const char *help;        /* the help lines, '\n' between them; NULL: not in --help */
-    unsigned flags;          /* CLI_OPTIONAL_VALUE */
+    unsigned flags;          /* CLI_OPTIONAL_VALUE, CLI_HELP_ONLY */
     cli_option_fn *callback; /* CLI_CALLBACK */
 };
 
@@ -49,6 +53,7 @@ struct cli_option {
 #define CLI_OPT_CALLBACK(s, l, v, a, h, fn) {CLI_CALLBACK, (s), (l), (v), (a), (h), 0, (fn)}
 /* --help/-h inside the table: also reached by an abbreviation (--hel) */
 #define CLI_OPT_HELP() {CLI_HELP, 'h', "help", NULL, NULL, NULL, 0, NULL}
+#define CLI_OPT_TEXT(h) {CLI_TEXT, 0, NULL, NULL, NULL, (h), 0, NULL}
 #define CLI_OPT_END() {CLI_END, 0, NULL, NULL, NULL, NULL, 0, NULL}
 
 /* The shared option values, parsed in one place: --format FMT into an enum kkr_format,
@@ -68,6 +73,10 @@ struct command {
     const char *description; /* the paragraph(s) between the synopsis and the options */
     const struct cli_option *opts; /* ended by CLI_OPT_END() */
     const char *epilogue;    /* after the options (starts with its own blank line) */
+    /* The --help layout: the column where an option's help starts (0: 22), and whether an
+     * option without a short name is indented as if it had one ("      --into DIR"). */
+    int help_column;
+    bool help_align_long;
     /* The operands (after the options): how many, and the usage error otherwise
      * (max -1: any number). */
     int operands_min, operands_max;

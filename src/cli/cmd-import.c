@@ -1,5 +1,4 @@
 /* cmd-import.c — kkr import: aggregate general-ledger transactions into utfall.csv */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,8 +15,8 @@
 
 static const char usage[] =
     "usage: kkr import LEDGER.csv --map MAP.csv (-o FILE | --into DIR) [options]\n"
-    "       kkr import FILE.se (--init DIR | --into DIR | -o FILE) [SIE options]\n"
-    "\n"
+    "       kkr import FILE.se (--init DIR | --into DIR | -o FILE) [SIE options]\n";
+static const char description[] =
     "Streams a general-ledger transaction export (Raindance, Unit4, Visma: one row per\n"
     "booking) and sums it per verksamhet, slag and period into utfall rows\n"
     "(verksamhet;slag;period;belopp, belopp in kr with decimal comma).\n"
@@ -28,71 +27,22 @@ static const char usage[] =
     "to workbook units; an exact code wins, else the longest prefix. Accounts: Kommun-Bas\n"
     "by class (first digit: 3 intäkt, 4-7 kostnad, others left out) unless --accounts or\n"
     "--slag. Balance accounts (1, 2) and finansiella poster (8) are not in a verksamhet's\n"
-    "nettokostnad: they are left out and counted, as is any account no rule covers.\n"
-    "\n"
-    "options:\n"
-    "  -m, --map MAP.csv        ERP code -> unit (required)\n"
-    "  -o, --output FILE        write the utfall rows to FILE ('-' = standard output)\n"
-    "      --into DIR           replace the imported periods in DIR/utfall.csv, keep the\n"
-    "                           other rows byte for byte; map targets must be units of DIR\n"
-    "      --accounts RULES.csv account ranges to slag (från;till;slag, first match wins,\n"
-    "                           slag '-' leaves a range out; accounts no rule covers too)\n"
-    "      --slag kommunbas     kostnadsslag by Kommun-Bas (ledger and SIE alike): intäkt\n"
-    "                           30 försäljning, 31 avgifter, 34 hyror, 35 bidrag, the rest\n"
-    "                           of 3 övriga_intäkter; kostnad 46 köp, 5 personal, 60-61\n"
-    "                           lokaler, 79 kapital, the rest of 4, 6, 7 övriga_kostnader.\n"
-    "                           --accounts rules come first (and may name these slag), the\n"
-    "                           table fills the rest of 3-7. --into: DIR's slag.csv must\n"
-    "                           declare all ten; SIE --init writes that slag.csv\n"
-    "      --columns SPEC       header names, e.g. verksamhet=Vht,konto=Kto,belopp=Summa\n"
-    "      --strict             an unmapped verksamhet code is an error (exit 1)\n"
+    "nettokostnad: they are left out and counted, as is any account no rule covers.\n";
+static const char sie_heading[] =
     "\n"
     "\n"
     "SIE 4 (a file whose first record is #FLAGGA, or --format sie): types 2 and 3\n"
     "(#PSALDO, #PBUDGET) and 4E/4I (#VER/#TRANS), CP437 (#FORMAT PC8), #KSUMMA verified.\n"
     "The objects of one dimension are the verksamheter; amounts without one go to a unit\n"
     "for the rest. utfall comes from the vouchers (#TRANS) for the years that have them,\n"
-    "from #PSALDO for the others; budget from #PBUDGET of year 0.\n"
-    "      --init DIR           a new workbook: verksamheter.csv (the objects and their\n"
-    "                           names), utfall.csv, budget.csv, bok.conf (organisation from\n"
-    "                           #FNAMN, år from #RAR 0), with --slag slag.csv; DIR must be\n"
-    "                           new or empty\n"
-    "      --into DIR           as for a ledger; without --map an object code is the unit's\n"
-    "                           kod (MAP.csv: kod = the object code, '*' for the rest)\n"
-    "      --dim N              the dimension whose objects are units (default 1,\n"
-    "                           kostnadsställe); the file must declare it with #DIM\n"
-    "      --reading R          balance rows with objects: totals ({} is the account's total,\n"
-    "                           object rows break it down) or partition ({} is the part\n"
-    "                           without objects); default: told from the file, or refused\n"
-    "      --encoding E         cp437, utf-8 or windows-1252 instead of what #FORMAT says\n"
-    "                           (a PC8 file whose bytes are UTF-8 or Windows-1252 is read so,\n"
-    "                           with a warning)\n"
-    "      --format F           sie or csv instead of looking at the first record\n"
+    "from #PSALDO for the others; budget from #PBUDGET of year 0.\n";
+static const char epilogue[] =
     "\n"
     "Rows are sorted by unit (map order, or the workbook's order with --into), slag\n"
     "(intäkt, kostnad, each followed by its slag) and period. A summary on stderr accounts\n"
     "for every row: imported (with --slag per slag), left out by account class, unmapped\n"
     "per code. Exit 0 ok, 1 unmapped codes with --strict, 2 bad input (file:line:column);\n"
     "nothing is written on error.\n";
-
-enum { OPT_INTO = 256, OPT_ACCOUNTS, OPT_COLUMNS, OPT_STRICT, OPT_INIT, OPT_DIM, OPT_READING,
-       OPT_ENCODING, OPT_FORMAT, OPT_SLAG };
-static const struct option options[] = {
-    {"map", required_argument, NULL, 'm'},
-    {"output", required_argument, NULL, 'o'},
-    {"into", required_argument, NULL, OPT_INTO},
-    {"accounts", required_argument, NULL, OPT_ACCOUNTS},
-    {"slag", required_argument, NULL, OPT_SLAG},
-    {"columns", required_argument, NULL, OPT_COLUMNS},
-    {"strict", no_argument, NULL, OPT_STRICT},
-    {"init", required_argument, NULL, OPT_INIT},
-    {"dim", required_argument, NULL, OPT_DIM},
-    {"reading", required_argument, NULL, OPT_READING},
-    {"encoding", required_argument, NULL, OPT_ENCODING},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"help", no_argument, NULL, 'h'},
-    {0},
-};
 
 bool cli_import_into_keeps_csv(const char *into, int *code)
 {
@@ -191,6 +141,123 @@ int cli_import_write_utfall(const char *out_path, const char *into,
     return code;
 }
 
+static const char *map_path, *out_path, *into, *rules_path, *slag, *init, *format;
+static char *columns; /* kkr_import_options_columns takes it apart */
+static bool strict, sie_option, sie;
+static struct kkr_sie_options sopt;
+
+static void init_options(void)
+{
+    kkr_sie_options_init(&sopt);
+}
+
+static bool set_slag(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (strcmp(arg, "kommunbas") != 0) {
+        cli_usage_error(&cmd_import, "--slag '%s': expected kommunbas (the kostnadsslag of "
+                        "Kommun-Bas)", arg);
+        return false;
+    }
+    slag = arg;
+    return true;
+}
+
+static bool set_columns(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    columns = (char *)arg; /* optarg, argv's own storage */
+    return true;
+}
+
+static bool set_init(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    init = arg;
+    sie_option = true;
+    return true;
+}
+
+static bool set_dim(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    sie_option = true;
+    return cli_import_sie_dim(arg, &sopt);
+}
+
+static bool set_reading(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    sie_option = true;
+    return cli_import_sie_reading(arg, &sopt);
+}
+
+static bool set_encoding(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    sie_option = true;
+    return cli_import_sie_encoding(arg, &sopt);
+}
+
+static bool set_format(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (strcmp(arg, "sie") != 0 && strcmp(arg, "csv") != 0) {
+        cli_usage_error(&cmd_import, "--format '%s': expected sie or csv", arg);
+        return false;
+    }
+    format = arg;
+    return true;
+}
+
+static const struct cli_option options[] = {
+    CLI_OPT_TEXT("options:\n"),
+    CLI_OPT_STRING('m', "map", &map_path, "MAP.csv", "ERP code -> unit (required)"),
+    CLI_OPT_STRING('o', "output", &out_path, "FILE",
+                   "write the utfall rows to FILE ('-' = standard output)"),
+    CLI_OPT_STRING(0, "into", &into, "DIR",
+                   "replace the imported periods in DIR/utfall.csv, keep the\n"
+                   "other rows byte for byte; map targets must be units of DIR"),
+    CLI_OPT_STRING(0, "accounts", &rules_path, "RULES.csv",
+                   "account ranges to slag (från;till;slag, first match wins,\n"
+                   "slag '-' leaves a range out; accounts no rule covers too)"),
+    CLI_OPT_CALLBACK(0, "slag", NULL, "kommunbas",
+                     "kostnadsslag by Kommun-Bas (ledger and SIE alike): intäkt\n"
+                     "30 försäljning, 31 avgifter, 34 hyror, 35 bidrag, the rest\n"
+                     "of 3 övriga_intäkter; kostnad 46 köp, 5 personal, 60-61\n"
+                     "lokaler, 79 kapital, the rest of 4, 6, 7 övriga_kostnader.\n"
+                     "--accounts rules come first (and may name these slag), the\n"
+                     "table fills the rest of 3-7. --into: DIR's slag.csv must\n"
+                     "declare all ten; SIE --init writes that slag.csv", set_slag),
+    CLI_OPT_CALLBACK(0, "columns", NULL, "SPEC",
+                     "header names, e.g. verksamhet=Vht,konto=Kto,belopp=Summa", set_columns),
+    CLI_OPT_FLAG(0, "strict", &strict, "an unmapped verksamhet code is an error (exit 1)"),
+    CLI_OPT_TEXT(sie_heading),
+    CLI_OPT_CALLBACK(0, "init", NULL, "DIR",
+                     "a new workbook: verksamheter.csv (the objects and their\n"
+                     "names), utfall.csv, budget.csv, bok.conf (organisation from\n"
+                     "#FNAMN, år from #RAR 0), with --slag slag.csv; DIR must be\n"
+                     "new or empty", set_init),
+    {CLI_STRING, 0, "into", NULL, "DIR",
+     "as for a ledger; without --map an object code is the unit's\n"
+     "kod (MAP.csv: kod = the object code, '*' for the rest)", CLI_HELP_ONLY, NULL},
+    CLI_OPT_CALLBACK(0, "dim", NULL, "N",
+                     "the dimension whose objects are units (default 1,\n"
+                     "kostnadsställe); the file must declare it with #DIM", set_dim),
+    CLI_OPT_CALLBACK(0, "reading", NULL, "R",
+                     "balance rows with objects: totals ({} is the account's total,\n"
+                     "object rows break it down) or partition ({} is the part\n"
+                     "without objects); default: told from the file, or refused", set_reading),
+    CLI_OPT_CALLBACK(0, "encoding", NULL, "E",
+                     "cp437, utf-8 or windows-1252 instead of what #FORMAT says\n"
+                     "(a PC8 file whose bytes are UTF-8 or Windows-1252 is read so,\n"
+                     "with a warning)", set_encoding),
+    CLI_OPT_CALLBACK(0, "format", NULL, "F", "sie or csv instead of looking at the first record",
+                     set_format),
+    CLI_OPT_HELP(),
+    CLI_OPT_END(),
+};
+
 static bool looks_like_sie(const char *path)
 {
     if (strcmp(path, "-") == 0)
@@ -204,66 +271,14 @@ static bool looks_like_sie(const char *path)
     return kkr_sie_detect(head, n);
 }
 
-static int run(int argc, char **argv)
+static int check(int argc, char **argv)
 {
-    const char *map_path = NULL, *out_path = NULL, *into = NULL, *rules_path = NULL;
-    const char *slag = NULL;
-    char *columns = NULL;
-    bool strict = false;
-    const char *init = NULL, *format = NULL;
-    struct kkr_sie_options sopt;
-    kkr_sie_options_init(&sopt);
-    bool sie_option = false;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "m:o:h", options, NULL)) != -1) {
-        switch (c) {
-        case 'm': map_path = optarg; break;
-        case 'o': out_path = optarg; break;
-        case OPT_INTO: into = optarg; break;
-        case OPT_ACCOUNTS: rules_path = optarg; break;
-        case OPT_SLAG:
-            if (strcmp(optarg, "kommunbas") != 0)
-                return cli_usage_error(&cmd_import, "--slag '%s': expected kommunbas (the "
-                                       "kostnadsslag of Kommun-Bas)", optarg);
-            slag = optarg;
-            break;
-        case OPT_COLUMNS: columns = optarg; break;
-        case OPT_STRICT: strict = true; break;
-        case OPT_INIT: init = optarg; sie_option = true; break;
-        case OPT_DIM:
-            if (!cli_import_sie_dim(optarg, &sopt))
-                return EXIT_BAD_INPUT;
-            sie_option = true;
-            break;
-        case OPT_READING:
-            if (!cli_import_sie_reading(optarg, &sopt))
-                return EXIT_BAD_INPUT;
-            sie_option = true;
-            break;
-        case OPT_ENCODING:
-            if (!cli_import_sie_encoding(optarg, &sopt))
-                return EXIT_BAD_INPUT;
-            sie_option = true;
-            break;
-        case OPT_FORMAT:
-            if (strcmp(optarg, "sie") != 0 && strcmp(optarg, "csv") != 0)
-                return cli_usage_error(&cmd_import, "--format '%s': expected sie or csv",
-                                       optarg);
-            format = optarg;
-            break;
-        case 'h': fputs(usage, stdout); return EXIT_OK;
-        default: return cli_option_error(&cmd_import, argc, argv, "m:o:h");
-        }
-    }
-    if (argc - optind != 1)
-        return cli_usage_error(&cmd_import, "expected one ledger file");
-    bool sie = format ? strcmp(format, "sie") == 0 : looks_like_sie(argv[optind]);
+    (void)argc;
+    sie = format ? strcmp(format, "sie") == 0 : looks_like_sie(argv[0]);
     if (sie) {
         if (columns)
             return cli_usage_error(&cmd_import, "--columns is for CSV ledgers, not SIE");
-        return cli_import_sie(argv[optind], map_path, out_path, into, init, rules_path, slag,
-                              strict, &sopt);
+        return EXIT_OK;
     }
     if (sie_option)
         return cli_usage_error(&cmd_import, "--init, --dim, --reading and --encoding are for "
@@ -272,7 +287,19 @@ static int run(int argc, char **argv)
         return cli_usage_error(&cmd_import, "--map MAP.csv is required");
     if (!out_path == !into)
         return cli_usage_error(&cmd_import, "expected one of -o FILE and --into DIR");
-    const char *ledger = argv[optind];
+    return EXIT_OK;
+}
+
+/* utfall.csv of --into is rewritten under the workbook lock, which main took
+ * (CMD_REWRITES_WORKBOOK) before this loads the workbook */
+static int exec(struct kkr_workbook *unused, int argc, char **argv)
+{
+    (void)unused;
+    (void)argc;
+    if (sie)
+        return cli_import_sie(argv[0], map_path, out_path, into, init, rules_path, slag, strict,
+                              &sopt);
+    const char *ledger = argv[0];
 
     struct kkr_diag diag;
     kkr_diag_clear(&diag);
@@ -350,11 +377,17 @@ out:
 
 const struct command cmd_import = {
     .name = "import",
-    .run = run,
-    .summary = "aggregate general-ledger transactions into utfall.csv",
     .usage = usage,
-    .flags = CMD_REWRITES_WORKBOOK,
-    .options = options,
-    .shortopts = "m:o:h",
+    .description = description,
+    .opts = options,
+    .epilogue = epilogue,
+    .help_column = 27,
+    .help_align_long = true,
+    .operands_min = 1,
+    .operands_max = 1,
+    .operands_error = "expected one ledger file",
     .workbook_option = "into",
+    .init = init_options,
+    .check = check,
+    .exec = exec,
 };
