@@ -142,11 +142,9 @@ static void command_line(char *buf, size_t size, int argc, char **argv)
     buf[n < size ? n : size - 1] = '\0';
 }
 
-static enum kkr_status lock_workbook(const char *dir, int argc, char **argv,
-                                     struct kkr_lock **lock)
+/* what: the command line for the lock file's card (command_line). */
+static enum kkr_status lock_workbook(const char *dir, const char *what, struct kkr_lock **lock)
 {
-    char what[512];
-    command_line(what, sizeof what, argc, argv);
     struct kkr_diag diag;
     kkr_diag_clear(&diag);
     enum kkr_status st = kkr_lock_acquire(&dir, 1, what, kkr_lock_wait_ms(), lock, &diag);
@@ -163,8 +161,10 @@ static int run_own_parser(const struct builtin *b, int argc, char **argv)
                                                        : NULL;
     if (!dir)
         return cmd->run(argc, argv);
+    char what[512];
+    command_line(what, sizeof what, argc, argv);
     struct kkr_lock *lock;
-    enum kkr_status st = lock_workbook(dir, argc, argv, &lock);
+    enum kkr_status st = lock_workbook(dir, what, &lock);
     if (st != KKR_OK)
         return cli_exit_for(st);
     int code = cmd->run(argc, argv);
@@ -192,6 +192,10 @@ static int run_builtin(const struct builtin *b, int argc, char **argv)
         return run_own_parser(b, argc, argv);
     if (cmd->init)
         cmd->init();
+    /* the lock's card shows the command as given: getopt_long reorders argv */
+    char what[512] = "";
+    if (b->flags & CMD_REWRITES_WORKBOOK)
+        command_line(what, sizeof what, argc, argv);
     int first;
     int code = cli_parse_options(cmd, argc, argv, &first);
     if (code >= 0)
@@ -205,7 +209,7 @@ static int run_builtin(const struct builtin *b, int argc, char **argv)
     struct kkr_lock *lock = NULL;
     const char *dir = b->flags & CMD_REWRITES_WORKBOOK ? workbook_folder(cmd, nops, ops) : NULL;
     if (dir) {
-        enum kkr_status st = lock_workbook(dir, argc, argv, &lock);
+        enum kkr_status st = lock_workbook(dir, what, &lock);
         if (st != KKR_OK)
             return cli_exit_for(st);
     }
