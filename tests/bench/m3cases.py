@@ -120,7 +120,9 @@ def read_cache(path):
     if path and os.path.exists(path):
         with open(path, encoding='utf-8') as f:
             for line in f:
-                if line.startswith('#') or not line.strip():
+                # a line without its newline is one R is still writing (or was stopped in):
+                # its number may be cut short, so it does not count
+                if not line.endswith('\n') or line.startswith('#') or not line.strip():
                     continue
                 parts = line.rstrip('\n').split(';')
                 try:
