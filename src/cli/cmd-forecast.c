@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "kkr/accuracy.h"
 #include "kkr/forecast-write.h"
 #include "kkr/forecast.h"
 #include "kkr/output.h"
@@ -16,17 +17,6 @@ static const char usage[] = "usage: kkr forecast DIR [options]\n";
 static const char description[] =
     "Full-year forecasts (helårsprognos) per verksamhet and slag with an interval, rolled up\n"
     "to parents and the total; or the accuracy of the methods on earlier years.\n";
-
-static void put_amount(FILE *out, int64_t ore, enum kkr_display_unit unit,
-                       const struct kkr_number_style *style, int width)
-{
-    char buf[64];
-    kkr_money_format(buf, sizeof buf, ore, unit, style);
-    if (width)
-        fprintf(out, "%*s", width, buf);
-    else
-        fputs(buf, out);
-}
 
 /* ---- --backtest ---- */
 
@@ -75,104 +65,33 @@ static int run_backtest(FILE *out, const struct kkr_workbook *wb, const struct k
 
 /* ---- --accuracy ---- */
 
-static int run_accuracy(FILE *out, const struct kkr_workbook *wb, enum kkr_format format,
-                        enum kkr_display_unit unit)
+static int run_accuracy(const struct kkr_workbook *wb, FILE *out, enum kkr_format format,
+                        enum kkr_display_unit unit, const char *path)
 {
     struct kkr_diag diag;
-    if (wb->last_actual_month != 12) {
-        cli_error("--accuracy needs a finished year: %d has utfall through month %d", wb->year,
-                  wb->last_actual_month);
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    struct kkr_accuracy *a = NULL;
+    enum kkr_status st = kkr_accuracy_build(wb, &a, &diag, &warn);
+    cli_print_warnings(&warn);
+    kkr_warnings_release(&warn);
+    if (st == KKR_ERR_NOT_FOUND) {
+        cli_error("%s", diag.message);
         return EXIT_CHECK_FAILED;
     }
-    int *periods = NULL;
-    size_t count = 0;
-    enum kkr_status st = kkr_snapshot_list(wb, &periods, &count, &diag);
-    if (st != KKR_OK)
-        return cli_fail_diag(&diag, st);
-    size_t used = 0;
-    for (size_t i = 0; i < count; i++)
-        used += periods[i] / 100 == wb->year;
-    if (used == 0) {
-        free(periods);
-        cli_error("no locked snapshots of %d in %s/snapshots", wb->year, wb->dir);
-        return EXIT_CHECK_FAILED;
+    if (st == KKR_OK && format == KKR_FORMAT_XLSX) {
+        struct kkr_sheet_doc doc;
+        kkr_sheet_doc_init(&doc);
+        kkr_accuracy_sheet(&doc, wb, a, unit);
+        kkr_sheet_doc_set_info(&doc, "Prognossäkerhet", wb->organisation,
+                               kkr_sheet_doc_date(wb->year, wb->last_actual_month));
+        st = kkr_sheet_doc_write_xlsx(&doc, path, false, &diag);
+        kkr_sheet_doc_release(&doc);
+    } else if (st == KKR_OK) {
+        st = kkr_accuracy_write(out, wb, a, format, unit, &diag);
     }
-    struct kkr_rollup outcome;
-    st = kkr_rollup_build(wb, 12, NULL, &outcome, &diag);
-    if (st != KKR_OK) {
-        free(periods);
-        return cli_fail_diag(&diag, st);
-    }
-    if (format == KKR_FORMAT_CSV)
-        fputs("kod;snapshot;resultat_prognos;resultat_utfall;differens\n", out);
-    else if (format == KKR_FORMAT_JSON)
-        fputs("{\n  \"rader\": [", out);
-    else
-        fprintf(out, "Prognossäkerhet %d: resultat (budget - prognos) mot utfall (budget - utfall), "
-               "belopp i %s\n",
-               wb->year, kkr_display_unit_name(unit));
-    bool first = true;
-    int code = EXIT_OK;
-    for (size_t i = 0; i < count && code == EXIT_OK; i++) {
-        if (periods[i] / 100 != wb->year)
-            continue;
-        struct kkr_snapshot *snap = NULL;
-        struct kkr_warnings warn;
-        kkr_warnings_init(&warn);
-        st = kkr_snapshot_load(wb, wb->year, periods[i] % 100, &snap, &diag, &warn);
-        cli_print_warnings(&warn);
-        struct kkr_rollup then;
-        if (st == KKR_OK)
-            st = kkr_rollup_build_with(wb, 12, snap->forecast_ore, snap->forecast_has, NULL,
-                                       &then, &diag);
-        kkr_snapshot_free(snap);
-        if (st != KKR_OK) {
-            code = cli_fail_diag(&diag, st);
-            break;
-        }
-        if (format == KKR_FORMAT_TEXT) {
-            fprintf(out, "\nSnapshot %d\n%-10s %12s %12s %12s\n", periods[i], "Kod", "Prognos",
-                   "Utfall", "Differens");
-        }
-        for (size_t r = 0; r < then.row_count; r++) {
-            const struct kkr_rollup_row *a = &then.rows[r], *b = &outcome.rows[r];
-            int64_t res_f = kkr_figures_variance_full(&a->net);
-            int64_t res_o = b->net.budget_full - b->net.actual_ytd;
-            int64_t diff = res_f - res_o;
-            const char *code_s = a->unit < 0 ? "total" : wb->units[a->unit].code;
-            if (format == KKR_FORMAT_CSV) {
-                kkr_csv_write_text(out, code_s, ';');
-                fprintf(out, ";%d", periods[i]);
-                int64_t v[] = {res_f, res_o, diff};
-                for (int j = 0; j < 3; j++) {
-                    fputc(';', out);
-                    put_amount(out, v[j], unit, &KKR_STYLE_PLAIN, 0);
-                }
-                fputc('\n', out);
-            } else if (format == KKR_FORMAT_JSON) {
-                fprintf(out, "%s\n    {\"kod\": ", first ? "" : ",");
-                kkr_json_write_string(out, code_s);
-                fprintf(out, ", \"snapshot\": %d, \"resultat_prognos_öre\": %" PRId64
-                       ", \"resultat_utfall_öre\": %" PRId64 ", \"differens_öre\": %" PRId64 "}",
-                       periods[i], res_f, res_o, diff);
-            } else {
-                fprintf(out, "%-10s ", code_s);
-                put_amount(out, res_f, unit, &KKR_STYLE_TEXT, 12);
-                fputc(' ', out);
-                put_amount(out, res_o, unit, &KKR_STYLE_TEXT, 12);
-                fputc(' ', out);
-                put_amount(out, diff, unit, &KKR_STYLE_TEXT, 12);
-                fputc('\n', out);
-            }
-            first = false;
-        }
-        kkr_rollup_release(&then);
-    }
-    if (format == KKR_FORMAT_JSON && code == EXIT_OK)
-        fputs("\n  ]\n}\n", out);
-    kkr_rollup_release(&outcome);
-    free(periods);
-    return code;
+    kkr_accuracy_free(a);
+    return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
 }
 
 /* ---- where the output goes: stdout, a file, or a CSV in memory that becomes an xlsx ---- */
@@ -282,11 +201,7 @@ static bool set_format(const struct cli_option *o, const char *arg)
 {
     if (!cli_parse_format(arg, o->value))
         return false;
-    if (*(enum kkr_format *)o->value == KKR_FORMAT_MD) {
-        cli_error("--format '%s': expected text, csv or json", arg);
-        return false;
-    }
-    return true;
+    return true; /* md: with --accuracy only (check) */
 }
 
 static const struct cli_option options[] = {
@@ -294,7 +209,8 @@ static const struct cli_option options[] = {
                    "budget, runrate, trend, seasonal, ets or auto (default)"),
     CLI_OPT_LEVEL(&fopt.level, "interval level, e.g. 80 or 0.8 (default 80 %)"),
     CLI_OPT_CALLBACK(0, "format", &format, "FMT",
-                     "text (default), csv, json or xlsx (xlsx with -o FILE.xlsx)", set_format),
+                     "text (default), csv, json or xlsx (xlsx with -o FILE.xlsx);\n"
+                     "md with --accuracy", set_format),
     CLI_OPT_STRING('o', "output", &output, "FILE",
                    "write to FILE (atomically) instead of standard output"),
     CLI_OPT_UNIT(&unit, "kkr (default), kr or mnkr"),
@@ -307,8 +223,9 @@ static const struct cli_option options[] = {
                    "with --backtest: every case to FILE (kod;slag;år;k;metod;prognos;\n"
                    "låg;hög;utfall, kr)"),
     CLI_OPT_FLAG(0, "accuracy", &accuracy,
-                 "for a finished year: each locked snapshot's result against the\n"
-                 "outcome (prognossäkerhet)"),
+                 "prognossäkerhet: each locked month's result against the outcome,\n"
+                 "per top-level unit (nämnd) by name; before December is booked,\n"
+                 "against the current prognos (the output says so)"),
     CLI_OPT_END(),
 };
 
@@ -316,6 +233,10 @@ static int check(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
+    if (format == KKR_FORMAT_MD && !accuracy) {
+        cli_error("--format 'md': expected text, csv, json or xlsx (md goes with --accuracy)");
+        return EXIT_BAD_INPUT;
+    }
     if (backtest && accuracy)
         return cli_usage_error(&cmd_forecast, "--backtest and --accuracy are separate runs");
     if (cases_arg && !backtest)
@@ -334,13 +255,15 @@ static int exec(struct kkr_workbook *wb, int argc, char **argv)
     struct kkr_diag diag;
     enum kkr_status st;
     int code;
+    if (accuracy && format == KKR_FORMAT_XLSX)
+        return run_accuracy(wb, NULL, format, unit, output); /* a sheet of its own, not the CSV */
     struct sink out;
     code = sink_open(&out, output, format);
     if (code != EXIT_OK)
         return code;
     if (backtest || accuracy) {
         code = backtest ? run_backtest(out.fp, wb, &fopt, out.format, cases_arg)
-                        : run_accuracy(out.fp, wb, out.format, unit);
+                        : run_accuracy(wb, out.fp, out.format, unit, NULL);
         code = sink_close(&out, wb, code, backtest ? "Backtest" : "Prognossäkerhet", wb->year,
                           wb->last_actual_month);
         return code;

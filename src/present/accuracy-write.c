@@ -1,0 +1,309 @@
+/* accuracy-write.c — the prognossäkerhet table: long CSV/JSON, the annual report's matrix of
+ * top-level units × locked months as text, Markdown and a sheet */
+#include <string.h>
+
+#include "kkr/accuracy.h"
+#include "kkr/csv.h"
+#include "kkr/json.h"
+#include "kkr/text.h"
+
+static const char *const month_abbrev[13] = {
+    "", "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec",
+};
+
+static const char *row_code(const struct kkr_workbook *wb, const struct kkr_accuracy *a, size_t r)
+{
+    return a->unit[r] < 0 ? "total" : wb->units[a->unit[r]].code;
+}
+
+static const char *row_name(const struct kkr_workbook *wb, const struct kkr_accuracy *a, size_t r)
+{
+    return a->unit[r] < 0 ? "Totalt" : wb->units[a->unit[r]].name;
+}
+
+/* ---- the footnotes, shared by text, Markdown and the sheet ---- */
+
+#define NOTE_COUNT 3
+
+static void notes(const struct kkr_accuracy *a, const char *unit_name, char out[NOTE_COUNT][400])
+{
+    snprintf(out[0], 400, "Resultat = budget − helårsprognos, för %s budget − %s "
+             "(positivt = överskott), i %s.", a->finished ? "utfallet" : "den aktuella prognosen",
+             a->finished ? "utfall" : "prognos", unit_name);
+    if (a->finished)
+        snprintf(out[1], 400, "Differens = prognos − utfall i nettokostnad (= utfallets resultat − "
+                 "prognosens): positivt = prognosen var för hög, året blev bättre än prognosen; "
+                 "negativt = prognosen var för låg.");
+    else
+        snprintf(out[1], 400, "Differens = prognos − aktuell prognos i nettokostnad (= den "
+                 "aktuella prognosens resultat − den låsta prognosens): positivt = den låsta "
+                 "prognosen var högre än dagens.");
+    if (a->finished)
+        snprintf(out[2], 400, "Månaderna är de låsta prognoserna (kkr lock); utfall = bokslutet "
+                 "%d.", a->year);
+    else
+        snprintf(out[2], 400, "Året är inte avslutat (utfall t.o.m. %s %d): de låsta prognoserna "
+                 "(kkr lock) jämförs med den aktuella helårsprognosen för %s, som kkr report "
+                 "visar den, inte med bokslutet.", kkr_month_name(a->period), a->year,
+                 kkr_month_name(a->period));
+}
+
+static void outcome_heading(const struct kkr_accuracy *a, char *buf, size_t size)
+{
+    if (a->finished)
+        snprintf(buf, size, "Utfall");
+    else
+        snprintf(buf, size, "Prognos %s", month_abbrev[a->period]);
+}
+
+/* ---- CSV and JSON: long ---- */
+
+static void write_long(FILE *out, const struct kkr_workbook *wb, const struct kkr_accuracy *a,
+                       bool json, enum kkr_display_unit unit)
+{
+    char compare[32];
+    if (a->finished)
+        snprintf(compare, sizeof compare, "utfall");
+    else
+        snprintf(compare, sizeof compare, "prognos %d%02d", a->year, a->period);
+    if (json) {
+        fprintf(out, "{\n  \"tabell\": \"prognossäkerhet\",\n  \"enhet\": \"%s\",\n  \"år\": %d,\n"
+                     "  \"avslutat\": %s,\n  \"jämförelse\": \"%s\",\n"
+                     "  \"differens\": \"prognos − %s i nettokostnad; positivt = prognosen var "
+                     "för hög\",\n  \"rader\": [",
+                kkr_display_unit_name(unit), a->year, a->finished ? "true" : "false", compare,
+                a->finished ? "utfall" : "aktuell prognos");
+    } else {
+        fputs("kod;snapshot;resultat_prognos;resultat_utfall;differens;namn;nivå;jämförelse\n", out);
+    }
+    bool first = true;
+    char f[64], o[64], d[64];
+    for (size_t m = 0; m < a->month_count; m++) {
+        for (size_t r = 0; r < a->row_count; r++) {
+            int64_t res_f = kkr_accuracy_result(a, m, r), res_o = kkr_accuracy_outcome_result(a, r);
+            int64_t diff = kkr_accuracy_difference(a, m, r);
+            kkr_money_format(f, sizeof f, res_f, unit, &KKR_STYLE_PLAIN);
+            kkr_money_format(o, sizeof o, res_o, unit, &KKR_STYLE_PLAIN);
+            kkr_money_format(d, sizeof d, diff, unit, &KKR_STYLE_PLAIN);
+            if (json) {
+                fprintf(out, "%s\n    {\"kod\": ", first ? "" : ",");
+                kkr_json_write_string(out, row_code(wb, a, r));
+                fprintf(out, ", \"snapshot\": %d%02d, \"resultat_prognos_öre\": %lld"
+                             ", \"resultat_utfall_öre\": %lld, \"differens_öre\": %lld, \"namn\": ",
+                        a->year, a->months[m], (long long)res_f, (long long)res_o,
+                        (long long)diff);
+                kkr_json_write_string(out, row_name(wb, a, r));
+                fprintf(out, ", \"nivå\": %d, \"resultat_prognos\": %s, \"resultat_utfall\": %s"
+                             ", \"differens\": %s}",
+                        a->depth[r], f, o, d);
+            } else {
+                kkr_csv_write_text(out, row_code(wb, a, r), ';');
+                fprintf(out, ";%d%02d;%s;%s;%s;", a->year, a->months[m], f, o, d);
+                kkr_csv_write_text(out, row_name(wb, a, r), ';');
+                fprintf(out, ";%d;%s\n", a->depth[r], compare);
+            }
+            first = false;
+        }
+    }
+    if (json)
+        fputs(first ? "]\n}\n" : "\n  ]\n}\n", out);
+}
+
+/* ---- text and Markdown: the annual report's matrix ---- */
+
+static void pad(FILE *out, size_t n)
+{
+    while (n--)
+        fputc(' ', out);
+}
+
+static void md_cell(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        if (strchr("\\|*_`<>[]#", *s))
+            fputc('\\', out);
+        fputc(*s, out);
+    }
+}
+
+/* The value of column c of block (0: the results and the outcome, 1: the differences). */
+static int64_t cell(const struct kkr_accuracy *a, int block, size_t c, size_t r)
+{
+    if (block == 1)
+        return kkr_accuracy_difference(a, c, r);
+    return c < a->month_count ? kkr_accuracy_result(a, c, r) : kkr_accuracy_outcome_result(a, r);
+}
+
+static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct kkr_accuracy *a,
+                         bool md, enum kkr_display_unit unit)
+{
+    char buf[64], outcome[32], heads[2][96];
+    const char *unit_name = kkr_display_unit_name(unit);
+    outcome_heading(a, outcome, sizeof outcome);
+    if (md)
+        fprintf(out, "## Prognossäkerhet %d\n\n", a->year);
+    else if (a->finished)
+        fprintf(out, "Prognossäkerhet %d: de låsta prognosernas resultat mot utfallet\n", a->year);
+    else
+        fprintf(out, "Prognossäkerhet %d: de låsta prognosernas resultat mot aktuell prognos "
+                     "(%s)\n", a->year, kkr_month_name(a->period));
+    if (wb->committee || wb->organisation)
+        fprintf(out, "%s%s%s\n", wb->committee ? wb->committee : "",
+                wb->committee && wb->organisation ? ", " : "",
+                wb->organisation ? wb->organisation : "");
+    fputc('\n', out);
+    snprintf(heads[0], sizeof heads[0], "Resultat mot budget, %s", unit_name);
+    snprintf(heads[1], sizeof heads[1], "Differens prognos − %s, %s",
+             a->finished ? "utfall" : "aktuell", unit_name);
+    size_t name_w = 0;
+    for (int b = 0; b < 2; b++) {
+        size_t w = kkr_utf8_width(heads[b], strlen(heads[b]));
+        if (w > name_w)
+            name_w = w;
+    }
+    for (size_t r = 0; r < a->row_count; r++) {
+        if (a->depth[r] != 0)
+            continue;
+        const char *n = row_name(wb, a, r);
+        size_t w = kkr_utf8_width(n, strlen(n));
+        if (w > name_w)
+            name_w = w;
+    }
+    /* a month's column as wide as its widest figure in both blocks, so that they line up;
+     * the outcome's column its own */
+    size_t col_w[14];
+    for (size_t c = 0; c <= a->month_count; c++)
+        col_w[c] = c < a->month_count ? 3 : strlen(outcome);
+    for (int b = 0; b < 2; b++)
+        for (size_t r = 0; r < a->row_count; r++) {
+            if (a->depth[r] != 0)
+                continue;
+            for (size_t c = 0; c < a->month_count + (b == 0); c++) {
+                size_t w = kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit,
+                                            &KKR_STYLE_TEXT);
+                if (w > col_w[c])
+                    col_w[c] = w;
+            }
+        }
+    for (int b = 0; b < 2; b++) {
+        size_t ncols = a->month_count + (b == 0);
+        if (b == 1)
+            fputc('\n', out);
+        if (md) {
+            fputs("| ", out);
+            md_cell(out, heads[b]);
+            for (size_t c = 0; c < ncols; c++)
+                fprintf(out, " | %s", c < a->month_count ? month_abbrev[a->months[c]] : outcome);
+            fputs(" |\n|---", out);
+            for (size_t c = 0; c < ncols; c++)
+                fputs("|---:", out);
+            fputs("|\n", out);
+        } else {
+            fputs(heads[b], out);
+            pad(out, name_w - kkr_utf8_width(heads[b], strlen(heads[b])));
+            for (size_t c = 0; c < ncols; c++) {
+                const char *h = c < a->month_count ? month_abbrev[a->months[c]] : outcome;
+                pad(out, 2 + col_w[c] - strlen(h));
+                fputs(h, out);
+            }
+            fputc('\n', out);
+        }
+        for (size_t r = 0; r < a->row_count; r++) {
+            if (a->depth[r] != 0)
+                continue;
+            const char *n = row_name(wb, a, r);
+            if (md) {
+                fputs("| ", out);
+                md_cell(out, n);
+            } else {
+                fputs(n, out);
+                pad(out, name_w - kkr_utf8_width(n, strlen(n)));
+            }
+            for (size_t c = 0; c < ncols; c++) {
+                size_t w = kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit,
+                                            &KKR_STYLE_TEXT);
+                if (md) {
+                    fprintf(out, " | %s", buf);
+                } else {
+                    pad(out, 2 + col_w[c] - w);
+                    fputs(buf, out);
+                }
+            }
+            fputs(md ? " |\n" : "\n", out);
+        }
+    }
+    char note[NOTE_COUNT][400];
+    notes(a, unit_name, note);
+    fputc('\n', out);
+    for (int i = 0; i < NOTE_COUNT; i++) {
+        if (md)
+            md_cell(out, note[i]);
+        else
+            fputs(note[i], out);
+        fputs(md && i + 1 < NOTE_COUNT ? "\n\n" : "\n", out);
+    }
+}
+
+enum kkr_status kkr_accuracy_write(FILE *out, const struct kkr_workbook *wb,
+                                   const struct kkr_accuracy *a, enum kkr_format format,
+                                   enum kkr_display_unit unit, struct kkr_diag *diag)
+{
+    switch (format) {
+    case KKR_FORMAT_CSV: write_long(out, wb, a, false, unit); break;
+    case KKR_FORMAT_JSON: write_long(out, wb, a, true, unit); break;
+    case KKR_FORMAT_MD: write_matrix(out, wb, a, true, unit); break;
+    default: write_matrix(out, wb, a, false, unit); break;
+    }
+    if (ferror(out))
+        return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "write error");
+    return KKR_OK;
+}
+
+/* ---- the sheet ---- */
+
+void kkr_accuracy_sheet(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb,
+                        const struct kkr_accuracy *a, enum kkr_display_unit unit)
+{
+    const char *unit_name = kkr_display_unit_name(unit);
+    struct kkr_sheet *sh = kkr_sheet_add(doc, "Prognossäkerhet");
+    if (!sh)
+        return;
+    if (a->finished)
+        kkr_sheet_add_title(doc, sh, "Prognossäkerhet %d: de låsta prognosernas resultat mot "
+                            "utfallet", a->year);
+    else
+        kkr_sheet_add_title(doc, sh, "Prognossäkerhet %d: de låsta prognosernas resultat mot "
+                            "aktuell prognos (%s)", a->year, kkr_month_name(a->period));
+    if (wb->organisation || wb->committee)
+        kkr_sheet_add_title(doc, sh, "%s%s%s", wb->committee ? wb->committee : "",
+                            wb->organisation && wb->committee ? ", " : "",
+                            wb->organisation ? wb->organisation : "");
+    char outcome[32], group[2][96], buf[64];
+    outcome_heading(a, outcome, sizeof outcome);
+    snprintf(group[0], sizeof group[0], "Resultat mot budget, %s", unit_name);
+    snprintf(group[1], sizeof group[1], "Differens prognos − %s, %s",
+             a->finished ? "utfall" : "aktuell", unit_name);
+    kkr_sheet_add_column(doc, sh, "Verksamhet", NULL, false);
+    for (int b = 0; b < 2; b++)
+        for (size_t c = 0; c < a->month_count + (b == 0); c++)
+            kkr_sheet_add_column(doc, sh, c < a->month_count ? month_abbrev[a->months[c]] : outcome,
+                                 group[b], true);
+    for (size_t r = 0; r < a->row_count; r++) {
+        if (a->depth[r] != 0)
+            continue;
+        struct kkr_sheet_row *row = kkr_sheet_add_row(doc, sh, 0, a->unit[r] < 0);
+        if (!row)
+            return;
+        kkr_sheet_set(doc, row, 0, row_name(wb, a, r));
+        size_t col = 1;
+        for (int b = 0; b < 2; b++)
+            for (size_t c = 0; c < a->month_count + (b == 0); c++) {
+                kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit, &KKR_STYLE_PLAIN);
+                kkr_sheet_set(doc, row, col++, buf);
+            }
+    }
+    char note[NOTE_COUNT][400];
+    notes(a, unit_name, note);
+    for (int i = 0; i < NOTE_COUNT; i++)
+        kkr_sheet_add_note(doc, sh, "%s", note[i]);
+}
