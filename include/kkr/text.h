@@ -25,8 +25,21 @@ bool kkr_text_equal_fold(const char *a, size_t alen, const char *b, size_t blen)
  * hold len + 1 bytes. */
 size_t kkr_text_lower_first(char *dst, const char *s, size_t len);
 
-/* Trims ASCII spaces and tabs at both ends: adjusts *s and *len. */
-void kkr_text_trim(const char **s, size_t *len);
+/* Trims ASCII spaces and tabs at both ends: adjusts *s and *len. Inline, with a quick exit for
+ * the usual untrimmed field: the ledger import calls it for every field of every row. */
+static inline void kkr_text_trim(const char **s, size_t *len)
+{
+    const char *p = *s;
+    size_t n = *len;
+    if (n == 0 || (p[0] != ' ' && p[0] != '\t' && p[n - 1] != ' ' && p[n - 1] != '\t'))
+        return;
+    while (n && (*p == ' ' || *p == '\t'))
+        p++, n--;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
+        n--;
+    *s = p;
+    *len = n;
+}
 
 /* Copies s into buf (NUL-terminated, cut at a character boundary to fit) for a terminal or a
  * message: control characters (C0, DEL, C1) and bytes that are not UTF-8 become '?', so no

@@ -51,8 +51,6 @@ struct kkr_unit {
     char *responsible; /* the optional ansvarig column (an enhetschef), or NULL */
 };
 
-struct kkr_code_index;
-
 /* The sign convention a report shows (DESIGN §5.1): storage is always net cost. */
 enum kkr_sign { KKR_SIGN_NET_COST = 0, KKR_SIGN_RESULT = 1 };
 
@@ -108,8 +106,6 @@ struct kkr_workbook {
 
     int last_actual_month;  /* the latest month (1..12) of year with any utfall, 0 if none */
     size_t row_count;       /* data rows read from all files (for benchmarks and check) */
-
-    struct kkr_code_index *index_; /* private: the unit code lookup */
 };
 
 /* Which file holds the workbook file NAME ("budget", "prognos"): DIR/NAME.csv, or

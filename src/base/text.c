@@ -117,16 +117,6 @@ char *kkr_cp1252_to_utf8(const char *s, size_t len, size_t *out_len)
     return out;
 }
 
-void kkr_text_trim(const char **s, size_t *len)
-{
-    while (*len > 0 && ((*s)[0] == ' ' || (*s)[0] == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len > 0 && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-        (*len)--;
-}
-
 /* Folds one character at s to lower case; returns its byte length and sets *cp. Handles ASCII
  * and the Latin-1 letters (U+00C0..U+00DE -> +0x20), which covers Å Ä Ö É Ü. */
 static size_t fold_at(const char *s, size_t left, uint32_t *cp)

@@ -79,7 +79,7 @@ static enum kkr_status rule_row(void *userdata, const struct kkr_csv_row *row,
     for (int i = 0; i < 2; i++) {
         const char *s = row->fields[i].text;
         size_t len = row->fields[i].len;
-        trim(&s, &len);
+        kkr_text_trim(&s, &len);
         if (!parse_account_number(s, len, &v[i]))
             return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[i],
                             "cannot parse account '%.*s', expected up to %d digits",
@@ -91,7 +91,7 @@ static enum kkr_status rule_row(void *userdata, const struct kkr_csv_row *row,
                         (long long)v[1], (long long)v[0]);
     const char *s = row->fields[2].text;
     size_t len = row->fields[2].len;
-    trim(&s, &len);
+    kkr_text_trim(&s, &len);
     int kind = -1;
     enum kkr_kind k;
     bool left_out = len == 0 || (len == 1 && s[0] == '-');

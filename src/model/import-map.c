@@ -21,8 +21,8 @@ static enum kkr_status map_row(void *userdata, const struct kkr_csv_row *row,
     struct kkr_import_map *map = userdata;
     const char *code = row->fields[0].text, *unit = row->fields[1].text;
     size_t clen = row->fields[0].len, ulen = row->fields[1].len;
-    trim(&code, &clen);
-    trim(&unit, &ulen);
+    kkr_text_trim(&code, &clen);
+    kkr_text_trim(&unit, &ulen);
     if (clen == 0)
         return kkr_fail(diag, KKR_ERR_SYNTAX, row->path, row->line, row->columns[0],
                         "empty kod, expected an ERP verksamhet code or a prefix ending in '*'");

@@ -11,6 +11,7 @@
 #include <csv.h>
 
 #include "kkr/csv.h"
+#include "kkr/hash.h"
 #include "kkr/money.h"
 #include "kkr/text.h"
 #include "kkr/workbook.h"
@@ -22,20 +23,6 @@
 #define SHOW_MAX 60                      /* bytes of a bad field quoted in a message */
 
 /* ------------------------------------------------------------------ small helpers */
-
-static inline void trim(const char **s, size_t *len)
-{
-    const char *p = *s;
-    if (*len == 0 || (p[0] != ' ' && p[0] != '\t' && p[*len - 1] != ' ' && p[*len - 1] != '\t'))
-        return;
-    size_t n = *len;
-    while (n && (*p == ' ' || *p == '\t'))
-        p++, n--;
-    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-        n--;
-    *s = p;
-    *len = n;
-}
 
 static inline char *dup_n(const char *s, size_t len)
 {
@@ -203,7 +190,6 @@ static inline int rules_kind(const struct kkr_import_accounts *rules, int64_t ac
 enum encoding { ENC_UNKNOWN, ENC_UTF8, ENC_CP1252 };
 
 struct code_entry {
-    uint64_t hash;
     char *raw;         /* the bytes as in the file */
     size_t len;
     int target;        /* -1: unmapped */
@@ -235,8 +221,9 @@ struct reader {
 
     long line;                     /* 1-based number of the line being processed */
 
-    struct code_entry *codes;
+    struct code_entry *codes;      /* in order of first sight */
     size_t code_cap, code_count;
+    struct kkr_hash code_index;    /* raw code -> index into codes */
     size_t last_code;              /* index of the last hit, SIZE_MAX if none */
     int8_t *account_cache;
     struct short_code *short_tab;

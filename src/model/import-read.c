@@ -248,9 +248,10 @@ static enum kkr_status build_result(struct reader *r)
 
 static void reader_release(struct reader *r)
 {
-    for (size_t i = 0; i < r->code_cap; i++)
+    for (size_t i = 0; i < r->code_count; i++)
         free(r->codes[i].raw);
     free(r->codes);
+    kkr_hash_release(&r->code_index);
     free(r->account_cache);
     free(r->short_tab);
     for (int i = 0; i < r->slot_count; i++) {

@@ -24,37 +24,6 @@ static enum kkr_status fail_field(struct reader *r, enum kkr_status st, long lin
     return st;
 }
 
-static uint64_t hash_bytes(const char *s, size_t len)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ull;
-    }
-    return h;
-}
-
-static bool codes_grow(struct reader *r)
-{
-    size_t cap = r->code_cap ? r->code_cap * 2 : 64;
-    struct code_entry *t = calloc(cap, sizeof *t);
-    if (!t)
-        return false;
-    for (size_t i = 0; i < r->code_cap; i++) {
-        if (!r->codes[i].raw)
-            continue;
-        size_t j = r->codes[i].hash & (cap - 1);
-        while (t[j].raw)
-            j = (j + 1) & (cap - 1);
-        t[j] = r->codes[i];
-    }
-    free(r->codes);
-    r->codes = t;
-    r->code_cap = cap;
-    r->last_code = SIZE_MAX;
-    return true;
-}
-
 /* The cache entry for a verksamhet code: few distinct codes, many rows. */
 static struct code_entry *code_lookup(struct reader *r, const char *s, size_t len, long line)
 {
@@ -63,21 +32,20 @@ static struct code_entry *code_lookup(struct reader *r, const char *s, size_t le
         if (e->len == len && memcmp(e->raw, s, len) == 0)
             return e;
     }
-    uint64_t h = hash_bytes(s, len);
-    if (r->code_cap) {
-        size_t j = h & (r->code_cap - 1);
-        while (r->codes[j].raw) {
-            struct code_entry *e = &r->codes[j];
-            if (e->hash == h && e->len == len && memcmp(e->raw, s, len) == 0) {
-                r->last_code = j;
-                return e;
-            }
-            j = (j + 1) & (r->code_cap - 1);
-        }
+    size_t at;
+    if (kkr_hash_find(&r->code_index, s, len, &at)) {
+        r->last_code = at;
+        return &r->codes[at];
     }
     /* A new code: map it once. */
-    if ((r->code_count + 1) * 2 > r->code_cap && !codes_grow(r))
-        return NULL;
+    if (r->code_count == r->code_cap) {
+        size_t cap = r->code_cap ? r->code_cap * 2 : 64;
+        struct code_entry *t = realloc(r->codes, cap * sizeof *t);
+        if (!t)
+            return NULL;
+        r->codes = t;
+        r->code_cap = cap;
+    }
     char *raw = dup_n(s, len);
     char *utf8 = NULL;
     size_t ulen = len;
@@ -111,10 +79,12 @@ static struct code_entry *code_lookup(struct reader *r, const char *s, size_t le
         utf8 = NULL;
     }
     free(utf8);
-    size_t j = h & (r->code_cap - 1);
-    while (r->codes[j].raw)
-        j = (j + 1) & (r->code_cap - 1);
-    r->codes[j] = (struct code_entry){h, raw, len, target, unmapped};
+    size_t j = r->code_count;
+    if (kkr_hash_put(&r->code_index, raw, len, j, NULL) != KKR_OK) {
+        free(raw);
+        return NULL;
+    }
+    r->codes[j] = (struct code_entry){raw, len, target, unmapped};
     r->code_count++;
     r->last_code = j;
     return &r->codes[j];
@@ -223,7 +193,7 @@ static enum kkr_status handle_row(struct reader *r, const char *const f[KKR_IMPO
     for (int i = 0; i < KKR_IMPORT_ROLES; i++) {
         s[i] = f[i] ? f[i] : "";
         n[i] = f[i] ? flen[i] : 0;
-        trim(&s[i], &n[i]);
+        kkr_text_trim(&s[i], &n[i]);
     }
 
     /* konto */

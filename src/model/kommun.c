@@ -12,23 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kkr/path.h"
 #include "kkr/text.h"
 #include "workbook-private.h"
 
 static enum kkr_status nomem(struct kkr_diag *diag, const char *path)
 {
     return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
-}
-
-static char *join_path(const char *dir, const char *name)
-{
-    char *p;
-    size_t n = strlen(dir);
-    if (name[0] == '/')
-        return strdup(name);
-    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0)
-        return NULL;
-    return p;
 }
 
 /* One linked workbook and where its parts go in the whole. */
@@ -53,7 +43,7 @@ static enum kkr_status load_part(const struct kkr_workbook *kommun, int link,
                                  const struct kkr_link_chain *chain, struct part *p,
                                  struct kkr_diag *diag, struct kkr_warnings *warn)
 {
-    char *dir = join_path(kommun->dir, kommun->units[link].workbook);
+    char *dir = kkr_path_join(kommun->dir, kommun->units[link].workbook);
     if (!dir)
         return nomem(diag, kommun->dir);
     char *real = realpath(dir, NULL);
@@ -62,7 +52,7 @@ static enum kkr_status load_part(const struct kkr_workbook *kommun, int link,
     struct kkr_link_chain here = {kreal, kommun->dir, chain};
     for (const struct kkr_link_chain *c = &here; real && c; c = c->up) {
         if (c->real_path && strcmp(c->real_path, real) == 0) {
-            char *file = join_path(kommun->dir, "verksamheter.csv");
+            char *file = kkr_path_join(kommun->dir, "verksamheter.csv");
             enum kkr_status st =
                 kkr_fail(diag, KKR_ERR_VALUE, file ? file : kommun->dir,
                          kommun->units[link].line, 0,
@@ -339,7 +329,7 @@ enum kkr_status kkr_kommun_consolidate(struct kkr_workbook *kommun,
     }
     struct kkr_workbook *whole = NULL;
     if (st == KKR_OK) {
-        whole = calloc(1, sizeof *whole);
+        whole = kkr_workbook_alloc();
         st = whole ? build_whole(kommun, parts, loaded, whole, diag, warn)
                    : nomem(diag, kommun->dir);
     }

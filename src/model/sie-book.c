@@ -14,6 +14,7 @@
 #include "kkr/import.h"
 #include "kkr/money.h"
 #include "kkr/output.h"
+#include "kkr/path.h"
 #include "kkr/text.h"
 #include "kkr/workbook.h"
 
@@ -495,18 +496,12 @@ enum kkr_status kkr_sie_units_map(const struct kkr_sie_file *f, struct kkr_impor
     return KKR_OK;
 }
 
-static char *join(const char *dir, const char *name)
-{
-    char *p = NULL;
-    return asprintf(&p, "%s/%s", dir, name) < 0 ? NULL : p;
-}
-
 static enum kkr_status write_file(const char *dir, const char *name,
                                   enum kkr_status (*fill)(FILE *fp, const void *ud,
                                                           struct kkr_diag *diag),
                                   const void *ud, struct kkr_diag *diag)
 {
-    char *path = join(dir, name);
+    char *path = kkr_path_join(dir, name);
     if (!path)
         return kkr_fail(diag, KKR_ERR_NOMEM, dir, 0, 0, "out of memory");
     struct kkr_output o;
@@ -580,7 +575,7 @@ static void remove_tree(const char *dir)
     static const char *const names[] = {"verksamheter.csv", "utfall.csv", "budget.csv",
                                         "bok.conf", "slag.csv"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char *p = join(dir, names[i]);
+        char *p = kkr_path_join(dir, names[i]);
         if (p) {
             unlink(p);
             free(p);

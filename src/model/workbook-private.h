@@ -2,7 +2,18 @@
 #ifndef KKR_WORKBOOK_PRIVATE_H
 #define KKR_WORKBOOK_PRIVATE_H
 
+#include "kkr/hash.h"
 #include "kkr/workbook.h"
+
+/* What a workbook holds beyond its public, read-only fields. Every struct kkr_workbook is the
+ * first member of one of these, made by kkr_workbook_alloc() (zeroed) and freed by
+ * kkr_workbook_free(). */
+struct kkr_workbook_impl {
+    struct kkr_workbook wb;
+    struct kkr_hash unit_index;     /* unit code -> index into wb.units */
+};
+
+struct kkr_workbook *kkr_workbook_alloc(void);
 
 /* The folders being loaded above this one (a kommun, its förvaltning, ...), to refuse a cycle
  * of arbetsbok links. */

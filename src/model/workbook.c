@@ -7,7 +7,9 @@
 #include <sys/stat.h>
 
 #include "kkr/csv.h"
+#include "kkr/hash.h"
 #include "kkr/money.h"
+#include "kkr/path.h"
 #include "kkr/text.h"
 #include "kkr/workbook.h"
 #include "kkr/xlsx.h"
@@ -120,7 +122,6 @@ static bool slag_init(struct kkr_workbook *wb)
 }
 
 static enum kkr_status nomem(struct kkr_diag *diag, const char *path);
-static char *join_path(const char *dir, const char *name);
 
 /* slag.csv (DESIGN §5.2): slag;namn;typ, appended to the two typer */
 static const struct kkr_csv_column slag_columns[] = {
@@ -185,7 +186,7 @@ static enum kkr_status take_slag(void *ud, const struct kkr_csv_row *row, struct
 static enum kkr_status load_slag(struct kkr_workbook *wb, struct kkr_diag *diag,
                                  struct kkr_warnings *warn)
 {
-    char *path = join_path(wb->dir, "slag.csv");
+    char *path = kkr_path_join(wb->dir, "slag.csv");
     if (!path)
         return nomem(diag, wb->dir);
     enum kkr_status st = kkr_csv_read_file(path, slag_columns, take_slag, wb, diag, warn);
@@ -197,21 +198,21 @@ static enum kkr_status load_slag(struct kkr_workbook *wb, struct kkr_diag *diag,
     return st;
 }
 
-/* ---- unit code lookup: open addressing on FNV-1a ---- */
+/* ---- the workbook and its private part ---- */
 
-struct kkr_code_index {
-    int *slots;       /* unit index + 1, 0 empty */
-    size_t mask;
-};
-
-static uint64_t hash_code(const char *s, size_t len)
+struct kkr_workbook *kkr_workbook_alloc(void)
 {
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
+    struct kkr_workbook_impl *impl = calloc(1, sizeof *impl);
+    if (!impl)
+        return NULL;
+    kkr_hash_init(&impl->unit_index);
+    return &impl->wb;
+}
+
+static struct kkr_workbook_impl *impl_of(const struct kkr_workbook *wb)
+{
+    /* every workbook comes from kkr_workbook_alloc: wb is the first member of its impl */
+    return (struct kkr_workbook_impl *)(uintptr_t)wb;
 }
 
 /* ---- loading state ---- */
@@ -280,15 +281,6 @@ static enum kkr_status nomem(struct kkr_diag *diag, const char *path)
     return kkr_fail(diag, KKR_ERR_NOMEM, path, 0, 0, "out of memory");
 }
 
-static char *join_path(const char *dir, const char *name)
-{
-    char *p;
-    size_t n = strlen(dir);
-    if (asprintf(&p, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", name) < 0)
-        return NULL;
-    return p;
-}
-
 static bool file_exists(const char *path)
 {
     struct stat sb;
@@ -351,7 +343,7 @@ static enum kkr_status read_file(struct loader *ld, const char *name,
     snprintf(csv_name, sizeof csv_name, "%s.csv", name);
     if (ld->replace_name && strcmp(ld->replace_name, csv_name) == 0) {
         /* a CSV file written to replace this one (import --into): read as the folder's */
-        if (!(path = join_path(ld->wb->dir, csv_name)))
+        if (!(path = kkr_path_join(ld->wb->dir, csv_name)))
             return nomem(diag, ld->wb->dir);
     } else {
         st = kkr_workbook_file(ld->wb->dir, name, &path, &is_xlsx, diag);
@@ -407,56 +399,33 @@ static bool parse_period_field(const struct kkr_csv_field *f, int *year, int *mo
 
 int kkr_workbook_find_unit(const struct kkr_workbook *wb, const char *code, size_t len)
 {
-    const struct kkr_code_index *ix = wb->index_;
-    if (!ix || !ix->slots)
-        return -1;
+    size_t u;
     kkr_text_trim(&code, &len);
-    for (size_t i = hash_code(code, len) & ix->mask;; i = (i + 1) & ix->mask) {
-        int v = ix->slots[i];
-        if (v == 0)
-            return -1;
-        const char *c = wb->units[v - 1].code;
-        if (strlen(c) == len && memcmp(c, code, len) == 0)
-            return v - 1;
-    }
+    return kkr_hash_find(&impl_of(wb)->unit_index, code, len, &u) ? (int)u : -1;
 }
 
 /* Builds the index; a duplicate code sets *dup_a (first) and *dup_b (second) and fails. */
-static bool index_build(struct kkr_code_index *ix, const struct kkr_workbook *wb, int *dup_a,
-                        int *dup_b)
+static enum kkr_status index_build(struct kkr_workbook *wb, int *dup_a, int *dup_b)
 {
-    size_t cap = 16;
-    while (cap < wb->unit_count * 2)
-        cap *= 2;
-    ix->slots = calloc(cap, sizeof *ix->slots);
-    if (!ix->slots)
-        return false;
-    ix->mask = cap - 1;
-    for (size_t u = 0; u < wb->unit_count; u++) {
-        const char *c = wb->units[u].code;
-        size_t len = strlen(c);
-        size_t i = hash_code(c, len) & ix->mask;
-        while (ix->slots[i]) {
-            if (strcmp(wb->units[ix->slots[i] - 1].code, c) == 0) {
-                *dup_a = ix->slots[i] - 1;
-                *dup_b = (int)u;
-                return true;
-            }
-            i = (i + 1) & ix->mask;
+    struct kkr_hash *ix = &impl_of(wb)->unit_index;
+    kkr_hash_release(ix);
+    enum kkr_status st = kkr_hash_reserve(ix, wb->unit_count);
+    for (size_t u = 0; u < wb->unit_count && st == KKR_OK; u++) {
+        size_t first;
+        st = kkr_hash_put(ix, wb->units[u].code, strlen(wb->units[u].code), u, &first);
+        if (st == KKR_OK && first != SIZE_MAX) {
+            *dup_a = (int)first;
+            *dup_b = (int)u;
+            break;
         }
-        ix->slots[i] = (int)u + 1;
     }
-    return true;
+    return st;
 }
 
 enum kkr_status kkr_workbook_index_units(struct kkr_workbook *wb, struct kkr_diag *diag)
 {
     int a = -1, b = -1;
-    if (wb->index_)
-        free(wb->index_->slots);
-    free(wb->index_);
-    wb->index_ = calloc(1, sizeof *wb->index_);
-    if (!wb->index_ || !index_build(wb->index_, wb, &a, &b))
+    if (index_build(wb, &a, &b) != KKR_OK)
         return nomem(diag, wb->dir);
     if (a >= 0)
         return kkr_fail(diag, KKR_ERR_VALUE, wb->dir, 0, 0,
@@ -665,8 +634,7 @@ static enum kkr_status load_units(struct loader *ld, struct kkr_diag *diag,
         st = kkr_fail(diag, KKR_ERR_VALUE, path, 2, 0, "no units, expected at least one row");
     if (st == KKR_OK) {
         int a = -1, b = -1;
-        wb->index_ = calloc(1, sizeof *wb->index_);
-        if (!wb->index_ || !index_build(wb->index_, wb, &a, &b))
+        if (index_build(wb, &a, &b) != KKR_OK)
             st = nomem(diag, path);
         else if (a >= 0)
             st = kkr_fail(diag, KKR_ERR_VALUE, path, wb->units[b].line, 1,
@@ -1009,7 +977,7 @@ static enum kkr_status take_forecast(void *ud, const struct kkr_csv_row *row,
 static enum kkr_status load_conf(struct kkr_workbook *wb, struct kkr_diag *diag,
                                  struct kkr_warnings *warn)
 {
-    char *path = join_path(wb->dir, "bok.conf");
+    char *path = kkr_path_join(wb->dir, "bok.conf");
     if (!path)
         return nomem(diag, wb->dir);
     char *data;
@@ -1450,9 +1418,9 @@ static enum kkr_status load_with_chain(const char *dir, const struct kkr_workboo
         return kkr_fail(diag, KKR_ERR_VALUE, dir, 0, 0,
                         "is a file, expected a workbook folder with verksamheter.csv, "
                         "budget.csv and utfall.csv");
-    struct kkr_workbook *wb = calloc(1, sizeof *wb);
+    struct kkr_workbook *wb = kkr_workbook_alloc();
     if (!wb || !(wb->dir = strdup(dir))) {
-        free(wb);
+        kkr_workbook_free(wb);
         return nomem(diag, dir);
     }
     wb->layout.decimals = wb->layout.percent_decimals = -1;
@@ -1503,9 +1471,7 @@ void kkr_workbook_free(struct kkr_workbook *wb)
         free(wb->slag[i].name);
     }
     free(wb->slag);
-    if (wb->index_)
-        free(wb->index_->slots);
-    free(wb->index_);
+    kkr_hash_release(&impl_of(wb)->unit_index);
     free(wb->layout.conf_path);
     free(wb->layout.columns);
     free(wb->layout.total_label);
@@ -1513,7 +1479,7 @@ void kkr_workbook_free(struct kkr_workbook *wb)
     free(wb->committee);
     free(wb->title);
     free(wb->dir);
-    free(wb);
+    free(impl_of(wb));
 }
 
 void kkr_workbook_cover_typ(const struct kkr_workbook *wb, int64_t *forecast_ore,

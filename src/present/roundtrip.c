@@ -11,10 +11,12 @@
 #include "kkr/forecast.h"
 #include "kkr/money.h"
 #include "kkr/output.h"
+#include "kkr/path.h"
 #include "kkr/rollup.h"
 #include "kkr/roundtrip.h"
 #include "kkr/sheet.h"
 #include "kkr/snapshot.h"
+#include "kkr/text.h"
 #include "kkr/xlsx.h"
 
 #define FORM_SHEET "Prognos"
@@ -718,10 +720,7 @@ static enum kkr_status collect_file(const struct kkr_workbook *wb, int period, c
                                    pc->type == KKR_XLSX_INLINE_STRING)) {
             const char *t = pc->text;
             size_t n = strlen(t);
-            while (n && (t[n - 1] == ' ' || t[n - 1] == '\t'))
-                n--;
-            while (n && (*t == ' ' || *t == '\t'))
-                t++, n--;
+            kkr_text_trim(&t, &n);
             if (n) {
                 /* a number typed as text ("1 234,5"): the Swedish amount rules */
                 int64_t kr_ore, ore;
@@ -806,8 +805,8 @@ done:
 
 static bool exists(const char *dir, const char *name)
 {
-    char *p;
-    if (asprintf(&p, "%s/%s", dir, name) < 0)
+    char *p = kkr_path_join(dir, name);
+    if (!p)
         return false;
     bool e = access(p, F_OK) == 0;
     free(p);
