@@ -142,6 +142,13 @@ static enum kkr_status take_slag(void *ud, const struct kkr_csv_row *row, struct
     if (len == 0)
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
                         "empty slag, expected a code such as 'personal'");
+    /* as unit codes and names: a control character would reach a report's rows or the
+     * terminal (issue 12) */
+    enum kkr_status cst = kkr_csv_check_text(row, 0, "slag", false, diag);
+    if (cst == KKR_OK)
+        cst = kkr_csv_check_text(row, 1, "namn", false, diag);
+    if (cst != KKR_OK)
+        return cst;
     if (kkr_kind_parse(code, len, &typ) || kkr_text_equal_fold(code, len, "netto", 5) ||
         kkr_text_equal_fold(code, len, "net", 3) || kkr_text_equal_fold(code, len, "total", 5))
         return kkr_fail(diag, KKR_ERR_VALUE, row->path, row->line, row->columns[0],
