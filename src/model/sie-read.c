@@ -56,24 +56,36 @@ void kkr_sie_free(struct kkr_sie_file *f)
     free(f->path);
     free(f);
 }
+
 /* ---- units (objects of the chosen dimension) ---- */
 
-/* The unit of an object code (open addressing over the codes; a short code is compared as one
- * number). add: a new code becomes a unit. -1 not found, -2 out of memory. */
+/* The unit of a code already in the table (open addressing; a short code compared as one
+ * number), -1 when it is not there. */
+static inline int unit_lookup(const struct kkr_sie_file *f, const char *s, size_t len, uint64_t h,
+                              uint64_t word)
+{
+    if (!f->raw_index_cap)
+        return -1;
+    size_t j = h & (f->raw_index_cap - 1);
+    while (f->raw_index[j]) {
+        const struct raw_unit *u = &f->raw[f->raw_index[j] - 1];
+        if (u->len == len && (len <= 8 ? u->word == word : memcmp(u->code, s, len) == 0))
+            return (int)(f->raw_index[j] - 1);
+        j = (j + 1) & (f->raw_index_cap - 1);
+    }
+    return -1;
+}
+
+/* The unit of an object code. add: a new code becomes a unit. -1 not found, -2 out of
+ * memory. */
 int sie_unit_find(struct reader *r, const char *s, size_t len, bool add, long line)
 {
     struct kkr_sie_file *f = r->f;
     uint64_t word;
     uint64_t h = sie_code_hash(s, len, &word);
-    if (f->raw_index_cap) {
-        size_t j = h & (f->raw_index_cap - 1);
-        while (f->raw_index[j]) {
-            const struct raw_unit *u = &f->raw[f->raw_index[j] - 1];
-            if (u->len == len && (len <= 8 ? u->word == word : memcmp(u->code, s, len) == 0))
-                return (int)(f->raw_index[j] - 1);
-            j = (j + 1) & (f->raw_index_cap - 1);
-        }
-    }
+    int found = unit_lookup(f, s, len, h, word);
+    if (found >= 0)
+        return found;
     if (!add)
         return -1;
     if (f->raw_count >= (1u << 24))
@@ -119,6 +131,11 @@ int sie_unit_find(struct reader *r, const char *s, size_t len, bool add, long li
  * counted for the encoding); -2 out of memory. */
 static int object_unit(struct reader *r, const char *s, size_t len, long col)
 {
+    uint64_t word;
+    uint64_t h = sie_code_hash(s, len, &word);
+    int known = unit_lookup(r->f, s, len, h, word);
+    if (known >= 0)
+        return known;
     size_t before = r->f->raw_count;
     int u = sie_unit_find(r, s, len, true, r->line);
     if (u >= 0 && r->f->raw_count != before &&
