@@ -317,6 +317,7 @@ enum kkr_status sie_ksumma_record(struct reader *r, const struct rec *rec)
                            sie_show(b, sizeof b, t->s, t->len));
     /* the label and field of the closing record are not part of the sum */
     uint32_t want = (uint32_t)v;
+    sie_crc_flush(r);
     r->ksumma = 2;
     if (want != r->crc)
         return sie_fail_at(r, KKR_ERR_VALUE, t->col,

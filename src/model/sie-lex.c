@@ -161,12 +161,33 @@ static enum kkr_status quoted(struct reader *r, const char *s, size_t len, size_
     return KKR_OK;
 }
 
-/* The checksum's bytes of a line are gathered and summed once per line (zlib's crc32 on
- * four-byte pieces was a third of the reading time). crcbuf holds a whole line. */
+/* The checksum's bytes are gathered and summed a block at a time (zlib's crc32 on four-byte
+ * pieces was a third of the reading time). crcbuf has room for the whole line (crc_room). */
+/* A field's few bytes copied with fixed-size moves (overlapping, never past s + len): a
+ * memcpy call per field was a twentieth of the reading time with #KSUMMA. */
+static inline void copy_small(char *d, const char *s, size_t len)
+{
+    if (len >= 8) {
+        if (len <= 16) {
+            memcpy(d, s, 8);
+            memcpy(d + len - 8, s + len - 8, 8);
+        } else {
+            memcpy(d, s, len);
+        }
+    } else if (len >= 4) {
+        memcpy(d, s, 4);
+        memcpy(d + len - 4, s + len - 4, 4);
+    } else if (len) {
+        d[0] = s[0];
+        d[len / 2] = s[len / 2];
+        d[len - 1] = s[len - 1];
+    }
+}
+
 static inline void crc_add(struct reader *r, const char *s, size_t len)
 {
-    if (r->ksumma == 1 && len) {
-        memcpy(r->crcbuf + r->crcbuf_len, s, len);
+    if (r->ksumma == 1) {
+        copy_small(r->crcbuf + r->crcbuf_len, s, len);
         r->crcbuf_len += len;
     }
 }
@@ -442,8 +463,8 @@ static inline bool eight_digits(const char *p)
 
 static inline void gather(struct reader *r, bool sum, const char *s, size_t len)
 {
-    if (sum && len) {
-        memcpy(r->crcbuf + r->crcbuf_len, s, len);
+    if (sum) {
+        copy_small(r->crcbuf + r->crcbuf_len, s, len);
         r->crcbuf_len += len;
     }
 }

@@ -15,6 +15,7 @@
 #define MAX_OBJ_TOKENS 64          /* dimension and object tokens in one object list */
 #define MAX_ACCOUNT_DIGITS 12
 #define SHOW_MAX 60
+#define CRC_BLOCK (64u * 1024u)    /* checksum bytes gathered before they are summed */
 #define PERIOD_SLOT(p) (((p) / 100 - 1900) * 12 + (p) % 100 - 1)
 
 struct raw_unit {
@@ -146,8 +147,9 @@ struct reader {
     long line;
     char *scratch;              /* unescaped quoted fields of the current line */
     size_t scratch_cap, scratch_len;
-    char *crcbuf;               /* the current line's bytes for the checksum */
-    size_t crcbuf_len;
+    char *crcbuf;               /* the checksum's bytes not yet summed (lines gathered, summed
+                                 * a block at a time: per line the call was a fifth of the time) */
+    size_t crcbuf_len, crcbuf_cap;
 
     int ksumma;                 /* 0 none, 1 open (summing), 2 closed */
     long ksumma_line;

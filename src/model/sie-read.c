@@ -379,19 +379,37 @@ static enum kkr_status trans_row(struct reader *r, const struct rec *rec, int wh
     return trans_apply(r, &v, rec);
 }
 
+/* Room in crcbuf for a line of len bytes (the bytes gathered so far summed first when it is
+ * full). */
+static enum kkr_status crc_room(struct reader *r, size_t len)
+{
+    if (r->crcbuf_len + len <= r->crcbuf_cap)
+        return KKR_OK;
+    sie_crc_flush(r);
+    if (len > r->crcbuf_cap) {
+        size_t cap = len > CRC_BLOCK ? len : CRC_BLOCK;
+        char *n = realloc(r->crcbuf, cap);
+        if (!n)
+            return sie_nomem(r);
+        r->crcbuf = n;
+        r->crcbuf_cap = cap;
+    }
+    return KKR_OK;
+}
+
 /* A #TRANS line of the common shape inside an open voucher, past the full grammar: true when
  * it was taken (*st its outcome), false when the line needs the full grammar (nothing of the
  * reader's state changed). */
 static bool trans_fast(struct reader *r, const char *s, size_t len, enum kkr_status *st)
 {
     struct trans_vals v;
-    r->crcbuf_len = 0;
+    if (r->ksumma == 1 && (*st = crc_room(r, len)) != KKR_OK)
+        return true;
+    size_t mark = r->crcbuf_len;
     if (!sie_trans_scan(r, s, len, &v)) {
-        r->crcbuf_len = 0;
+        r->crcbuf_len = mark;
         return false;
     }
-    if (r->ksumma == 1)
-        sie_crc_flush(r);
     struct kkr_sie_info *in = &r->f->info;
     in->lines++;
     in->records++;
@@ -484,13 +502,13 @@ static enum kkr_status record(struct reader *r, const char *s, size_t len, size_
         if (!n)
             return sie_nomem(r);
         r->scratch = n;
-        n = realloc(r->crcbuf, cap);
-        if (!n)
-            return sie_nomem(r);
-        r->crcbuf = n;
         r->scratch_cap = cap;
     }
-    r->crcbuf_len = 0;
+    if (r->ksumma == 1) {
+        enum kkr_status st = crc_room(r, len);
+        if (st != KKR_OK)
+            return st;
+    }
     /* the closing #KSUMMA is not part of its own sum: tokenise it with the sum paused */
     bool closing_ksumma = len - start > 7 && memcmp(s + start, "#KSUMMA", 7) == 0 &&
                           sie_is_sep(s[start + 7]);
@@ -501,8 +519,6 @@ static enum kkr_status record(struct reader *r, const char *s, size_t len, size_
     r->ksumma = ks;
     if (st != KKR_OK)
         return st;
-    if (r->ksumma == 1)
-        sie_crc_flush(r);
     r->f->info.records++;
     /* the hot path first */
     if (rec.is_trans && r->ver == 2 && !r->rtrans_pending && r->ksumma != 2) {
@@ -649,7 +665,7 @@ static enum kkr_status lines(struct reader *r, const char *buf, size_t n, size_t
             len--;
         /* inside an open voucher, no #RTRANS waiting for its copy, #TRANS counted once */
         if (!(fast && r->ver == 2 && !r->rtrans_pending && r->ksumma != 2 && r->trans_label &&
-              len <= r->scratch_cap && trans_fast(r, s, len, &st)))
+              trans_fast(r, s, len, &st)))
             st = process_line(r, s, len, nul_free);
         if (st != KKR_OK)
             break;
