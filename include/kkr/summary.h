@@ -7,21 +7,14 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kkr/document.h"
 #include "kkr/format.h"
 #include "kkr/money.h"
 #include "kkr/rollup.h"
 #include "kkr/status.h"
 #include "kkr/workbook.h"
 
-/* What the measures of a scenario do to the result (optional input of the draft). */
-struct kkr_summary_measures {
-    const char *name;            /* the scenario, e.g. the file name "atgarder-maj.csv" */
-    size_t count;                /* number of measures */
-    int64_t effect_ore;          /* their expected effect on the result (positive = better) */
-    int64_t result_ore;          /* the expected helår avvikelse after them */
-    int64_t target_ore;          /* the goal (0 = nollresultat) */
-    double probability;          /* P(result >= target) from a simulation, or < 0 when none */
-};
+/* struct kkr_summary_measures (the measures' outlook) is in kkr/document.h. */
 
 /* Everything the draft reads. now is the report's roll-up; before the roll-up of the latest
  * locked snapshot before the report period (NULL when there is none). The figures are quoted
@@ -47,6 +40,15 @@ struct kkr_summary {
 enum kkr_status kkr_summary_draft(const struct kkr_summary_input *in, struct kkr_summary **out,
                                   struct kkr_diag *diag);
 void kkr_summary_free(struct kkr_summary *s);
+
+/* Drafts the Sammanfattning of now from a document's parts (kkr_document_build: the previous
+ * locked prognos and the measures' outlook when it has them). */
+enum kkr_status kkr_summary_draft_document(const struct kkr_workbook *wb,
+                                           const struct kkr_rollup *now,
+                                           const struct kkr_document *doc,
+                                           enum kkr_display_unit unit,
+                                           const struct kkr_number_style *style,
+                                           struct kkr_summary **out, struct kkr_diag *diag);
 
 /* Writes the summary as text (paragraphs wrapped at width display columns, blank line between)
  * or Markdown (a "## Sammanfattning" heading, paragraphs with Markdown's special characters

@@ -147,7 +147,8 @@ int cli_chart_report_pdf(const struct kkr_workbook *wb, const struct kkr_followu
         kkr_chart_set_release(&set);
         return code;
     }
-    struct kkr_report_document doc = {parts.markdown, parts.summary, parts.history};
+    struct kkr_report_document doc = {parts.parts.markdown, parts.summary,
+                                      parts.parts.history};
     struct kkr_diag diag;
     enum kkr_status st =
         kkr_chart_report_write_layout(pdf_path, wb, &fu->rollup, &set, ropt, &doc, &diag);

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "kkr/document.h"
 #include "kkr/money.h"
 #include "kkr/report.h"
 #include "kkr/status.h"
@@ -184,11 +185,6 @@ bool cli_report_table_is_extra(const char *table);
 int cli_report_extra_table(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
                            const char *table, enum kkr_format format, enum kkr_display_unit unit,
                            const char *output, const char *measures_path);
-/* The latest locked snapshot of wb's year before period, rolled up for period; *found false
- * when there is none. */
-enum kkr_status cli_previous_snapshot(const struct kkr_workbook *wb, int period,
-                                      struct kkr_rollup *out, int *month, bool *found,
-                                      struct kkr_diag *diag);
 /* The layout options of DESIGN §5.1 as given on the command line (NULL: not given). */
 struct cli_layout_args {
     const char *columns, *sign, *decimals, *percent_decimals, *total_label;
@@ -205,12 +201,11 @@ int cli_layout_apply(const struct kkr_workbook *wb, const struct cli_layout_args
                      bool compare, struct kkr_report_options *opt,
                      struct kkr_report_layout *layout);
 
-/* The månadsrapport's parts of kkr report --pdf (report-tables.c). */
+/* The månadsrapport's parts of kkr report --pdf (report-tables.c): kkr_document_build, and
+ * the drafted Sammanfattning when the workbook has no sammanfattning.md. */
 struct cli_document {
-    char *markdown;                 /* sammanfattning.md, or NULL */
+    struct kkr_document parts;      /* sammanfattning.md, the draft's inputs, prognoshistorik */
     struct kkr_summary *summary;    /* the drafted text when there is no sammanfattning.md */
-    struct kkr_history *history;
-    char *measures_name;
 };
 int cli_document_build(const struct kkr_workbook *wb, const struct kkr_rollup *rollup,
                        enum kkr_display_unit unit, const char *measures_path,

@@ -514,3 +514,18 @@ enum kkr_status kkr_summary_write(FILE *out, const struct kkr_summary *s, enum k
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "write error");
     return KKR_OK;
 }
+
+enum kkr_status kkr_summary_draft_document(const struct kkr_workbook *wb,
+                                           const struct kkr_rollup *now,
+                                           const struct kkr_document *doc,
+                                           enum kkr_display_unit unit,
+                                           const struct kkr_number_style *style,
+                                           struct kkr_summary **out, struct kkr_diag *diag)
+{
+    struct kkr_summary_input in = {
+        .wb = wb, .now = now, .before = doc->has_before ? &doc->before : NULL,
+        .before_month = doc->before_month, .measures = doc->has_measures ? &doc->measures : NULL,
+        .unit = unit, .style = style,
+    };
+    return kkr_summary_draft(&in, out, diag);
+}
