@@ -145,8 +145,24 @@ static int has_arg(const struct cli_option *o)
     return o->flags & CLI_OPTIONAL_VALUE ? optional_argument : required_argument;
 }
 
+/* The arguments being parsed, for cli_take_argument. */
+static int parse_argc;
+static char **parse_argv;
+
+const char *cli_take_argument(const char *const *names)
+{
+    if (optind >= parse_argc)
+        return NULL;
+    for (size_t i = 0; names[i]; i++)
+        if (strcmp(parse_argv[optind], names[i]) == 0)
+            return parse_argv[optind++];
+    return NULL;
+}
+
 int cli_parse_options(const struct command *cmd, int argc, char **argv, int *first)
 {
+    parse_argc = argc;
+    parse_argv = argv;
     size_t n = option_count(cmd);
     struct option longopts[MAX_OPTIONS + 1];
     char shortopts[2 * MAX_OPTIONS + 1];
@@ -229,10 +245,6 @@ static void print_option_help(const struct command *cmd, const struct cli_option
 
 void cli_print_help(const struct command *cmd, FILE *out)
 {
-    if (!cmd->opts) {
-        fputs(cmd->usage, out);
-        return;
-    }
     fputs(cmd->usage, out);
     if (cmd->description)
         fprintf(out, "\n%s", cmd->description);

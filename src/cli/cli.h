@@ -69,8 +69,7 @@ cli_option_fn cli_opt_format, cli_opt_unit, cli_opt_level;
  * checks the operands, takes the workbook lock and loads the workbook, then calls run. */
 struct command {
     const char *name;
-    const char *usage;       /* the synopsis line(s); the first one follows usage errors (a
-                              * command with run: its whole help text) */
+    const char *usage;       /* the synopsis line(s); the first one follows usage errors */
     const char *description; /* the paragraph(s) between the synopsis and the options */
     const struct cli_option *opts; /* ended by CLI_OPT_END() */
     const char *epilogue;    /* after the options (starts with its own blank line) */
@@ -91,14 +90,6 @@ struct command {
     /* wb: with CMD_WORKBOOK, the workbook of the first operand, loaded (and freed) by main;
      * else NULL. argv[0..argc) are the operands. Returns an exit code. */
     int (*exec)(struct kkr_workbook *wb, int argc, char **argv);
-
-    /* Not yet on an option table (import): run parses argv itself (argv[0] is the command
-     * name); options/shortopts let main find the workbook folder it rewrites. */
-    int (*run)(int argc, char **argv);
-    const char *summary;  /* unused: the summary is main's command table */
-    unsigned flags;       /* unused: the flags are main's command table */
-    const struct option *options;
-    const char *shortopts;
 };
 
 /* The command reads the workbook of its first operand: main loads it once (printing its
@@ -115,6 +106,9 @@ extern const struct command cmd_check, cmd_report, cmd_forecast, cmd_lock, cmd_w
  * the index of the first operand (getopt_long moves the operands to the end), or an exit
  * code: EXIT_OK after --help in the table, EXIT_BAD_INPUT after a message. */
 int cli_parse_options(const struct command *cmd, int argc, char **argv, int *first);
+/* For a callback of an optional value given apart ("--table slag"): when the argument after
+ * the option is one of names (NULL-terminated), consumes it and returns it; else NULL. */
+const char *cli_take_argument(const char *const *names);
 /* The help text of cmd (kkr help CMD, kkr CMD --help). */
 void cli_print_help(const struct command *cmd, FILE *out);
 

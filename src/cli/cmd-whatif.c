@@ -1,6 +1,5 @@
 /* cmd-whatif.c — kkr whatif: apply savings measures to the forecast (bridge, simulation, goal) */
 #include <errno.h>
-#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,30 +12,12 @@
 #include "kkr/sheet.h"
 
 static const char usage[] =
-    "usage: kkr whatif DIR --measures FILE [--measures FILE ...] [options]\n"
-    "\n"
+    "usage: kkr whatif DIR --measures FILE [--measures FILE ...] [options]\n";
+static const char description[] =
     "Applies savings measures (åtgärder) to the full-year forecast and prints the bridge\n"
     "(brygga): the baseline's helår avvikelse, each measure's expected effect (effekt ×\n"
     "sannolikhet), the result after the measures and, against a newer forecast, the\n"
-    "unexplained rest. Several --measures files are shown side by side (scenario A, B, ...).\n"
-    "\n"
-    "  --measures FILE     a measures file: verksamhet;beskrivning;effekt;sannolikhet (optional\n"
-    "                      slag, spridning; or antal;per_månad;från_period instead of effekt)\n"
-    "  --baseline YYYYMM   start from a locked snapshot (default: the current forecast)\n"
-    "  --period YYYYMM     the report period of the current forecast (default: latest utfall)\n"
-    "  --target KR         the result to reach, in kr (default 0 = nollresultat)\n"
-    "  --simulate N        Monte Carlo with N draws: P(result >= target), P10/P50/P90\n"
-    "  --seed S            the random seed (default 1); same seed, same output\n"
-    "  --table [TABLE]     the scenario's follow-up table instead of the bridge (verksamhet\n"
-    "                      or slag; text and md default to both), measures applied per unit\n"
-    "  --format FMT        text (default), csv, md, json or xlsx (xlsx with -o FILE.xlsx)\n"
-    "  --unit UNIT         kr (default for the bridge), kkr or mnkr (default kkr for --table)\n"
-    "  -o, --output FILE   write to FILE (atomically) instead of standard output\n";
-
-enum {
-    OPT_MEASURES = 256, OPT_BASELINE, OPT_PERIOD, OPT_TARGET, OPT_SIMULATE, OPT_SEED, OPT_TABLE,
-    OPT_FORMAT, OPT_UNIT,
-};
+    "unexplained rest. Several --measures files are shown side by side (scenario A, B, ...).\n";
 
 #define MAX_SCENARIOS 16
 #define MAX_DRAWS 20000000UL
@@ -82,86 +63,109 @@ static enum kkr_status write_xlsx(const char *path, const struct kkr_workbook *w
     return st;
 }
 
-static int run(int argc, char **argv)
+static const char *files[MAX_SCENARIOS];
+static size_t nfiles;
+static const char *baseline_arg, *period_arg, *output, *table_arg;
+static bool table, unit_given;
+static struct kkr_bridge_write_options set = {KKR_UNIT_KR, 0, 0, 1};
+static enum kkr_format format = KKR_FORMAT_TEXT;
+static struct kkr_report_options ropt;
+
+static bool add_measures(const struct cli_option *o, const char *arg)
 {
-    static const struct option options[] = {
-        {"measures", required_argument, NULL, OPT_MEASURES},
-        {"baseline", required_argument, NULL, OPT_BASELINE},
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"target", required_argument, NULL, OPT_TARGET},
-        {"simulate", required_argument, NULL, OPT_SIMULATE},
-        {"seed", required_argument, NULL, OPT_SEED},
-        {"table", optional_argument, NULL, OPT_TABLE},
-        {"format", required_argument, NULL, OPT_FORMAT},
-        {"unit", required_argument, NULL, OPT_UNIT},
-        {"output", required_argument, NULL, 'o'},
-        {0},
-    };
-    const char *files[MAX_SCENARIOS];
-    size_t nfiles = 0;
-    const char *baseline_arg = NULL, *period_arg = NULL, *output = "-", *table_arg = NULL;
-    bool output_given = false;
-    bool table = false, unit_given = false;
-    struct kkr_bridge_write_options set = {KKR_UNIT_KR, 0, 0, 1};
-    enum kkr_format format = KKR_FORMAT_TEXT;
-    unsigned long long v;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        switch (c) {
-        case OPT_MEASURES:
-            if (nfiles == MAX_SCENARIOS)
-                return cli_usage_error(&cmd_whatif, "at most %d --measures files",
-                                       MAX_SCENARIOS);
-            files[nfiles++] = optarg;
-            break;
-        case OPT_BASELINE: baseline_arg = optarg; break;
-        case OPT_PERIOD: period_arg = optarg; break;
-        case OPT_TARGET:
-            if (!kkr_money_parse(optarg, strlen(optarg), &set.target_ore)) {
-                cli_error("--target '%s': expected an amount in kr like '-200 000' or 0",
-                          optarg);
-                return EXIT_BAD_INPUT;
-            }
-            break;
-        case OPT_SIMULATE:
-            if (!parse_count(optarg, "simulate", MAX_DRAWS, &v))
-                return EXIT_BAD_INPUT;
-            set.draws = (size_t)v;
-            break;
-        case OPT_SEED:
-            if (!parse_count(optarg, "seed", 4294967295ULL, &v))
-                return EXIT_BAD_INPUT;
-            set.seed = (unsigned long)v;
-            break;
-        case OPT_TABLE:
-            table = true;
-            table_arg = optarg;
-            /* "--table slag" as well as "--table=slag", as for kkr report. */
-            if (!table_arg && optind < argc && (strcmp(argv[optind], "slag") == 0
-                                                || strcmp(argv[optind], "verksamhet") == 0))
-                table_arg = argv[optind++];
-            break;
-        case OPT_FORMAT:
-            if (!cli_parse_format(optarg, &format))
-                return EXIT_BAD_INPUT;
-            break;
-        case OPT_UNIT:
-            if (!cli_parse_unit(optarg, &set.unit))
-                return EXIT_BAD_INPUT;
-            unit_given = true;
-            break;
-        case 'o': output = optarg; output_given = true; break;
-        default: return cli_option_error(&cmd_whatif, argc, argv, "o:");
-        }
+    (void)o;
+    if (nfiles == MAX_SCENARIOS) {
+        cli_usage_error(&cmd_whatif, "at most %d --measures files", MAX_SCENARIOS);
+        return false;
     }
-    if (argc - optind != 1)
-        return cli_usage_error(&cmd_whatif, "expected one workbook folder");
-    if (format == KKR_FORMAT_XLSX && strcmp(output, "-") == 0 && !output_given)
+    files[nfiles++] = arg;
+    return true;
+}
+
+static bool set_target(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    if (!kkr_money_parse(arg, strlen(arg), &set.target_ore)) {
+        cli_error("--target '%s': expected an amount in kr like '-200 000' or 0", arg);
+        return false;
+    }
+    return true;
+}
+
+static bool set_simulate(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    unsigned long long v;
+    if (!parse_count(arg, "simulate", MAX_DRAWS, &v))
+        return false;
+    set.draws = (size_t)v;
+    return true;
+}
+
+static bool set_seed(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    unsigned long long v;
+    if (!parse_count(arg, "seed", 4294967295ULL, &v))
+        return false;
+    set.seed = (unsigned long)v;
+    return true;
+}
+
+static bool set_table(const struct cli_option *o, const char *arg)
+{
+    (void)o;
+    static const char *const names[] = {"slag", "verksamhet", NULL};
+    table = true;
+    /* "--table slag" as well as "--table=slag", as for kkr report. */
+    table_arg = arg ? arg : cli_take_argument(names);
+    return true;
+}
+
+static bool set_unit(const struct cli_option *o, const char *arg)
+{
+    unit_given = true;
+    return cli_parse_unit(arg, o->value);
+}
+
+static const struct cli_option options[] = {
+    CLI_OPT_CALLBACK(0, "measures", NULL, "FILE",
+                     "a measures file: verksamhet;beskrivning;effekt;sannolikhet (optional\n"
+                     "slag, spridning; or antal;per_månad;från_period instead of effekt)",
+                     add_measures),
+    CLI_OPT_STRING(0, "baseline", &baseline_arg, "YYYYMM",
+                   "start from a locked snapshot (default: the current forecast)"),
+    CLI_OPT_STRING(0, "period", &period_arg, "YYYYMM",
+                   "the report period of the current forecast (default: latest utfall)"),
+    CLI_OPT_CALLBACK(0, "target", NULL, "KR",
+                     "the result to reach, in kr (default 0 = nollresultat)", set_target),
+    CLI_OPT_CALLBACK(0, "simulate", NULL, "N",
+                     "Monte Carlo with N draws: P(result >= target), P10/P50/P90", set_simulate),
+    CLI_OPT_CALLBACK(0, "seed", NULL, "S", "the random seed (default 1); same seed, same output",
+                     set_seed),
+    {CLI_CALLBACK, 0, "table", NULL, "TABLE",
+     "the scenario's follow-up table instead of the bridge (verksamhet\n"
+     "or slag; text and md default to both), measures applied per unit", CLI_OPTIONAL_VALUE,
+     set_table},
+    CLI_OPT_FORMAT(&format, "text (default), csv, md, json or xlsx (xlsx with -o FILE.xlsx)"),
+    CLI_OPT_CALLBACK(0, "unit", &set.unit, "UNIT",
+                     "kr (default for the bridge), kkr or mnkr (default kkr for --table)",
+                     set_unit),
+    CLI_OPT_STRING('o', "output", &output, "FILE",
+                   "write to FILE (atomically) instead of standard output"),
+    CLI_OPT_END(),
+};
+
+static int check(int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    if (format == KKR_FORMAT_XLSX && !output)
         return cli_usage_error(&cmd_whatif, "--format xlsx needs -o FILE.xlsx (or -o - )");
+    if (!output)
+        output = "-";
     if (nfiles == 0)
         return cli_usage_error(&cmd_whatif, "expected --measures FILE");
-    struct kkr_report_options ropt;
     kkr_report_options_init(&ropt);
     if (table) {
         if (nfiles > 1)
@@ -174,23 +178,22 @@ static int run(int argc, char **argv)
         ropt.format = format;
         ropt.unit = unit_given ? set.unit : KKR_UNIT_KKR;
     }
+    return EXIT_OK;
+}
 
+static int exec(struct kkr_workbook *wb, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
     int code;
-    struct kkr_workbook *wb = cli_load_workbook(argv[optind], &code);
-    if (!wb)
-        return code;
     struct kkr_bridge_options bopt;
     kkr_bridge_options_init(&bopt);
-    if (period_arg && !cli_parse_period(wb, period_arg, &bopt.period)) {
-        kkr_workbook_free(wb);
+    if (period_arg && !cli_parse_period(wb, period_arg, &bopt.period))
         return EXIT_BAD_INPUT;
-    }
     if (baseline_arg) {
         int year, month;
-        if (!cli_parse_snapshot_month("--baseline", baseline_arg, &year, &month)) {
-            kkr_workbook_free(wb);
+        if (!cli_parse_snapshot_month("--baseline", baseline_arg, &year, &month))
             return EXIT_BAD_INPUT;
-        }
         bopt.baseline_year = year;
         bopt.baseline_month = month;
     }
@@ -250,13 +253,17 @@ static int run(int argc, char **argv)
         kkr_measures_free(sc[i].measures);
     }
     kkr_warnings_release(&warn);
-    kkr_workbook_free(wb);
     return code;
 }
 
 const struct command cmd_whatif = {
     .name = "whatif",
-    .run = run,
-    .summary = "apply savings measures to the forecast (bridge, simulation, goal)",
     .usage = usage,
+    .description = description,
+    .opts = options,
+    .operands_min = 1,
+    .operands_max = 1,
+    .operands_error = "expected one workbook folder",
+    .check = check,
+    .exec = exec,
 };

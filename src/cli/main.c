@@ -97,39 +97,6 @@ static int unknown_command(const char *name)
     return EXIT_BAD_INPUT;
 }
 
-/* The workbook folder a CMD_REWRITES_WORKBOOK command with its own parser (run) will rewrite,
- * found with the command's getopt_long table on a copy of argv (getopt_long permutes it). NULL: none (import -o), or
- * the arguments are wrong and the command will say so without touching anything. */
-static const char *rewritten_workbook(const struct command *cmd, int argc, char **argv)
-{
-    char **copy = malloc(((size_t)argc + 1) * sizeof *copy);
-    if (!copy)
-        return NULL;
-    memcpy(copy, argv, (size_t)argc * sizeof *copy);
-    copy[argc] = NULL;
-    int val = 0;
-    for (const struct option *o = cmd->options; cmd->workbook_option && o && o->name; o++)
-        if (strcmp(o->name, cmd->workbook_option) == 0)
-            val = o->val;
-    const char *dir = NULL;
-    int c;
-    optind = 0;
-    while ((c = getopt_long(argc, copy, cmd->shortopts ? cmd->shortopts : "", cmd->options,
-                            NULL)) != -1) {
-        if (c == '?' || c == ':') {
-            dir = NULL;
-            break;
-        }
-        if (cmd->workbook_option && c == val)
-            dir = optarg;
-    }
-    if (c == -1 && !cmd->workbook_option && optind < argc)
-        dir = copy[optind];
-    free(copy);
-    optind = 0;
-    return dir;
-}
-
 /* "kkr import ledger.csv --into wb" for the lock file, control characters as '?'. */
 static void command_line(char *buf, size_t size, int argc, char **argv)
 {
@@ -153,25 +120,6 @@ static enum kkr_status lock_workbook(const char *dir, const char *what, struct k
     return st;
 }
 
-/* A command that parses its own options (run). */
-static int run_own_parser(const struct builtin *b, int argc, char **argv)
-{
-    const struct command *cmd = b->cmd;
-    const char *dir = b->flags & CMD_REWRITES_WORKBOOK ? rewritten_workbook(cmd, argc, argv)
-                                                       : NULL;
-    if (!dir)
-        return cmd->run(argc, argv);
-    char what[512];
-    command_line(what, sizeof what, argc, argv);
-    struct kkr_lock *lock;
-    enum kkr_status st = lock_workbook(dir, what, &lock);
-    if (st != KKR_OK)
-        return cli_exit_for(st);
-    int code = cmd->run(argc, argv);
-    kkr_lock_release(lock);
-    return code;
-}
-
 /* The folder named by the command's workbook_option, or its first operand. */
 static const char *workbook_folder(const struct command *cmd, int nops, char **ops)
 {
@@ -188,8 +136,6 @@ static const char *workbook_folder(const struct command *cmd, int nops, char **o
 static int run_builtin(const struct builtin *b, int argc, char **argv)
 {
     const struct command *cmd = b->cmd;
-    if (!cmd->exec)
-        return run_own_parser(b, argc, argv);
     if (cmd->init)
         cmd->init();
     /* the lock's card shows the command as given: getopt_long reorders argv */
