@@ -37,7 +37,7 @@ bool xlsx_grow(void **p, size_t *cap, size_t need, size_t size)
     return true;
 }
 
-/* The xlsx_local part of an element or attribute name: "x:row" -> "row". */
+/* The local part of an element or attribute name: "x:row" -> "row". */
 const char *xlsx_local(const char *name)
 {
     const char *c = strrchr(name, ':');
