@@ -1,0 +1,442 @@
+/* report-write.c — the follow-up tables written as text, CSV, Markdown and JSON */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kkr/report.h"
+#include "kkr/sheet.h"
+#include "kkr/table.h"
+#include "kkr/text.h"
+
+#include "report-private.h"
+
+/* ---- text ---- */
+
+#define MAX_COLUMNS 64
+
+/* Indentation levels shown in text and Markdown: deeper rows indent no further, so that a
+ * hostile 100 000-level tree gives 100 000 lines, not gigabytes of spaces (issue 7). */
+#define MAX_INDENT 12
+static size_t indent_of(int depth)
+{
+    return 2 * (size_t)(depth < MAX_INDENT ? depth : MAX_INDENT);
+}
+
+/* The two heading rows: the unit and each run of columns of one group under its title,
+ * centred; then the column titles. */
+static void text_heading(struct kkr_table *tab, const struct kkr_report_table *t)
+{
+    const struct kkr_report_layout *L = t->layout;
+    kkr_table_row(tab);
+    kkr_table_cellf(tab, 0, "Belopp i %s", kkr_display_unit_name(t->opt->unit));
+    for (size_t c = 0; c < L->count;) {
+        size_t e = c;
+        while (e < L->count && L->cols[e].group == L->cols[c].group)
+            e++;
+        char title[64];
+        kkr_report_group_title(t, L->cols[c].group, title, sizeof title);
+        kkr_table_span(tab, 1 + c, e, title);
+        c = e;
+    }
+    kkr_table_row(tab);
+    for (size_t c = 0; c < L->count; c++)
+        kkr_table_cell(tab, 1 + c, L->cols[c].title);
+}
+
+static void text_rows(struct kkr_table *tab, const struct kkr_report_table *t,
+                      const struct kkr_report_line *lines, size_t n, bool mark_computed)
+{
+    char buf[128];
+    for (size_t i = 0; i < n; i++) {
+        kkr_table_row(tab);
+        kkr_table_cellf(tab, 0, "%*s%s", (int)indent_of(lines[i].depth), "", lines[i].name);
+        for (size_t c = 0; c < t->layout->count; c++) {
+            struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
+            kkr_report_value_format(t, &v, &KKR_STYLE_TEXT, buf, sizeof buf);
+            kkr_table_cell(tab, 1 + c, buf);
+        }
+        if (mark_computed && lines[i].computed)
+            kkr_table_cell(tab, 1 + t->layout->count, "*");
+    }
+}
+
+void report_period_phrase(const struct kkr_rollup *r, char *buf, size_t size)
+{
+    if (r->period <= 0)
+        snprintf(buf, size, "inget utfall %d", r->year);
+    else if (r->period == 1)
+        snprintf(buf, size, "januari %d", r->year);
+    else
+        snprintf(buf, size, "januari–%s %d", kkr_month_name(r->period), r->year);
+}
+
+static bool layout_shows(const struct kkr_report_layout *l, enum kkr_column_id id)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (l->cols[i].id == id)
+            return true;
+    return false;
+}
+
+void report_footnotes(FILE *out, const struct kkr_report_table *t)
+{
+    const struct kkr_rollup *r = t->rollup;
+    const struct kkr_report_options *opt = t->opt;
+    if (kkr_rollup_total(r)->computed) {
+        if (r->method)
+            fprintf(out, "* prognos beräknad med metoden %s där prognos.csv saknar belopp\n",
+                    r->method);
+        else
+            fprintf(out, "* prognos = helårsbudget där prognos.csv saknar belopp\n");
+    }
+    if (layout_shows(t->layout, KKR_COLUMN_BENCHMARK)) {
+        /* tenths of a percent, rounded half away from zero, with a decimal comma */
+        int tenths = (r->period * 2000 / 12 + 1) / 2;
+        fprintf(out, "Riktpunkt: periodiserad budget som andel av helårsbudgeten "
+                     "(jämnt fördelad: %d/12 = %d,%d %%)\n", r->period, tenths / 10, tenths % 10);
+    }
+    if (opt->compare && layout_shows(t->layout, KKR_COLUMN_CHANGE))
+        fprintf(out, "Förändring: helårsavvikelsen jämfört med prognosen %s (positivt = bättre)\n",
+                opt->compare_label ? opt->compare_label : "");
+    bool bokslut = false;
+    for (size_t i = 0; i < kkr_workbook_slots(t->wb) && r->year == t->wb->year; i++)
+        bokslut |= r->source[i] == KKR_FROM_ACTUAL;
+    if (bokslut)
+        fputs("Prognos = utfall (bokslut) där prognos.csv saknar belopp: året är avslutat\n",
+              out);
+    if (opt->sign == KKR_SIGN_RESULT)
+        fputs("Tecken: intäkter positiva, kostnader negativa; avvikelse positiv = bättre\n", out);
+}
+
+static enum kkr_status write_text(FILE *out, const struct kkr_report_table *t,
+                                  struct kkr_diag *diag)
+{
+    const struct kkr_workbook *wb = t->wb;
+    const struct kkr_rollup *r = t->rollup;
+    const struct kkr_report_options *opt = t->opt;
+    size_t ncols = t->layout->count;
+    /* the name, the figures (two spaces of air), the computed mark */
+    struct kkr_table *tab = kkr_table_new(ncols + 2);
+    if (!tab)
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    kkr_table_column(tab, 0, KKR_ALIGN_LEFT, strlen("Belopp i mnkr"), NULL);
+    for (size_t c = 0; c < ncols; c++)
+        kkr_table_column(tab, 1 + c, KKR_ALIGN_RIGHT, 0, "  ");
+    if (opt->tables != KKR_TABLES_UNITS) {
+        text_heading(tab, t);
+        text_rows(tab, t, t->slag, t->slag_count, false);
+        if (opt->tables == KKR_TABLES_BOTH)
+            kkr_table_row(tab);
+    }
+    if (opt->tables != KKR_TABLES_KINDS) {
+        text_heading(tab, t);
+        text_rows(tab, t, t->units, t->unit_count, true);
+    }
+
+    char period[128];
+    report_period_phrase(r, period, sizeof period);
+    if (wb->organisation || wb->committee)
+        fprintf(out, "%s%s%s\n", wb->organisation ? wb->organisation : "",
+                wb->organisation && wb->committee ? ", " : "",
+                wb->committee ? wb->committee : "");
+    if (wb->title)
+        fprintf(out, "%s\n", wb->title);
+    fprintf(out, "Ackumulerat period: %s. Helår: %d.\n\n", period, r->year);
+    enum kkr_status st = kkr_table_write(tab, out, diag);
+    kkr_table_free(tab);
+    if (st != KKR_OK)
+        return st;
+    fputc('\n', out);
+    report_footnotes(out, t);
+    /* the economist's comments, as the protocol has them under the table */
+    bool any = false;
+    for (size_t i = 0; i < wb->unit_count; i++) {
+        int u = wb->order[i];
+        for (int k = 0; k < (int)wb->slag_count; k++) {
+            const char *c = wb->forecast_comment[kkr_workbook_slot(wb, u, k)];
+            if (!c)
+                continue;
+            if (!any)
+                fputs("Kommentarer\n", out);
+            any = true;
+            /* a comment's line breaks (Alt+Enter) become indented lines of the same note */
+            fprintf(out, "  %s (%s): ", wb->units[u].name, wb->slag[k].code);
+            for (const char *p = c; *p; p++) {
+                if (*p == '\r' || *p == '\n') {
+                    if (*p == '\r' && p[1] == '\n')
+                        p++;
+                    fputs("\n    ", out);
+                } else {
+                    fputc((unsigned char)*p < 0x20 || *p == 0x7f ? ' ' : *p, out);
+                }
+            }
+            fputc('\n', out);
+        }
+    }
+    return KKR_OK;
+}
+
+/* ---- CSV ---- */
+
+static void write_csv(FILE *out, const struct kkr_report_table *t,
+                      const struct kkr_report_line *lines, size_t n, bool kinds)
+{
+    const struct kkr_report_options *opt = t->opt;
+    const struct kkr_number_style *style = opt->excel ? &KKR_STYLE_EXCEL : &KKR_STYLE_PLAIN;
+    char buf[128];
+    if (opt->excel)
+        fputs("\xef\xbb\xbf", out);
+    fputs(kinds ? "slag" : "kod;namn;nivå", out);
+    for (size_t c = 0; c < t->layout->count; c++) {
+        fputc(';', out);
+        kkr_csv_write_text(out, t->layout->cols[c].key, ';');
+    }
+    if (!kinds)
+        fputs(";beräknad", out);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        if (kinds) {
+            kkr_csv_write_text(out, lines[i].code, ';');
+        } else {
+            kkr_csv_write_text(out, lines[i].code, ';');
+            fputc(';', out);
+            kkr_csv_write_text(out, lines[i].plain_name, ';');
+            fprintf(out, ";%d", lines[i].depth);
+        }
+        for (size_t c = 0; c < t->layout->count; c++) {
+            struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
+            kkr_report_value_format(t, &v, style, buf, sizeof buf);
+            fprintf(out, ";%s", buf);
+        }
+        if (!kinds)
+            fputs(lines[i].computed ? ";ja" : ";nej", out);
+        fputc('\n', out);
+    }
+}
+
+/* ---- Markdown ---- */
+
+/* Text as Markdown that adds no markup and cannot break a table row or a title line: the
+ * punctuation Markdown acts on is backslash-escaped ('<' too, so no <script> or other HTML),
+ * '&' before a name or '#' (an entity) too, a line break becomes <br> and any other control
+ * character a space. */
+static void md_escape(FILE *out, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c == '\r' || c == '\n') {
+            if (c == '\r' && s[1] == '\n')
+                s++;
+            fputs("<br>", out);
+            continue;
+        }
+        if (c < 0x20 || c == 0x7f) {
+            fputc(' ', out);
+            continue;
+        }
+        if (strchr("|*_\\`<>[]#~", c) ||
+            (c == '&' && (isalnum((unsigned char)s[1]) || s[1] == '#')))
+            fputc('\\', out);
+        fputc(c, out);
+    }
+}
+
+void kkr_md_write_text(FILE *out, const char *text)
+{
+    md_escape(out, text);
+}
+
+static void write_md_table(FILE *out, const struct kkr_report_table *t,
+                           const struct kkr_report_line *lines, size_t n, bool mark)
+{
+    char buf[128];
+    const struct kkr_report_layout *L = t->layout;
+    fprintf(out, "| Belopp i %s |", kkr_display_unit_name(t->opt->unit));
+    for (size_t c = 0; c < L->count; c++) {
+        fputc(' ', out);
+        md_escape(out, L->cols[c].title);
+        if (L->cols[c].group == KKR_GROUP_PREVIOUS)
+            fprintf(out, " %d |", t->wb->year - 1);
+        else
+            fprintf(out, " %s |", L->cols[c].group == KKR_GROUP_FULL ? "helår" : "period");
+    }
+    fputs("\n|---|", out);
+    for (size_t c = 0; c < L->count; c++)
+        fputs("---:|", out);
+    fputc('\n', out);
+    for (size_t i = 0; i < n; i++) {
+        fputs("| ", out);
+        for (size_t d = 0; d < indent_of(lines[i].depth) / 2; d++)
+            fputs("&emsp;", out);
+        if (lines[i].is_total)
+            fputs("**", out);
+        md_escape(out, lines[i].name);
+        if (lines[i].is_total)
+            fputs("**", out);
+        if (mark && lines[i].computed)
+            fputs(" \\*", out);
+        fputs(" |", out);
+        for (size_t c = 0; c < L->count; c++) {
+            struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
+            kkr_report_value_format(t, &v, &KKR_STYLE_TEXT, buf, sizeof buf);
+            fprintf(out, " %s |", buf);
+        }
+        fputc('\n', out);
+    }
+}
+
+static void write_md(FILE *out, const struct kkr_report_table *t)
+{
+    const struct kkr_workbook *wb = t->wb;
+    char period[128];
+    report_period_phrase(t->rollup, period, sizeof period);
+    fputs("## ", out);
+    md_escape(out, wb->title ? wb->title : "Budgetuppföljning");
+    fputs("\n\n", out);
+    if (wb->organisation || wb->committee) {
+        if (wb->organisation)
+            md_escape(out, wb->organisation);
+        fputs(wb->organisation && wb->committee ? ", " : "", out);
+        if (wb->committee)
+            md_escape(out, wb->committee);
+        fputs(". ", out);
+    }
+    fprintf(out, "Ackumulerat period: %s. Helår: %d.\n\n", period, t->rollup->year);
+    if (t->opt->tables != KKR_TABLES_UNITS) {
+        write_md_table(out, t, t->slag, t->slag_count, false);
+        fputc('\n', out);
+    }
+    if (t->opt->tables != KKR_TABLES_KINDS) {
+        write_md_table(out, t, t->units, t->unit_count, true);
+        fputc('\n', out);
+    }
+    report_footnotes(out, t);
+}
+
+/* ---- JSON ---- */
+
+static void json_rows(FILE *out, const struct kkr_report_table *t,
+                      const struct kkr_report_line *lines, size_t n, bool kinds)
+{
+    const struct kkr_workbook *wb = t->wb;
+    const struct kkr_report_layout *L = t->layout;
+    char buf[128];
+    for (size_t i = 0; i < n; i++) {
+        fputs(i ? ",\n    {" : "\n    {", out);
+        if (kinds) {
+            fputs("\"slag\": ", out);
+            kkr_json_write_string(out, lines[i].code);
+            if (lines[i].parent_code) {
+                fputs(", \"namn\": ", out);
+                kkr_json_write_string(out, lines[i].plain_name);
+                fputs(", \"typ\": ", out);
+                kkr_json_write_string(out, lines[i].parent_code);
+            }
+        } else {
+            fputs("\"kod\": ", out);
+            kkr_json_write_string(out, lines[i].code);
+            fputs(", \"namn\": ", out);
+            kkr_json_write_string(out, lines[i].name);
+            fprintf(out, ", \"nivå\": %d, \"överordnad\": ", lines[i].depth);
+            if (lines[i].parent >= 0)
+                kkr_json_write_string(out, wb->units[lines[i].parent].code);
+            else
+                fputs("null", out);
+            fprintf(out, ", \"beräknad\": %s", lines[i].computed ? "true" : "false");
+        }
+        for (size_t c = 0; c < L->count; c++) {
+            struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
+            kkr_report_value_format(t, &v, &KKR_STYLE_PLAIN, buf, sizeof buf);
+            fputs(", ", out);
+            kkr_json_write_string(out, L->cols[c].key);
+            fprintf(out, ": %s", buf[0] ? buf : "null");
+        }
+        fputs(", \"öre\": {", out);
+        bool first = true;
+        for (size_t c = 0; c < L->count; c++) {
+            struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
+            if (v.percent || v.empty)
+                continue;
+            fputs(first ? "" : ", ", out);
+            kkr_json_write_string(out, L->cols[c].key);
+            fprintf(out, ": %lld", (long long)v.ore);
+            first = false;
+        }
+        fputs("}}", out);
+    }
+}
+
+static void json_opt_string(FILE *out, const char *key, const char *value)
+{
+    fprintf(out, "  \"%s\": ", key);
+    if (value)
+        kkr_json_write_string(out, value);
+    else
+        fputs("null", out);
+    fputs(",\n", out);
+}
+
+static void write_json(FILE *out, const struct kkr_report_table *t)
+{
+    const struct kkr_workbook *wb = t->wb;
+    const struct kkr_rollup *r = t->rollup;
+    const struct kkr_report_options *opt = t->opt;
+    fputs("{\n", out);
+    json_opt_string(out, "organisation", wb->organisation);
+    json_opt_string(out, "nämnd", wb->committee);
+    json_opt_string(out, "titel", wb->title);
+    fprintf(out, "  \"år\": %d,\n  \"period\": %d,\n  \"enhet\": \"%s\",\n", r->year, r->period,
+            kkr_display_unit_name(opt->unit));
+    if (opt->sign == KKR_SIGN_RESULT)
+        fputs("  \"tecken\": \"resultat\",\n", out);
+    if (opt->decimals >= 0)
+        fprintf(out, "  \"decimaler\": %d,\n", opt->decimals);
+    json_opt_string(out, "prognosmetod", r->method);
+    if (opt->compare)
+        json_opt_string(out, "jämförelse", opt->compare_label);
+    fputs("  \"slag\": [", out);
+    json_rows(out, t, t->slag, t->slag_count, true);
+    fputs("\n  ],\n  \"verksamheter\": [", out);
+    json_rows(out, t, t->units, t->unit_count, false);
+    fputs("\n  ]\n}\n", out);
+}
+
+enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
+                                 const struct kkr_rollup *rollup,
+                                 const struct kkr_report_options *opt, struct kkr_diag *diag)
+{
+    if (opt->tables == KKR_TABLES_INVESTMENTS)
+        return kkr_report_write_investments(out, wb, opt, diag);
+    struct kkr_report_table t;
+    enum kkr_status st = kkr_report_table_build(wb, rollup, opt, &t, diag);
+    if (st != KKR_OK)
+        return st;
+    if (t.layout->count > MAX_COLUMNS) {
+        kkr_report_table_release(&t);
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "%zu columns, expected at most %d",
+                        t.layout->count, MAX_COLUMNS);
+    }
+    switch (opt->format) {
+    case KKR_FORMAT_TEXT: st = write_text(out, &t, diag); break;
+    case KKR_FORMAT_CSV:
+        if (opt->tables == KKR_TABLES_KINDS)
+            write_csv(out, &t, t.slag, t.slag_count, true);
+        else
+            write_csv(out, &t, t.units, t.unit_count, false);
+        break;
+    case KKR_FORMAT_MD: write_md(out, &t); break;
+    case KKR_FORMAT_JSON: write_json(out, &t); break;
+    case KKR_FORMAT_XLSX:
+        kkr_report_table_release(&t);
+        return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "xlsx is written to a file, not a "
+                        "stream (kkr_report_sheets)");
+    }
+    kkr_report_table_release(&t);
+    if (st != KKR_OK)
+        return st;
+    if (ferror(out))
+        return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the report");
+    return KKR_OK;
+}
