@@ -1,7 +1,8 @@
 /* fuzz-import.c — kkr import's streaming row parser (kkr_import_read) on any ledger bytes.
  *
  * Input: byte 0 chooses the reader's options (bit 7: every row through libcsv; bit 6: a tiny
- * chunk size 1 + (bits 0..5) bytes, so that lines straddle reads); the rest is split at a line
+ * chunk size 1 + (bits 0..5) bytes, so that lines straddle reads; bit 5 without bit 6: the
+ * Kommun-Bas kostnadsslag of --slag kommunbas); the rest is split at a line
  * "--8<--" into the ledger and, optionally, an existing utfall.csv for kkr_import_merge. The
  * ledger is served through a memfd (/proc/self/fd/N), the map is fixed.
  *
@@ -25,6 +26,7 @@ static const char map_csv[] = "kod;verksamhet\n"
                               "=X;HT\n";
 
 static struct kkr_import_map *map;
+static struct kkr_import_accounts *kommunbas;
 static int ledger_fd = -1, utfall_fd = -1;
 static char ledger_path[64], utfall_path[64];
 
@@ -39,6 +41,8 @@ static void setup(void)
         fprintf(stderr, "fuzz-import: the fixed map does not load: %s\n", diag.message);
         abort();
     }
+    if (kkr_import_accounts_new("kommunbas", &kommunbas, &diag) != KKR_OK)
+        abort();
     ledger_fd = memfd_create("ledger", MFD_CLOEXEC);
     utfall_fd = memfd_create("utfall", MFD_CLOEXEC);
     if (ledger_fd < 0 || utfall_fd < 0) {
@@ -62,7 +66,8 @@ static void put(int fd, const char *data, size_t len)
     }
 }
 
-static void check_accounting(const struct kkr_import_result *r)
+static void check_accounting(const struct kkr_import_result *r,
+                             const struct kkr_import_accounts *acc)
 {
     uint64_t rows = r->rows_imported;
     int64_t ore = r->imported_ore;
@@ -80,7 +85,8 @@ static void check_accounting(const struct kkr_import_result *r)
     for (size_t i = 0; i < r->cell_count; i++) {
         FUZZ_ASSERT(r->cells[i].target >= 0 &&
                     (size_t)r->cells[i].target < kkr_import_map_target_count(map));
-        FUZZ_ASSERT(r->cells[i].kind == 0 || r->cells[i].kind == 1);
+        FUZZ_ASSERT(r->cells[i].kind >= 0 &&
+                    (size_t)r->cells[i].kind < kkr_import_accounts_slag_count(acc));
         cells += r->cells[i].amount_ore;
     }
     FUZZ_ASSERT(cells == r->imported_ore);
@@ -145,6 +151,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
      * all either way, and under ASan a buffer over 128 KB is a fresh mmap on every run (page
      * faults were half of the fuzzer's time) */
     opt.chunk_size = data[0] & 0x40 ? 1 + (size_t)(data[0] & 0x3f) : 65536;
+    const struct kkr_import_accounts *acc = (data[0] & 0x60) == 0x20 ? kommunbas : NULL;
     struct fuzz_part parts[2];
     size_t n = fuzz_split(data + 1, size - 1, parts, 2);
     put(ledger_fd, parts[0].data, parts[0].len);
@@ -153,7 +160,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct kkr_diag diag;
     struct kkr_warnings warn;
     kkr_warnings_init(&warn);
-    enum kkr_status st = kkr_import_read(ledger_path, map, NULL, &opt, &r, &diag, &warn);
+    enum kkr_status st = kkr_import_read(ledger_path, map, acc, &opt, &r, &diag, &warn);
 
     /* the same ledger the other way: fast path (or slow) with the default chunk size */
     struct kkr_import_options other;
@@ -162,12 +169,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     other.chunk_size = 65536;
     struct kkr_import_result *r2 = NULL;
     struct kkr_diag diag2;
-    enum kkr_status st2 = kkr_import_read(ledger_path, map, NULL, &other, &r2, &diag2, NULL);
+    enum kkr_status st2 = kkr_import_read(ledger_path, map, acc, &other, &r2, &diag2, NULL);
     FUZZ_ASSERT(st == st2);
 
     if (st == KKR_OK) {
         FUZZ_ASSERT(r != NULL);
-        check_accounting(r);
+        check_accounting(r, acc);
         FUZZ_ASSERT(same_result(r, r2));
         write_back(r);
         if (n > 1) {
