@@ -61,6 +61,18 @@ static enum kkr_status snapshot_total(const struct kkr_workbook *wb, int period,
     return KKR_OK;
 }
 
+/* Whether the roll-up holds a forecast: some unit-slag's prognos entered, computed or the
+ * bokslut, not only helårsbudgetar standing in for a prognos nobody made. */
+static bool has_forecast(const struct kkr_workbook *wb, const struct kkr_rollup *rollup)
+{
+    size_t cells = kkr_workbook_slots(wb);
+    for (size_t i = 0; rollup->source && i < cells; i++)
+        if (rollup->source[i] == KKR_FROM_ENTERED || rollup->source[i] == KKR_FROM_COMPUTED ||
+            rollup->source[i] == KKR_FROM_ACTUAL)
+            return true;
+    return false;
+}
+
 enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_workbook *wb,
                                     const struct kkr_rollup *rollup,
                                     const struct kkr_chart_set_options *opt,
@@ -195,8 +207,10 @@ enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_
         }
     }
 
-    /* prognoshistorik: locked snapshots of the fiscal year before the report period, then the
-     * current forecast */
+    /* prognoshistorik: the locked snapshots of the fiscal year up to the report period (its own
+     * month's too), then the current forecast — when there is one: a helårsbudget that nothing
+     * entered, computed or booked has replaced is no forecast and is not drawn as "aktuell";
+     * and a current forecast equal to the report month's locked one is that point already. */
     c = &set->charts[KKR_CHART_PROGNOSHISTORIK];
     c->title = set->titles[KKR_CHART_PROGNOSHISTORIK] =
         strdup("Helårsprognosen månad för månad");
@@ -209,7 +223,7 @@ enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_
     size_t np = 0;
     for (size_t i = 0; i < pc && st == KKR_OK; i++) {
         int y = periods[i] / 100, m = periods[i] % 100;
-        if (y != rollup->year || m >= rollup->period)
+        if (y != rollup->year || m > rollup->period)
             continue;
         struct kkr_snapshot *snap = NULL;
         st = kkr_snapshot_load(wb, y, m, &snap, diag, NULL);
@@ -224,9 +238,10 @@ enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_
     free(periods);
     if (st != KKR_OK)
         return st;
-    set->points[np++] = (struct kkr_chart_point){rollup->period,
-                                                 kkr_rollup_total(rollup)->net.forecast_full,
-                                                 true};
+    int64_t current = kkr_rollup_total(rollup)->net.forecast_full;
+    bool locked_now = np > 0 && set->points[np - 1].month == rollup->period;
+    if (has_forecast(wb, rollup) && !(locked_now && set->points[np - 1].forecast_ore == current))
+        set->points[np++] = (struct kkr_chart_point){rollup->period, current, true};
     c->points = set->points;
     c->point_count = np;
     set->present[KKR_CHART_PROGNOSHISTORIK] = true;

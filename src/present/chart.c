@@ -470,12 +470,19 @@ static size_t legend_for(const struct kkr_chart *ch, struct legend_item *items)
             items[n++] = (struct legend_item){"Prognosintervall 80 %", C_BAND, 3};
         return n;
     }
-    case KKR_CHART_PROGNOSHISTORIK:
-        items[0] = (struct legend_item){"Helårsprognos", C_SURPLUS, 1};
-        items[1] = (struct legend_item){"låst (snapshots)", C_SURPLUS, 4};
-        items[2] = (struct legend_item){"aktuell, ej låst", C_SURPLUS, 5};
-        items[3] = (struct legend_item){"Helårsbudget", C_BUDGET, 2};
-        return 4;
+    case KKR_CHART_PROGNOSHISTORIK: {
+        /* "aktuell, ej låst" only when there is such a point (not without a prognos) */
+        size_t n = 0;
+        bool current = false;
+        for (size_t i = 0; i < ch->point_count; i++)
+            current |= ch->points[i].current;
+        items[n++] = (struct legend_item){"Helårsprognos", C_SURPLUS, 1};
+        items[n++] = (struct legend_item){"låst (snapshots)", C_SURPLUS, 4};
+        if (current)
+            items[n++] = (struct legend_item){"aktuell, ej låst", C_SURPLUS, 5};
+        items[n++] = (struct legend_item){"Helårsbudget", C_BUDGET, 2};
+        return n;
+    }
     }
     return 0;
 }
