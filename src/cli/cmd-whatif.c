@@ -70,6 +70,7 @@ static bool table, unit_given;
 static struct kkr_bridge_write_options set = {KKR_UNIT_KR, 0, 0, 1};
 static enum kkr_format format = KKR_FORMAT_TEXT;
 static struct kkr_report_options ropt;
+static struct cli_layout_args lay;
 
 static bool add_measures(const struct cli_option *o, const char *arg)
 {
@@ -153,6 +154,17 @@ static const struct cli_option options[] = {
                      set_unit),
     CLI_OPT_STRING('o', "output", &output, "FILE",
                    "write to FILE (atomically) instead of standard output"),
+    CLI_OPT_STRING(0, "columns", &lay.columns, "LIST",
+                   "with --table: the columns, as kkr report --columns (a list\n"
+                   "replaces the default set, +COLUMN,... adds; SLAG:COLUMN, =Rubrik)"),
+    CLI_OPT_STRING(0, "sign", &lay.sign, "SIGN",
+                   "with --table: nettokostnad (default) or resultat (revenues positive)"),
+    CLI_OPT_STRING(0, "decimals", &lay.decimals, "N",
+                   "with --table: decimals of amounts, 0-2 (default 0, mnkr 1)"),
+    CLI_OPT_STRING(0, "percent-decimals", &lay.percent_decimals, "N",
+                   "with --table: decimals of the % columns, 0-2 (default 1)"),
+    CLI_OPT_STRING(0, "total-label", &lay.total_label, "TEXT",
+                   "with --table: the total row's label"),
     CLI_OPT_END(),
 };
 
@@ -167,6 +179,14 @@ static int check(int argc, char **argv)
     if (nfiles == 0)
         return cli_usage_error(&cmd_whatif, "expected --measures FILE");
     kkr_report_options_init(&ropt);
+    if (!table && (lay.columns || lay.sign || lay.decimals || lay.percent_decimals ||
+                   lay.total_label))
+        return cli_usage_error(&cmd_whatif, "--%s goes with --table (the bridge has its own "
+                               "layout)", lay.columns ? "columns" : lay.sign ? "sign"
+                               : lay.decimals ? "decimals" : lay.percent_decimals
+                               ? "percent-decimals" : "total-label");
+    if (!cli_layout_check(&lay))
+        return EXIT_BAD_INPUT;
     if (table) {
         if (nfiles > 1)
             return cli_usage_error(&cmd_whatif, "--table takes one --measures file");
@@ -218,6 +238,21 @@ static int exec(struct kkr_workbook *wb, int argc, char **argv)
     struct kkr_scenario_view view;
     memset(&view, 0, sizeof view);
     bool have_view = false;
+    /* the layout of kkr report: the command line over bok.conf's saved template */
+    struct kkr_report_layout layout;
+    memset(&layout, 0, sizeof layout);
+    if (st == KKR_OK && table) {
+        lay.unit_given = unit_given;
+        code = cli_layout_apply(wb, &lay, false, &ropt, &layout);
+        if (code != EXIT_OK) {
+            for (size_t i = 0; i < nfiles; i++) {
+                kkr_bridge_free(sc[i].bridge);
+                kkr_measures_free(sc[i].measures);
+            }
+            kkr_warnings_release(&warn);
+            return code;
+        }
+    }
     if (st == KKR_OK && table) {
         st = kkr_scenario_view_build(wb, sc[0].measures, &bopt, &view, &diag, &warn);
         cli_print_warnings(&warn);
@@ -246,6 +281,7 @@ static int exec(struct kkr_workbook *wb, int argc, char **argv)
         }
     }
     code = st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
+    kkr_report_layout_release(&layout);
     if (have_view)
         kkr_scenario_view_release(&view);
     for (size_t i = 0; i < nfiles; i++) {
