@@ -141,7 +141,7 @@ bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, do
 /* ---- backtest: replaying earlier years ---- */
 
 #define KKR_BACKTEST_METHODS 5  /* budget, runrate, trend, seasonal, ets (auto combines) */
-#define KKR_BACKTEST_MEMBERS 7  /* the methods, then auto's own members theta and damped */
+#define KKR_BACKTEST_MEMBERS 8  /* the methods, then auto's own members theta, damped, ratio */
 
 /* For one series, the members' year-end forecasts for every earlier complete year y
  * (index in the series' years, y < years - 1) and k = 1..11. */
@@ -153,6 +153,10 @@ struct kkr_backtest_series {
     double *outcome;        /* [y]: the year's total, NAN when the year is not complete */
     int first;              /* the first replayed year; the complete year before it (if any)
                              * has budget, runrate and trend only, for auto's weights */
+    double *budget_total;   /* [y]: the year's budget, NAN when the year has none */
+    double *comb_full;      /* [y * 12 + k]: auto's own forecast of replayed year y at k (for
+                             * its calibration), NAN where none */
+    double *comb_sd;
 };
 
 /* Computes the table for all complete years before the last (the forecast year). */

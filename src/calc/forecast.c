@@ -309,6 +309,54 @@ static enum kkr_status run_damped(const struct kkr_series *s,
     return KKR_OK;
 }
 
+/* ratio: the months k+1..12 from the last three months, as in earlier years. utfall 1..k +
+ * (months k-2..k) x the mean over up to three earlier years of (their months k+1..12 / their
+ * months k-2..k) (fewer months when k < 3). The month-of-year pattern of the rest of the year
+ * at the level of the latest months. */
+#define RATIO_MONTHS 3
+#define RATIO_YEARS 3
+
+static enum kkr_status run_ratio(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                                 struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    if (k < 1)
+        return too_short(diag, "ratio");
+    double sk = sum_range(s->values, cur, cur + k);
+    if (k == 12) {
+        finish(out, sk, 0.0, opt->level, "ratio");
+        return KKR_OK;
+    }
+    int q = k < RATIO_MONTHS ? k : RATIO_MONTHS;
+    double recent = sum_range(s->values, cur + k - q, cur + k);
+    double rest_y[RATIO_YEARS], sum = 0;
+    int ny = 0;
+    for (int y = s->years - 2; y >= 0 && ny < RATIO_YEARS; y--) {
+        if (12 * y < s->start)
+            break;
+        double den = sum_range(s->values, 12 * y + k - q, 12 * y + k);
+        if (den == 0.0)
+            continue;
+        rest_y[ny] = recent * sum_range(s->values, 12 * y + k, 12 * y + 12) / den;
+        sum += rest_y[ny++];
+    }
+    if (ny == 0 || !isfinite(sum))
+        return too_short(diag, "ratio");
+    double rest = sum / ny, var = 0;
+    /* spread: of the rests each earlier year alone would give */
+    if (ny >= 2) {
+        for (int i = 0; i < ny; i++)
+            var += (rest_y[i] - rest) * (rest_y[i] - rest);
+        var = var / (ny - 1) * (1.0 + 1.0 / ny);
+    }
+    if (var == 0.0)
+        var = pow(0.05 * rest, 2);
+    finish(out, sk + rest, sqrt(var), opt->level, "ratio");
+    return KKR_OK;
+}
+
+static const struct kkr_forecast_method member_ratio = {
+    "ratio", 13, run_ratio, "the rest of the year from the last three months, as in earlier years"};
 static const struct kkr_forecast_method member_theta = {
     "theta", 3, run_theta, "SES with drift on the seasonally adjusted series (thetaf)"};
 static const struct kkr_forecast_method member_damped = {
@@ -391,9 +439,9 @@ void kkr_forecast_run(const struct kkr_forecast_method *m, const struct kkr_seri
 
 static const struct kkr_forecast_method *const base_methods[KKR_BACKTEST_MEMBERS] = {
     &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,
-    &kkr_forecast_ets, &member_theta, &member_damped,
+    &kkr_forecast_ets, &member_theta, &member_damped, &member_ratio,
 };
-enum { M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS, M_THETA, M_DAMPED };
+enum { M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS, M_THETA, M_DAMPED, M_RATIO };
 
 const char *kkr_backtest_method_name(int i)
 {
@@ -425,6 +473,9 @@ static size_t bt_index(int y, int k, int m)
     return ((size_t)y * 12 + (size_t)k) * KKR_BACKTEST_MEMBERS + (size_t)m;
 }
 
+static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, const double *full,
+                         const double *sd, double *f, double *s);
+
 enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                                             const struct kkr_forecast_options *opt,
                                             struct kkr_backtest_series *out,
@@ -436,14 +487,24 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
     out->full = malloc(cells * sizeof *out->full);
     out->sd = malloc(cells * sizeof *out->sd);
     out->outcome = malloc((size_t)s->years * sizeof *out->outcome);
-    if (!out->full || !out->sd || !out->outcome) {
+    out->budget_total = malloc((size_t)s->years * sizeof *out->budget_total);
+    out->comb_full = malloc((size_t)s->years * 12 * sizeof *out->comb_full);
+    out->comb_sd = malloc((size_t)s->years * 12 * sizeof *out->comb_sd);
+    if (!out->full || !out->sd || !out->outcome || !out->budget_total || !out->comb_full ||
+        !out->comb_sd) {
         kkr_backtest_series_release(out);
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < cells; i++)
         out->full[i] = out->sd[i] = NAN;
-    for (int y = 0; y < s->years; y++)
+    for (int y = 0; y < s->years; y++) {
         out->outcome[y] = NAN;
+        out->budget_total[y] = budget_year_has(s, y) && 12 * y >= s->start
+                                   ? sum_range(s->budget, 12 * y, 12 * y + 12)
+                                   : NAN;
+    }
+    for (int i = 0; i < s->years * 12; i++)
+        out->comb_full[i] = out->comb_sd[i] = NAN;
     out->first = s->years;
     for (int y = 0; y < s->years - 1; y++) {
         /* a complete year with at least a year of data before it; the first complete year
@@ -507,6 +568,20 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
             }
         }
     }
+    /* auto's own forecasts of the replayed years (each from the years before it), for the
+     * calibration of its interval */
+    for (int y = out->first; y < s->years - 1; y++) {
+        if (!isfinite(out->outcome[y]))
+            continue;
+        for (int k = 1; k <= 11; k++) {
+            double f, sd;
+            if (auto_combine(out, y, k, out->full + bt_index(y, k, 0),
+                             out->sd + bt_index(y, k, 0), &f, &sd)) {
+                out->comb_full[y * 12 + k] = f;
+                out->comb_sd[y * 12 + k] = sd;
+            }
+        }
+    }
     return KKR_OK;
 }
 
@@ -517,7 +592,10 @@ void kkr_backtest_series_release(struct kkr_backtest_series *b)
     free(b->full);
     free(b->sd);
     free(b->outcome);
-    b->full = b->sd = b->outcome = NULL;
+    free(b->budget_total);
+    free(b->comb_full);
+    free(b->comb_sd);
+    b->full = b->sd = b->outcome = b->budget_total = b->comb_full = b->comb_sd = NULL;
 }
 
 const double *kkr_backtest_series_full(const struct kkr_backtest_series *b, int y, int k)
@@ -532,23 +610,38 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
 
 /* ---- auto ---- */
 
-/* auto: a combination of budget, runrate, seasonal, ets, theta and damped with weights learned
- * per series in its backtest. A member's weight is 1 / its MSE, where the MSE is the mean
- * squared relative error of its year-end forecasts in earlier years at the same k (k - 1 and
- * k + 1 count half), shrunk by 0.3 pseudo-cases towards the mean of all the members' squared
- * errors, divided by the member's prior (runrate 0.3, ets 2, the others 1). An informative
- * budget (DESIGN §7): the budget's weight is multiplied by how much smaller its squared errors
- * were than the run rate's, over all k of the earlier years (when smaller). The interval: the
- * weighted mean of the members' standard deviations (their errors are strongly correlated),
- * scaled by 0.87 and by how the combination's own errors in earlier years compared with it
- * (z-scores, shrunk by two pseudo-cases), with the quantile of a t distribution with 4 degrees
- * of freedom (the errors have heavier tails than a normal's). The constants were chosen on
- * half of the M3 series and the care workbook (README: Träffsäkerhet). */
-static const int comb_parts[] = {M_BUDGET, M_RUNRATE, M_SEASONAL, M_ETS, M_THETA, M_DAMPED};
+/* auto: a combination of budget, runrate, seasonal, ets, theta, damped and ratio with weights
+ * learned per series in its backtest (README: Prognos, Träffsäkerhet).
+ *
+ * Two weightings, averaged: (1) a member's weight is 1 / its MSE, the mean squared relative
+ * error of its year-end forecasts in earlier years at the same k (k - 1 and k + 1 count
+ * half); (2) the same from its errors at every k of earlier years, each year and k's squared
+ * errors divided by their mean over the members (so that the small errors late in the year
+ * count as much as the large ones early), k +- d counting 0.7^d. Both are shrunk by 0.3
+ * pseudo-cases towards the mean and divided by the member's prior (runrate 0.3, ets 2, the
+ * others 1). An informative budget (DESIGN §7): the budget's weight is multiplied by how much
+ * smaller its squared errors were than the run rate's, over all k of the earlier years.
+ *
+ * When the series' record shows that its budget is no better than last year's total (the
+ * squared errors of the budget's year totals at least half those of the previous year's
+ * total), a third of the forecast is the median of the members instead (a robust centre,
+ * which neither one member's miss nor a noisy record of weights moves). Where the record
+ * says nothing of that (no such year yet), the budget keeps its place.
+ *
+ * The interval: the weighted mean of the members' standard deviations (their errors are
+ * strongly correlated), scaled by 0.87 and by how the combination's own errors in earlier
+ * years compared with it (z-scores, shrunk by two pseudo-cases), with the quantile of a t
+ * distribution with 4 degrees of freedom (the errors have heavier tails than a normal's).
+ * The constants were chosen on half A of the M3 series and the care workbook. */
+static const int comb_parts[] = {M_BUDGET, M_RUNRATE, M_SEASONAL, M_ETS, M_THETA, M_DAMPED,
+                                 M_RATIO};
 #define COMB_PARTS ((int)(sizeof comb_parts / sizeof comb_parts[0]))
-static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0};
+static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0, 1.0};
 #define COMB_PSEUDO 0.3
 #define COMB_NEAR 0.5
+#define COMB_DECAY 0.7
+#define COMB_MEDIAN (1.0 / 3.0)
+#define BUDGET_NAIVE 0.5
 #define CAL_PSEUDO 2.0
 #define CAL_SCALE 0.87
 #define CAL_DF 4.0
@@ -581,10 +674,47 @@ static double budget_informative(const struct kkr_backtest_series *b, int y)
     return sr > sb ? 1e6 : 1.0;
 }
 
-/* The weights of the members for year y at month k from the years before y; false when no
- * member has a forecast. full: the members' forecasts of year y at k. */
-static bool comb_weights(const struct kkr_backtest_series *b, int y, int k, const double *full,
-                         double *w)
+/* The budget's year totals against last year's total: the sum of the squared relative errors
+ * of the budget over that of the previous year's total, over the years before y whose
+ * previous year is complete (*n of them); NAN when there is none. */
+static double budget_vs_last_year(const struct kkr_backtest_series *b, int y, int *n)
+{
+    double sb = 0, sl = 0;
+    *n = 0;
+    for (int py = 1; py < y && py < b->years; py++) {
+        double o = b->outcome[py], last = b->outcome[py - 1], bt = b->budget_total[py];
+        if (!isfinite(o) || o == 0.0 || !isfinite(last) || !isfinite(bt))
+            continue;
+        sb += (bt - o) * (bt - o) / (o * o);
+        sl += (last - o) * (last - o) / (o * o);
+        (*n)++;
+    }
+    return sl > 0 ? sb / sl : NAN;
+}
+
+/* The weights from the squared errors se[i] over cnt[i] cases (all over all_n: their mean),
+ * the priors and the budget's factor; false when no member has a forecast. */
+static bool weights_from(const double *se, const double *cnt, double all, double all_n,
+                         double bfac, const double *full, double *w)
+{
+    double base = all_n > 0 ? all / all_n : 1.0;
+    bool any = false;
+    for (int i = 0; i < COMB_PARTS; i++) {
+        w[i] = 0.0;
+        if (!isfinite(full[comb_parts[i]]))
+            continue;
+        double mse = (se[i] + COMB_PSEUDO * base) / (cnt[i] + COMB_PSEUDO);
+        w[i] = comb_prior[i] / (mse + 1e-12);
+        if (comb_parts[i] == M_BUDGET)
+            w[i] *= bfac;
+        any = true;
+    }
+    return any;
+}
+
+/* Weighting (1): the record at k (k +- 1 half) of the years before y. */
+static bool weights_at_k(const struct kkr_backtest_series *b, int y, int k, const double *full,
+                         double bfac, double *w)
 {
     double se[COMB_PARTS] = {0}, cnt[COMB_PARTS] = {0}, all = 0, all_n = 0;
     for (int py = 0; py < y && py < b->years; py++) {
@@ -605,29 +735,54 @@ static bool comb_weights(const struct kkr_backtest_series *b, int y, int k, cons
             }
         }
     }
-    double base = all_n > 0 ? all / all_n : 1.0;
-    double bfac = budget_informative(b, y);
-    bool any = false;
-    for (int i = 0; i < COMB_PARTS; i++) {
-        w[i] = 0.0;
-        if (!isfinite(full[comb_parts[i]]))
-            continue;
-        double mse = (se[i] + COMB_PSEUDO * base) / (cnt[i] + COMB_PSEUDO);
-        w[i] = comb_prior[i] / (mse + 1e-12);
-        if (comb_parts[i] == M_BUDGET)
-            w[i] *= bfac;
-        any = true;
-    }
-    return any;
+    return weights_from(se, cnt, all, all_n, bfac, full, w);
 }
 
-/* The combination for year y at k from the members' forecasts full/sd. */
-static bool comb_forecast(const struct kkr_backtest_series *b, int y, int k, const double *full,
-                          const double *sd, double *f, double *s)
+/* Weighting (2): the record at every k of the years before y, each year and k relative to the
+ * members' mean squared error there, k +- d counting COMB_DECAY^d. */
+static bool weights_relative(const struct kkr_backtest_series *b, int y, int k,
+                             const double *full, double bfac, double *w)
 {
-    double w[COMB_PARTS];
-    if (!comb_weights(b, y, k, full, w))
-        return false;
+    double se[COMB_PARTS] = {0}, cnt[COMB_PARTS] = {0}, all = 0, all_n = 0;
+    double decay[11];
+    decay[0] = 1.0;
+    for (int d = 1; d < 11; d++)
+        decay[d] = decay[d - 1] * COMB_DECAY;
+    for (int py = 0; py < y && py < b->years; py++) {
+        double o = b->outcome[py];
+        if (!isfinite(o) || o == 0.0)
+            continue;
+        for (int kk = 1; kk <= 11; kk++) {
+            double e2[COMB_PARTS], mean = 0;
+            int m = 0;
+            for (int i = 0; i < COMB_PARTS; i++) {
+                double f = b->full[bt_index(py, kk, comb_parts[i])];
+                e2[i] = isfinite(f) ? (f - o) * (f - o) / (o * o) : NAN;
+                if (isfinite(f)) {
+                    mean += e2[i];
+                    m++;
+                }
+            }
+            if (m == 0 || !(mean > 0))
+                continue;
+            mean /= m;
+            double wt = decay[abs(kk - k)];
+            for (int i = 0; i < COMB_PARTS; i++) {
+                if (!isfinite(e2[i]))
+                    continue;
+                se[i] += wt * e2[i] / mean;
+                cnt[i] += wt;
+                all += wt * e2[i] / mean;
+                all_n += wt;
+            }
+        }
+    }
+    return weights_from(se, cnt, all, all_n, bfac, full, w);
+}
+
+static void weighted(const double *w, const double *full, const double *sd, double *f,
+                     double *s)
+{
     double tw = 0, tf = 0, ts = 0;
     for (int i = 0; i < COMB_PARTS; i++) {
         if (w[i] == 0.0)
@@ -638,6 +793,43 @@ static bool comb_forecast(const struct kkr_backtest_series *b, int y, int k, con
     }
     *f = tf / tw;
     *s = ts / tw;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the members' forecasts (the mean of the middle two of an even number). */
+static double members_median(const double *full)
+{
+    double v[COMB_PARTS];
+    int n = 0;
+    for (int i = 0; i < COMB_PARTS; i++)
+        if (isfinite(full[comb_parts[i]]))
+            v[n++] = full[comb_parts[i]];
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+/* auto's forecast of year y at k from the members' forecasts full/sd (before calibration). */
+static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, const double *full,
+                         const double *sd, double *f, double *s)
+{
+    double w[COMB_PARTS], f1, s1, f2, s2;
+    double bfac = budget_informative(b, y);
+    if (!weights_at_k(b, y, k, full, bfac, w))
+        return false;
+    weighted(w, full, sd, &f1, &s1);
+    weights_relative(b, y, k, full, bfac, w);
+    weighted(w, full, sd, &f2, &s2);
+    *f = (f1 + f2) / 2.0;
+    *s = (s1 + s2) / 2.0;
+    int n;
+    double vs = budget_vs_last_year(b, y, &n);
+    if (n > 0 && vs >= BUDGET_NAIVE)
+        *f = (1.0 - COMB_MEDIAN) * *f + COMB_MEDIAN * members_median(full);
     return isfinite(*f);
 }
 
@@ -646,7 +838,7 @@ void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
                               const struct kkr_forecast_options *opt, struct kkr_forecast *out)
 {
     double f, s;
-    if (!comb_forecast(b, y, k, base_full, base_sd, &f, &s)) {
+    if (!auto_combine(b, y, k, base_full, base_sd, &f, &s)) {
         /* none of the members applies (e.g. trend alone): the first method that does */
         for (int i = 0; i < KKR_BACKTEST_MEMBERS; i++)
             if (isfinite(base_full[i])) {
@@ -664,10 +856,8 @@ void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
         if (!isfinite(o) || o == 0.0)
             continue;
         for (int kk = clamp_k(k - 1); kk <= clamp_k(k + 1); kk++) {
-            double pf, ps;
-            if (!comb_forecast(b, py, kk, b->full + bt_index(py, kk, 0),
-                               b->sd + bt_index(py, kk, 0), &pf, &ps) ||
-                !(ps > 0))
+            double pf = b->comb_full[py * 12 + kk], ps = b->comb_sd[py * 12 + kk];
+            if (!isfinite(pf) || !(ps > 0))
                 continue;
             double wt = kk == k ? 1.0 : 0.5;
             z2 += wt * (pf - o) * (pf - o) / (ps * ps);
