@@ -40,17 +40,20 @@ bool kkr_template_per_parse(const char *s, enum kkr_template_per *out)
     return true;
 }
 
-/* The amounts' unit and sign: the workbook's saved enhet and tecken (DESIGN §5.1), today the
- * defaults kkr and nettokostnad. The one place to read bok.conf's keys when they are loaded. */
+/* The amounts' unit, sign and decimals: the workbook's saved enhet, tecken and decimaler
+ * (DESIGN §5.1; defaults kkr, nettokostnad, the unit's decimals). A template and collect read
+ * them here, so the file and its reading agree. */
 static enum kkr_display_unit saved_unit(const struct kkr_workbook *wb)
 {
-    (void)wb;
-    return KKR_UNIT_KKR;
+    return wb->layout.unit_set ? wb->layout.unit : KKR_UNIT_KKR;
+}
+static bool saved_result(const struct kkr_workbook *wb)
+{
+    return wb->layout.sign_set && wb->layout.sign == KKR_SIGN_RESULT;
 }
 static const char *saved_sign(const struct kkr_workbook *wb)
 {
-    (void)wb;
-    return "nettokostnad";
+    return saved_result(wb) ? "resultat" : "nettokostnad";
 }
 
 /* öre per display unit, as a power of ten */
@@ -160,10 +163,14 @@ struct template_ctx {
     char identity[512];
 };
 
-static void amount(char *buf, size_t size, int64_t ore, enum kkr_display_unit unit)
+/* An amount as the template shows it: in the saved unit and decimals, negated under
+ * resultat (revenues positive). */
+static void amount_in(char *buf, size_t size, int64_t ore, const struct kkr_workbook *wb)
 {
-    kkr_money_format(buf, size, ore, unit, &KKR_STYLE_PLAIN);
+    kkr_money_format_decimals(buf, size, saved_result(wb) ? -ore : ore, saved_unit(wb),
+                              wb->layout.decimals, &KKR_STYLE_PLAIN);
 }
+#define amount(buf, size, ore, unit) amount_in(buf, size, ore, wb)
 
 /* Builds the document of group gi; *rows = the rows to fill in (0: no file). */
 static void build_template(struct kkr_sheet_doc *doc, const struct template_ctx *c,
@@ -186,8 +193,10 @@ static void build_template(struct kkr_sheet_doc *doc, const struct template_ctx 
         kkr_sheet_add_title(doc, s, "%s%s%s", wb->organisation ? wb->organisation : "",
                             wb->organisation && wb->committee ? ", " : "",
                             wb->committee ? wb->committee : "");
-    kkr_sheet_add_title(doc, s, "Utfall t.o.m. %s %d. Belopp i %s; kostnader positiva, intäkter "
-                        "negativa (nettokostnad).", kkr_month_name(c->period), wb->year, uname);
+    kkr_sheet_add_title(doc, s, "Utfall t.o.m. %s %d. Belopp i %s; %s.",
+                        kkr_month_name(c->period), wb->year, uname, saved_result(wb)
+                        ? "intäkter positiva, kostnader negativa (resultat)"
+                        : "kostnader positiva, intäkter negativa (nettokostnad)");
     kkr_sheet_add_title(doc, s, "Fyll i er helårsprognos och en kommentar i de gula cellerna. "
                         "En tom prognoscell betyder inget svar.");
     snprintf(h_actual, sizeof h_actual, "Utfall jan–%.3s", kkr_month_name(c->period));
@@ -214,8 +223,16 @@ static void build_template(struct kkr_sheet_doc *doc, const struct template_ctx 
     if (in) {
         in->input = in->validate_number = true;
         char hint[256];
-        snprintf(hint, sizeof hint, "Helårsprognos i %s. Kostnader positiva, intäkter negativa "
-                 "(t.ex. -2500 för intäkter på 2,5 mnkr). Tom = inget svar.", uname);
+        const char *ex = c->unit == KKR_UNIT_KR ? "2500000" : c->unit == KKR_UNIT_KKR
+                         ? "2500" : "2,5";
+        if (saved_result(wb))
+            snprintf(hint, sizeof hint, "Helårsprognos i %s. Intäkter positiva, kostnader "
+                     "negativa (t.ex. -%s för kostnader på 2,5 mnkr). Tom = inget svar.", uname,
+                     ex);
+        else
+            snprintf(hint, sizeof hint, "Helårsprognos i %s. Kostnader positiva, intäkter "
+                     "negativa (t.ex. -%s för intäkter på 2,5 mnkr). Tom = inget svar.", uname,
+                     ex);
         in->hint = strdup(hint);
         if (!in->hint)
             doc->failed = true;
@@ -260,9 +277,13 @@ static void build_template(struct kkr_sheet_doc *doc, const struct template_ctx 
             if (c->fset->has[slot]) {
                 amount(buf, sizeof buf, c->fset->full_ore[slot], c->unit);
                 kkr_sheet_set(doc, row, C_PROPOSAL, buf);
-                amount(buf, sizeof buf, c->fset->low_ore[slot], c->unit);
+                /* under resultat låg and hög swap, so that låg <= hög */
+                bool flip = saved_result(wb);
+                amount(buf, sizeof buf, flip ? c->fset->high_ore[slot] : c->fset->low_ore[slot],
+                       c->unit);
                 kkr_sheet_set(doc, row, C_LOW, buf);
-                amount(buf, sizeof buf, c->fset->high_ore[slot], c->unit);
+                amount(buf, sizeof buf, flip ? c->fset->low_ore[slot] : c->fset->high_ore[slot],
+                       c->unit);
                 kkr_sheet_set(doc, row, C_HIGH, buf);
                 if (c->fset->method_used[slot])
                     kkr_sheet_set(doc, row, C_METHOD, c->fset->method_used[slot]);
@@ -774,16 +795,21 @@ static enum kkr_status collect_file(const struct kkr_workbook *wb, int period, c
             res->empty++;
             continue;
         }
-        /* the sign hint, as the cell's prompt says: revenues negative, costs positive */
+        /* the sign hint, as the cell's prompt says: under nettokostnad revenues negative and
+         * costs positive, under resultat the other way; stored as net cost */
+        int64_t typed = a.ore;
+        if (saved_result(wb))
+            a.ore = -a.ore;   /* a magnitude of at most INT64_MAX: no overflow */
         enum kkr_kind typ = kkr_workbook_slag_typ(wb, k);
         if ((typ == KKR_REVENUE && a.ore > 0) || (typ == KKR_COST && a.ore < 0)) {
             char shown[64];
-            kkr_money_format(shown, sizeof shown, a.ore, unit, &KKR_STYLE_TEXT);
+            kkr_money_format(shown, sizeof shown, typed, unit, &KKR_STYLE_TEXT);
+            bool pos = (typ == KKR_REVENUE) == saved_result(wb);
             kkr_warn(warn, "%s:%s!%s: %s %s: prognos %s %s is %s; under %s %s are %s", path,
                      FORM_SHEET, pref, wb->units[u].code, wb->slag[k].code, shown,
-                     kkr_display_unit_name(unit), a.ore > 0 ? "positive" : "negative",
+                     kkr_display_unit_name(unit), typed > 0 ? "positive" : "negative",
                      saved_sign(wb), typ == KKR_REVENUE ? "intäkter" : "kostnader",
-                     typ == KKR_REVENUE ? "negative" : "positive");
+                     pos ? "positive" : "negative");
         }
         struct answer *v = realloc(*answers, (*count + 1) * sizeof *v);
         if (!v) {

@@ -285,6 +285,62 @@ bad('a good file and a bad one', ['POL-ifylld.xlsx', 'LSS-text.xlsx'],
     "kkr: LSS-text.xlsx:Prognos!L9: 'ungefär 20 000' is not an amount, expected a number in "
     "kkr (or an empty cell for no answer)\n")
 
+# ---- the saved enhet and tecken (bok.conf): mnkr and resultat, both ways ----
+shutil.copytree(SMED, 'wb-mnkr')
+with open('wb-mnkr/bok.conf', 'a', encoding='utf-8') as f:
+    f.write('enhet = mnkr\ntecken = resultat\n')
+p = run(['template', 'wb-mnkr', '-o', 'ut-mnkr'], tmp)
+if p.returncode != 0:
+    fail('template mnkr/resultat: exit %d %r' % (p.returncode, p.stderr))
+wb = openpyxl.load_workbook('ut-mnkr/prognos-202005-AO.xlsx')
+ws = wb['Prognos']
+facts = dict(r for r in wb['kkr'].iter_rows(min_row=2, values_only=True))
+if facts.get('enhet') != 'mnkr' or facts.get('tecken') != 'resultat':
+    fail('template mnkr/resultat facts %r' % facts)
+if 'Belopp i mnkr; intäkter positiva, kostnader negativa (resultat).' not in ws['A3'].value:
+    fail('template mnkr/resultat title %r' % ws['A3'].value)
+prompts = [dv.prompt for dv in ws.data_validations.dataValidation]
+if not prompts or 'Intäkter positiva, kostnader negativa (t.ex. -2,5 för kostnader' \
+        not in prompts[0]:
+    fail('template mnkr/resultat prompt %r' % prompts)
+# the figures: kkr forecast in mnkr, negated; låg and hög swapped so that låg <= hög
+fc = run(['forecast', 'wb-mnkr', '--format', 'csv', '--unit', 'mnkr'], tmp)
+by = {(r['kod'], r['slag']): r for r in csv.DictReader(io.StringIO(fc.stdout.decode()),
+                                                        delimiter=';')}
+for r in ws.iter_rows(min_row=8, max_row=15):
+    f = by[(r[0].value, r[2].value)]
+    for col, key in ((3, 'budget_helår'), (4, 'utfall_period'), (7, 'prognos_helår'),
+                     (8, 'hög'), (9, 'låg')):
+        if abs(r[col].value + float(f[key])) > 1e-9:
+            fail('template mnkr/resultat %s: %r, kkr forecast %s = %s' % (
+                r[col].coordinate, r[col].value, key, f[key]))
+    if r[8].value > r[9].value:
+        fail('template mnkr/resultat %s: låg %r > hög %r' % (r[8].coordinate, r[8].value,
+                                                            r[9].value))
+# filled in mnkr under resultat: revenues positive, costs negative
+ws['L8'] = 6.5004               # SB intäkt: 6 500 400 kr of revenue, stored -6500400
+ws['L9'] = -64.0000005          # SB kostnad: 64 000 000,50 kr of cost, exactly
+ws['L10'] = -0.7                # KB intäkt negative: taken, with a warning
+ws['L12'] = '3,45'              # HT intäkt as text: 3 450 000 kr of revenue
+wb.save('AO-mnkr.xlsx')
+p = run(['collect', 'wb-mnkr', 'AO-mnkr.xlsx'], tmp)
+if p.returncode != 0 or p.stderr.decode() != (
+        'kkr: warning: AO-mnkr.xlsx:Prognos!L10: KB intäkt: prognos -0,7 mnkr is negative; '
+        'under resultat intäkter are positive\n'):
+    fail('collect mnkr/resultat: exit %d %r' % (p.returncode, p.stderr.decode()))
+got = {tuple(r[:2]): r[2] for r in csv.reader(open('wb-mnkr/prognos.csv', encoding='utf-8'),
+                                              delimiter=';')}
+want = {('SB', 'intäkt'): '-6500400', ('SB', 'kostnad'): '64000000.50',
+        ('KB', 'intäkt'): '700000', ('HT', 'intäkt'): '-3450000'}
+for k, v in want.items():
+    if got.get(k) != v:
+        fail('collect mnkr/resultat: %s %s = %r, expected %r kr' % (k[0], k[1], got.get(k), v))
+# a template of the old sign is refused once tecken changes
+filled('ut/prognos-202005-AO.xlsx', 'AO-kkr.xlsx', {'L8': -6000})
+bad('a template in another unit and sign', ['AO-kkr.xlsx'],
+    'kkr: AO-kkr.xlsx: amounts in kkr (nettokostnad), the workbook\'s are in mnkr (resultat): '
+    'make a new template\n', wbdir='wb-mnkr')
+
 print('tmp', tmp) if failures else shutil.rmtree(tmp)
 if failures:
     print('%d failures' % len(failures))
