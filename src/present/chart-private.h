@@ -66,6 +66,52 @@ const char *canvas_unit_name(const struct canvas *c);
 double canvas_draw_header(struct canvas *c, const struct kkr_chart *ch, double m);
 double canvas_draw_legend(struct canvas *c, const struct legend_item *items, size_t n, double x0,
                           double y, double max_x);
+struct hbar {
+    const char *label;
+    int depth;
+    bool bold;          /* total rows */
+    bool rule;          /* a rule above */
+    int nbars;          /* 1, or 2 for budget + prognos */
+    double a[2], b[2];  /* data extents of the bars */
+    struct rgb col[2];
+    char value[2][64];  /* value labels */
+    bool right[2];      /* label to the right of the bar (else left) */
+    double connector;   /* brygga: the running sum after the step (NAN: none) */
+};
+
+struct hlayout {
+    double label_x, label_w;
+    double px0, px1;    /* plot box */
+    double top;
+    double *row_top, *row_h;
+    double row_gap;
+    double bottom;      /* below the last row */
+    double axis_h;
+    struct kkr_scale sc;
+};
+
+/* In chart-bars.c: the horizontal bar charts (rows built from the chart, their layout at a
+ * height, the header above them, the legend and the axis title of a kind). */
+double chart_hbar_layout(struct canvas *c, struct hbar *rows, size_t n, double y0,
+                         struct hlayout *L);
+void chart_slice_of(const struct kkr_chart *ch, size_t n, size_t *from, size_t *cnt);
+enum kkr_status chart_draw_bars(struct canvas *c, const struct kkr_chart *ch, struct hbar *rows,
+                                size_t n, const struct legend_item *legend, size_t nlegend,
+                                const char *axis_title, double height, struct kkr_diag *diag);
+double chart_header_height(struct canvas *c, const struct kkr_chart *ch,
+                           const struct legend_item *legend, size_t nlegend);
+enum kkr_status chart_build_hbars(struct canvas *c, const struct kkr_chart *ch,
+                                  struct hbar **out, size_t *count, struct kkr_diag *diag);
+size_t chart_legend_for(const struct kkr_chart *ch, struct legend_item *items);
+char *chart_axis_title_for(const struct canvas *c, const struct kkr_chart *ch, char *buf,
+                           size_t size);
+/* In chart-lines.c: the charts by month, and the dot their legends and ends share. */
+void chart_dot(struct canvas *c, double x, double y, double r, struct rgb col);
+enum kkr_status chart_draw_monthly(struct canvas *c, const struct kkr_chart *ch,
+                                   struct kkr_diag *diag);
+enum kkr_status chart_draw_history(struct canvas *c, const struct kkr_chart *ch,
+                                   struct kkr_diag *diag);
+
 /* In chart-png.c: img (ARGB32) as a PNG with its resolution to fp; false on a write error. */
 bool chart_png_write(cairo_surface_t *img, double dpi, FILE *fp);
 
