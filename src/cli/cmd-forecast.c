@@ -36,7 +36,7 @@ static void write_case(void *userdata, int unit, int kind, int year, int k, int 
 }
 
 static int run_backtest(FILE *out, const struct kkr_workbook *wb, const struct kkr_forecast_options *fopt,
-                        enum kkr_format format, const char *cases_path)
+                        enum kkr_format format, const char *cases_path, const char *xlsx_path)
 {
     struct kkr_diag diag;
     struct kkr_output cases_out;
@@ -59,7 +59,16 @@ static int run_backtest(FILE *out, const struct kkr_workbook *wb, const struct k
     }
     if (st != KKR_OK)
         return cli_fail_diag(&diag, st);
-    st = kkr_backtest_summary_write(out, &sum, fopt->level, format, &diag);
+    if (xlsx_path) {
+        /* a sheet with the text output's Swedish headings, not the CSV's names */
+        struct kkr_sheet_doc doc;
+        kkr_sheet_doc_init(&doc);
+        kkr_backtest_summary_sheet(&doc, wb, &sum, fopt->level);
+        st = kkr_sheet_doc_write_xlsx(&doc, xlsx_path, false, &diag);
+        kkr_sheet_doc_release(&doc);
+    } else {
+        st = kkr_backtest_summary_write(out, &sum, fopt->level, format, &diag);
+    }
     return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
 }
 
@@ -186,6 +195,7 @@ static int sink_close(struct sink *s, const struct kkr_workbook *wb, int code, c
 }
 
 static const char *method_arg = "auto", *period_arg, *cases_arg, *output;
+static struct cli_layout_args lay;  /* --sign and --decimals, as for kkr report */
 static enum kkr_format format = KKR_FORMAT_TEXT;
 static enum kkr_display_unit unit = KKR_UNIT_KKR;
 static struct kkr_forecast_options fopt;
@@ -204,6 +214,12 @@ static bool set_format(const struct cli_option *o, const char *arg)
     return true; /* md: with --accuracy only (check) */
 }
 
+static bool set_unit(const struct cli_option *o, const char *arg)
+{
+    lay.unit_given = true;
+    return cli_parse_unit(arg, o->value);
+}
+
 static const struct cli_option options[] = {
     CLI_OPT_STRING(0, "method", &method_arg, "METHOD",
                    "budget, runrate, trend, seasonal, ets or auto (default)"),
@@ -213,7 +229,14 @@ static const struct cli_option options[] = {
                      "md with --accuracy", set_format),
     CLI_OPT_STRING('o', "output", &output, "FILE",
                    "write to FILE (atomically) instead of standard output"),
-    CLI_OPT_UNIT(&unit, "kkr (default), kr or mnkr"),
+    CLI_OPT_CALLBACK(0, "unit", &unit, "UNIT", "kkr (default, or bok.conf's enhet), kr or mnkr",
+                     set_unit),
+    CLI_OPT_STRING(0, "sign", &lay.sign, "SIGN",
+                   "nettokostnad (default: costs positive) or resultat (revenues\n"
+                   "positive; låg and hög swap); avvikelse is positive when better"),
+    CLI_OPT_STRING(0, "decimals", &lay.decimals, "N",
+                   "decimals of amounts, 0-2 (default 0, mnkr 1); bok.conf's tecken,\n"
+                   "decimaler and enhet apply, the command line wins"),
     CLI_OPT_STRING(0, "period", &period_arg, "YYYYMM",
                    "the last month of utfall to use (default: the latest)"),
     CLI_OPT_FLAG(0, "backtest", &backtest,
@@ -241,6 +264,12 @@ static int check(int argc, char **argv)
         return cli_usage_error(&cmd_forecast, "--backtest and --accuracy are separate runs");
     if (cases_arg && !backtest)
         return cli_usage_error(&cmd_forecast, "--cases needs --backtest");
+    if ((lay.sign || lay.decimals) && (backtest || accuracy))
+        return cli_usage_error(&cmd_forecast, "--%s goes with the forecast table, not with "
+                               "--%s", lay.sign ? "sign" : "decimals",
+                               backtest ? "backtest" : "accuracy");
+    if (!cli_layout_check(&lay))
+        return EXIT_BAD_INPUT;
     if (format == KKR_FORMAT_XLSX && !output)
         return cli_usage_error(&cmd_forecast, "--format xlsx needs -o FILE.xlsx (or -o - )");
     struct kkr_diag diag;
@@ -257,12 +286,24 @@ static int exec(struct kkr_workbook *wb, int argc, char **argv)
     int code;
     if (accuracy && format == KKR_FORMAT_XLSX)
         return run_accuracy(wb, NULL, format, unit, output); /* a sheet of its own, not the CSV */
+    if (backtest && format == KKR_FORMAT_XLSX)
+        return run_backtest(NULL, wb, &fopt, format, cases_arg, output);
+    /* the layout: the command line over bok.conf's tecken, decimaler and enhet */
+    enum kkr_sign sign = wb->layout.sign_set ? wb->layout.sign : KKR_SIGN_NET_COST;
+    int decimals = wb->layout.decimals;
+    if (lay.sign)
+        (void)cli_parse_sign(lay.sign, &sign);
+    if (lay.decimals)
+        decimals = lay.decimals[0] - '0';
+    if (!lay.unit_given && wb->layout.unit_set && !backtest && !accuracy)
+        unit = wb->layout.unit;
     struct sink out;
-    code = sink_open(&out, output, format);
+    bool xlsx = format == KKR_FORMAT_XLSX && !backtest && !accuracy;
+    code = sink_open(&out, xlsx ? NULL : output, xlsx ? KKR_FORMAT_TEXT : format);
     if (code != EXIT_OK)
         return code;
     if (backtest || accuracy) {
-        code = backtest ? run_backtest(out.fp, wb, &fopt, out.format, cases_arg)
+        code = backtest ? run_backtest(out.fp, wb, &fopt, out.format, cases_arg, NULL)
                         : run_accuracy(wb, out.fp, out.format, unit, NULL);
         code = sink_close(&out, wb, code, backtest ? "Backtest" : "Prognossäkerhet", wb->year,
                           wb->last_actual_month);
@@ -278,8 +319,17 @@ static int exec(struct kkr_workbook *wb, int argc, char **argv)
     st = kkr_forecast_set_compute(wb, period, method, &fopt, &set, &diag);
     if (st == KKR_OK)
         st = kkr_forecast_table_build(wb, set, &table, &diag);
-    if (st == KKR_OK)
-        st = kkr_forecast_table_write(out.fp, wb, &table, out.format, unit, &diag);
+    if (st == KKR_OK && xlsx) {
+        /* a sheet with the text output's Swedish headings, not the CSV's names */
+        struct kkr_sheet_doc doc;
+        kkr_sheet_doc_init(&doc);
+        kkr_forecast_table_sheet(&doc, wb, &table, unit, sign, decimals);
+        st = kkr_sheet_doc_write_xlsx(&doc, output, false, &diag);
+        kkr_sheet_doc_release(&doc);
+    } else if (st == KKR_OK) {
+        st = kkr_forecast_table_write_as(out.fp, wb, &table, out.format, unit, sign, decimals,
+                                         &diag);
+    }
     code = st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
     code = sink_close(&out, wb, code, "Prognos", wb->year, period);
     kkr_forecast_table_release(&table);

@@ -56,7 +56,7 @@ def table_of(ws):
     rows = list(ws.iter_rows())
     for i, r in enumerate(rows):
         if r[0].value in ('Kod', 'Belopp i kkr', 'Belopp i kr', 'Belopp i mnkr', 'kod',
-                          'metod', 'scenario') and sum(c.value is not None for c in r) > 1:
+                          'metod', 'Metod', 'scenario') and sum(c.value is not None for c in r) > 1:
             body = []
             for rr in rows[i + 1:]:
                 if all(c.value is None for c in rr):
@@ -158,7 +158,9 @@ def check_report(args, decimals=0, label=''):
     return wb
 
 
-def check_csv_sheet(args, name, sheet, text_cols):
+def check_csv_sheet(args, name, sheet, text_cols, headings=None):
+    """The sheet's cells against the CSV of the same command; the headings are the text
+    output's Swedish ones when given (forecast, backtest), else the CSV's names."""
     path = write_xlsx(args, name)
     wb = openpyxl.load_workbook(path)
     if wb.sheetnames != [sheet]:
@@ -167,8 +169,9 @@ def check_csv_sheet(args, name, sheet, text_cols):
     want = csv_rows(args)
     ws = wb[sheet]
     head, body = table_of(ws)
-    if [c.value for c in head] != want[0]:
-        fail('%s: heading %r, CSV %r' % (name, [c.value for c in head], want[0]))
+    if [c.value for c in head] != (headings or want[0]):
+        fail('%s: heading %r, expected %r' % (name, [c.value for c in head],
+                                              headings or want[0]))
     if len(body) != len(want) - 1:
         fail('%s: %d rows, CSV %d' % (name, len(body), len(want) - 1))
     for rr, w in zip(body, want[1:]):
@@ -231,15 +234,22 @@ with tempfile.TemporaryDirectory() as d:
             fail('report: the formula-like comment is not a text cell')
 
 # kkr forecast (also --backtest) and kkr whatif (bridge and --table)
+FORECAST_HEADS = ['Kod', 'Slag', 'Budget', 'Utfall', 'Prognos', 'Låg', 'Hög', 'Avvikelse',
+                  'Metod']
 wbf = check_csv_sheet(['forecast', VARD, '--method', 'seasonal'], 'prognos.xlsx', 'Prognos',
-                      ('kod', 'slag', 'metod'))
+                      ('kod', 'slag', 'metod'), FORECAST_HEADS)
+# --sign resultat --decimals 1 --unit mnkr: the same cells as the CSV with those options
+check_csv_sheet(['forecast', VARD, '--method', 'seasonal', '--sign', 'resultat', '--decimals',
+                 '1', '--unit', 'mnkr'], 'prognos-mnkr.xlsx', 'Prognos', ('kod', 'slag', 'metod'),
+                FORECAST_HEADS)
 if wbf:
     ws = wbf['Prognos']
     head, body = table_of(ws)
     levels = [ws.row_dimensions[rr[0].row].outlineLevel for rr in body]
     if max(levels) < 1:
         fail('forecast: no outline levels')
-check_csv_sheet(['forecast', VARD, '--backtest'], 'backtest.xlsx', 'Backtest', ('metod',))
+check_csv_sheet(['forecast', VARD, '--backtest'], 'backtest.xlsx', 'Backtest', ('metod',),
+                ['Metod', 'Månader (k)', 'Fall', 'Medelfel (MAPE), %', 'Täckning, %'])
 
 
 def check_bridge(args, label):
