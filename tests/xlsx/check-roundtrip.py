@@ -303,8 +303,20 @@ prompts = [dv.prompt for dv in ws.data_validations.dataValidation]
 if not prompts or 'Intäkter positiva, kostnader negativa (t.ex. -2,5 för kostnader' \
         not in prompts[0]:
     fail('template mnkr/resultat prompt %r' % prompts)
-# the figures: kkr forecast in mnkr, negated; låg and hög swapped so that låg <= hög
-fc = run(['forecast', 'wb-mnkr', '--format', 'csv', '--unit', 'mnkr'], tmp)
+# the figures: kkr forecast under the same saved template (mnkr, resultat: negated, låg and
+# hög swapped so that låg <= hög), and against net cost in kkr negated
+fc = run(['forecast', 'wb-mnkr', '--format', 'csv'], tmp)
+by = {(r['kod'], r['slag']): r for r in csv.DictReader(io.StringIO(fc.stdout.decode()),
+                                                        delimiter=';')}
+for r in ws.iter_rows(min_row=8, max_row=15):
+    f = by[(r[0].value, r[2].value)]
+    for col, key in ((3, 'budget_helår'), (4, 'utfall_period'), (7, 'prognos_helår'),
+                     (8, 'låg'), (9, 'hög')):
+        if abs(r[col].value - float(f[key])) > 1e-9:
+            fail('template mnkr/resultat %s: %r, kkr forecast %s = %s' % (
+                r[col].coordinate, r[col].value, key, f[key]))
+fc = run(['forecast', 'wb-mnkr', '--format', 'csv', '--unit', 'mnkr', '--sign',
+          'nettokostnad'], tmp)
 by = {(r['kod'], r['slag']): r for r in csv.DictReader(io.StringIO(fc.stdout.decode()),
                                                         delimiter=';')}
 for r in ws.iter_rows(min_row=8, max_row=15):
