@@ -303,7 +303,30 @@ static void test_auto(void)
     for (int i = 0; i < 6; i++)
         s6 += v[12 + i];
     CHECK_NEAR(kkr_backtest_series_full(&bt, 1, 6)[1], 2 * s6, 1e-9);
+    /* ratio (member 7) by hand: year 1 at k = 6 is utfall 1..6 + its months 4..6 times
+     * year 0's months 7..12 over its months 4..6 (one earlier year) */
+    double r46 = v[12 + 3] + v[12 + 4] + v[12 + 5], p46 = v[3] + v[4] + v[5], p712 = 0;
+    for (int i = 6; i < 12; i++)
+        p712 += v[i];
+    CHECK_NEAR(kkr_backtest_series_full(&bt, 1, 6)[7], s6 + r46 * p712 / p46, 1e-9);
     kkr_backtest_series_release(&bt);
+    {
+        struct kkr_series s4 = {v, b, 5, 0, 2, 0};
+        struct kkr_backtest_series b4;
+        CHECK_INT(kkr_backtest_series_compute(&s4, &opt, &b4, &d), KKR_OK);
+        /* year 3 at k = 2 (fewer than three months known: months 1..2): the mean of the
+         * ratios of the three years before it */
+        double r3 = 0;
+        for (int y = 0; y <= 2; y++) {
+            double rest = 0;
+            for (int i = 2; i < 12; i++)
+                rest += v[12 * y + i];
+            r3 += rest / (v[12 * y] + v[12 * y + 1]);
+        }
+        double k2 = v[36] + v[37];
+        CHECK_NEAR(kkr_backtest_series_full(&b4, 3, 2)[7], k2 + k2 * r3 / 3, 1e-9);
+        kkr_backtest_series_release(&b4);
+    }
 
     /* One year: no earlier year to learn from, so the weights are the priors: auto =
      * (budget + 0.3 runrate + 2 ets + theta) / 4.3 (seasonal needs a year before, damped ten
