@@ -168,11 +168,8 @@ struct kkr_sim_input {
 enum kkr_status kkr_sim_draw(const struct kkr_sim_input *in, size_t n, unsigned long seed,
                              int64_t *results_ore, struct kkr_diag *diag);
 
-/* The straightforward version (one gsl_rng_uniform per measure and draw): the benchmark's
- * baseline. Same distribution, different random stream. */
-enum kkr_status kkr_sim_draw_naive(const struct kkr_sim_input *in, size_t n,
-                                   unsigned long seed, int64_t *results_ore,
-                                   struct kkr_diag *diag);
+/* (The straightforward sampler, one gsl_rng_uniform per measure and draw, is the benchmark's
+ * baseline: tests/bench/sim-naive.c.) */
 
 /* What the nämnd asks of a distribution. */
 struct kkr_sim_summary {

@@ -235,40 +235,6 @@ done:
     return st;
 }
 
-enum kkr_status kkr_sim_draw_naive(const struct kkr_sim_input *in, size_t n,
-                                   unsigned long seed, int64_t *results_ore,
-                                   struct kkr_diag *diag)
-{
-    int64_t constant_ore;
-    enum kkr_status st = check_input(in, &constant_ore, diag);
-    if (st != KKR_OK)
-        return st;
-    gsl_rng *r = rng_new(seed);
-    if (!r)
-        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    for (size_t d = 0; d < n; d++) {
-        int64_t sum = in->baseline_ore;
-        for (size_t i = 0; i < in->count; i++) {
-            if (!(gsl_rng_uniform(r) < in->probability[i]))
-                continue;
-            int64_t v = in->effect_ore[i];
-            if (is_spread(in, i) && !spread_draw(r, v, in->spread_ore[i], &v)) {
-                gsl_rng_free(r);
-                return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0,
-                                "a simulated result does not fit");
-            }
-            if (!kkr_money_add(sum, v, &sum)) {
-                gsl_rng_free(r);
-                return kkr_fail(diag, KKR_ERR_OVERFLOW, NULL, 0, 0,
-                                "a simulated result does not fit");
-            }
-        }
-        results_ore[d] = sum;
-    }
-    gsl_rng_free(r);
-    return KKR_OK;
-}
-
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;

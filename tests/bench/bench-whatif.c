@@ -15,6 +15,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "kkr/scenario.h"
+#include "sim-naive.h"
 
 static double clock_s(clockid_t id)
 {
@@ -82,7 +83,7 @@ int main(int argc, char **argv)
     struct kkr_sim_summary sf, sn;
     struct timing t_fast = run(kkr_sim_draw, &in, n, repeats, r);
     kkr_sim_summarize(r, n, 0, 0, &sf);
-    struct timing t_naive = run(kkr_sim_draw_naive, &in, n, repeats, r);
+    struct timing t_naive = run(sim_draw_naive, &in, n, repeats, r);
     kkr_sim_summarize(r, n, 0, 0, &sn);
 
     printf("bench-whatif: %zu measures, %zu draws, best of %d (wall clock / thread CPU time)\n",

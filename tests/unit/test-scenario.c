@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "kkr/scenario.h"
+#include "../bench/sim-naive.h"
 #include "test.h"
 
 #define KR(x) ((int64_t)(x) * 100)
@@ -310,7 +311,7 @@ static void compare_with_exact(size_t n, int64_t baseline_ore, int64_t target_or
     double se = sqrt(exact.p_target * (1.0 - exact.p_target) / (double)draws);
     const unsigned long seeds[] = {1, 2, 42, 20200603, 4294967295UL};
     for (size_t s = 0; s < sizeof seeds / sizeof seeds[0]; s++) {
-        enum kkr_status st = naive ? kkr_sim_draw_naive(&in, draws, seeds[s], r, &diag)
+        enum kkr_status st = naive ? sim_draw_naive(&in, draws, seeds[s], r, &diag)
                                    : kkr_sim_draw(&in, draws, seeds[s], r, &diag);
         CHECK_INT(st, KKR_OK);
         kkr_sim_summarize(r, draws, target_ore, 0, &sim);
