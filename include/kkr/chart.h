@@ -105,6 +105,23 @@ struct kkr_chart {
 
 void kkr_chart_init(struct kkr_chart *chart, enum kkr_chart_kind kind);
 
+/* A bar chart (avvikelse, budget-prognos) of more than KKR_CHART_MAX_ROWS rows is written by
+ * kkr_chart_write, and measured by kkr_chart_natural_height, as kkr_chart_reduce to
+ * KKR_CHART_REDUCED_ROWS makes it: a chart of thousands of bars is neither readable nor
+ * drawable (a PNG is at most 32 767 pixels tall), and it stays linear in the units. The A4
+ * report reduces every bar chart of more than KKR_CHART_REDUCED_ROWS rows. */
+#define KKR_CHART_MAX_ROWS 200
+#define KKR_CHART_REDUCED_ROWS 30
+
+/* The rows of bar chart ch cut to at most max and its total rows: the top-level units when
+ * there are no more than max of them, else the max largest deviations (avvikelse; budget −
+ * prognos for budget-prognos) in report order, all at depth 0; the subtitle (written into
+ * subtitle, size bytes) says which. *out is ch with those rows and that subtitle; *rows_out
+ * holds the rows (free it after the last use of *out). */
+enum kkr_status kkr_chart_reduce(const struct kkr_chart *ch, size_t max, struct kkr_chart *out,
+                                 struct kkr_chart_row **rows_out, char *subtitle, size_t size,
+                                 struct kkr_diag *diag);
+
 /* ---- output ---- */
 
 struct kkr_chart_size {
@@ -158,7 +175,8 @@ double kkr_scale_map(const struct kkr_scale *s, double v);
 int kkr_chart_nice_ticks(double lo, double hi, int max_ticks, double *first, double *last,
                          double *step);
 
-/* The device extent of a bar from base to v: *a <= *b. */
+/* The device extent of a bar from base to v: *a <= *b (the bar renderer draws every bar with
+ * it, a waterfall step from its start to its end). */
 void kkr_chart_bar_extent(const struct kkr_scale *s, double base, double v, double *a,
                           double *b);
 
@@ -218,7 +236,9 @@ struct kkr_chart_set_options {
 
 void kkr_chart_set_options_init(struct kkr_chart_set_options *opt);
 
-/* Builds every chart's data. Loads snapshots (wb->dir/snapshots) for prognoshistorik. */
+/* Builds every chart's data. Loads snapshots (wb->dir/snapshots) for prognoshistorik. The set
+ * owns every string and array its charts point to (labels, titles, subtitles, the brygga steps
+ * and their labels): opt, its steps and their strings may be freed as soon as it returns. */
 enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_workbook *wb,
                                     const struct kkr_rollup *rollup,
                                     const struct kkr_chart_set_options *opt,

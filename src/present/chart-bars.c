@@ -175,7 +175,8 @@ static void hbar_draw(struct canvas *c, struct hbar *rows, size_t n, struct hlay
         double by0 = y + (h - bh * r->nbars - (r->nbars - 1) * c->fs * 0.1) / 2;
         for (int k = 0; k < r->nbars; k++) {
             double by = by0 + k * (bh + c->fs * 0.1);
-            double xa = kkr_scale_map(&L->sc, r->a[k]), xb = kkr_scale_map(&L->sc, r->b[k]);
+            double xa, xb;
+            kkr_chart_bar_extent(&L->sc, r->a[k], r->b[k], &xa, &xb);
             struct rgb col = r->col[k];
             if (xb - xa < 0.8) { /* a zero value still shows a hairline, in neutral grey */
                 double mid = (xa + xb) / 2;

@@ -73,17 +73,16 @@ static bool has_forecast(const struct kkr_workbook *wb, const struct kkr_rollup 
     return false;
 }
 
-enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_workbook *wb,
-                                    const struct kkr_rollup *rollup,
-                                    const struct kkr_chart_set_options *opt,
-                                    struct kkr_diag *diag)
+static enum kkr_status build(struct kkr_chart_set *set, const struct kkr_workbook *wb,
+                             const struct kkr_rollup *rollup,
+                             const struct kkr_chart_set_options *opt, struct kkr_diag *diag)
 {
     memset(set, 0, sizeof *set);
     size_t n = rollup->row_count;
     enum kkr_status st = KKR_OK;
     set->rows = calloc(n, sizeof *set->rows);
     set->unit_rows = calloc(n, sizeof *set->unit_rows);
-    set->labels = calloc(n + 1, sizeof *set->labels);
+    set->labels = calloc(n + 1 + opt->step_count, sizeof *set->labels);
     set->points = calloc(13, sizeof *set->points);
     if (!set->rows || !set->unit_rows || !set->labels || !set->points)
         goto nomem;
@@ -196,7 +195,16 @@ enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_
         set->steps = calloc(opt->step_count, sizeof *set->steps);
         if (!set->steps)
             goto nomem;
-        memcpy(set->steps, opt->steps, opt->step_count * sizeof *set->steps);
+        /* copies of the caller's labels: the set outlives opt (issue 11) */
+        for (size_t i = 0; i < opt->step_count; i++) {
+            set->steps[i] = opt->steps[i];
+            if (opt->steps[i].label) {
+                set->labels[set->label_count] = strdup(opt->steps[i].label);
+                if (!set->labels[set->label_count])
+                    goto nomem;
+                set->steps[i].label = set->labels[set->label_count++];
+            }
+        }
         c->steps = set->steps;
         c->step_count = opt->step_count;
         set->present[KKR_CHART_BRYGGA] = true;
@@ -252,4 +260,97 @@ enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_
     return KKR_OK;
 nomem:
     return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+}
+
+enum kkr_status kkr_chart_set_build(struct kkr_chart_set *set, const struct kkr_workbook *wb,
+                                    const struct kkr_rollup *rollup,
+                                    const struct kkr_chart_set_options *opt,
+                                    struct kkr_diag *diag)
+{
+    enum kkr_status st = build(set, wb, rollup, opt, diag);
+    if (st != KKR_OK)
+        kkr_chart_set_release(set); /* nothing half-built is left to the caller */
+    return st;
+}
+
+/* ---- a bar chart of many rows ---- */
+
+struct ranked {
+    size_t row;
+    uint64_t magnitude;
+};
+
+static int by_magnitude(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    if (x->magnitude != y->magnitude)
+        return x->magnitude < y->magnitude ? 1 : -1;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static int by_row(const void *a, const void *b)
+{
+    const struct ranked *x = a, *y = b;
+    return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static uint64_t magnitude(int64_t v)
+{
+    return v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+}
+
+enum kkr_status kkr_chart_reduce(const struct kkr_chart *ch, size_t max, struct kkr_chart *out,
+                                 struct kkr_chart_row **rows_out, char *subtitle, size_t size,
+                                 struct kkr_diag *diag)
+{
+    size_t n = ch->row_count, top = 0, totals = 0;
+    for (size_t i = 0; i < n; i++) {
+        top += ch->rows[i].depth == 0 && !ch->rows[i].total;
+        totals += ch->rows[i].total;
+    }
+    struct ranked *rank = malloc((n ? n : 1) * sizeof *rank);
+    struct kkr_chart_row *rows = malloc((max + totals + 1) * sizeof *rows);
+    if (!rank || !rows) {
+        free(rank);
+        free(rows);
+        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    }
+    size_t k = 0;
+    bool top_level = top <= max;
+    for (size_t i = 0; i < n; i++) {
+        const struct kkr_chart_row *r = &ch->rows[i];
+        if (r->total || (top_level && r->depth != 0))
+            continue;
+        int64_t dev = ch->kind == KKR_CHART_AVVIKELSE ? r->value_ore : r->budget_ore - r->value_ore;
+        rank[k++] = (struct ranked){i, magnitude(dev)};
+    }
+    if (!top_level) {
+        qsort(rank, k, sizeof *rank, by_magnitude);
+        k = k < max ? k : max;
+        qsort(rank, k, sizeof *rank, by_row);
+    }
+    size_t m = 0;
+    for (size_t j = 0; j < k; j++) {
+        rows[m] = ch->rows[rank[j].row];
+        rows[m++].depth = 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (ch->rows[i].total)
+            rows[m++] = ch->rows[i];
+    free(rank);
+    size_t units = n - totals;
+    *out = *ch;
+    out->rows = rows;
+    out->row_count = m;
+    out->slice_from = out->slice_count = 0;
+    if (top_level)
+        snprintf(subtitle, size, "%s%sde %zu verksamhetsområdena (alla %zu verksamheter finns i "
+                 "tabellen)", ch->subtitle ? ch->subtitle : "", ch->subtitle ? " · " : "", top,
+                 units);
+    else
+        snprintf(subtitle, size, "%s%sde %zu största avvikelserna av %zu verksamheter",
+                 ch->subtitle ? ch->subtitle : "", ch->subtitle ? " · " : "", max, units);
+    out->subtitle = subtitle;
+    *rows_out = rows;
+    return KKR_OK;
 }

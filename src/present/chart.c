@@ -189,9 +189,36 @@ static double natural_height_at(const struct kkr_chart *chart, double width_pt, 
     return ceil(h);
 }
 
+/* A bar chart of more than KKR_CHART_MAX_ROWS rows as it is written: reduced (chart.h). */
+struct big_chart {
+    struct kkr_chart reduced;
+    struct kkr_chart_row *rows;
+    char subtitle[768];
+};
+
+static enum kkr_status reduce_big(const struct kkr_chart **chart, struct big_chart *big,
+                                  struct kkr_diag *diag)
+{
+    const struct kkr_chart *ch = *chart;
+    big->rows = NULL;
+    if ((ch->kind != KKR_CHART_AVVIKELSE && ch->kind != KKR_CHART_BUDGET_PROGNOS) ||
+        ch->row_count <= KKR_CHART_MAX_ROWS)
+        return KKR_OK;
+    enum kkr_status st = kkr_chart_reduce(ch, KKR_CHART_REDUCED_ROWS, &big->reduced, &big->rows,
+                                          big->subtitle, sizeof big->subtitle, diag);
+    if (st == KKR_OK)
+        *chart = &big->reduced;
+    return st;
+}
+
 double kkr_chart_natural_height(const struct kkr_chart *chart, double width_pt)
 {
-    return natural_height_at(chart, width_pt, 1.0);
+    struct big_chart big;
+    if (reduce_big(&chart, &big, NULL) != KKR_OK)
+        return 0;
+    double h = natural_height_at(chart, width_pt, 1.0);
+    free(big.rows);
+    return h;
 }
 
 enum kkr_status kkr_chart_draw(cairo_t *cr, const struct kkr_chart *chart, double width,
@@ -267,12 +294,15 @@ enum kkr_status kkr_chart_write_to(const struct kkr_chart *chart, struct kkr_out
                                    enum kkr_chart_format format,
                                    const struct kkr_chart_size *size, struct kkr_diag *diag)
 {
+    struct big_chart big;
+    enum kkr_status st = reduce_big(&chart, &big, diag);
+    if (st != KKR_OK)
+        return st;
     double w = size->width_pt;
     double scale = format == KKR_CHART_PNG ? size->dpi / 72.0 : 1.0;
     double h = size->height_pt > 0 ? size->height_pt : natural_height_at(chart, w, scale);
     struct kkr_output o = *out; /* fp is what is written; the caller commits */
     const char *path = o.path ? o.path : "-";
-    enum kkr_status st = KKR_OK;
     cairo_surface_t *s = NULL;
     unsigned char *pixels = MAP_FAILED;
     size_t pixels_len = 0;
@@ -334,5 +364,6 @@ enum kkr_status kkr_chart_write_to(const struct kkr_chart *chart, struct kkr_out
         munmap(pixels, pixels_len);
     if (st == KKR_OK && ferror(o.fp))
         st = kkr_fail(diag, KKR_ERR_IO, path, 0, 0, "write error");
+    free(big.rows);
     return st;
 }

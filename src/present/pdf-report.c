@@ -23,84 +23,7 @@
 
 /* A bar chart of more rows than this shows the top-level units, or the largest deviations:
  * a nämnd reads a page, not a hundred (and drawing stays linear in the units). */
-#define PDF_CHART_ROWS 30
-
-struct ranked {
-    size_t row;
-    int64_t magnitude;
-};
-
-static int by_magnitude(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    if (x->magnitude != y->magnitude)
-        return x->magnitude < y->magnitude ? 1 : -1;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static int by_row(const void *a, const void *b)
-{
-    const struct ranked *x = a, *y = b;
-    return x->row < y->row ? -1 : x->row > y->row;
-}
-
-static int64_t magnitude(int64_t v)
-{
-    return v < 0 ? -v : v;
-}
-
-static enum kkr_status reduce_chart(const struct kkr_chart *ch, struct kkr_chart *out,
-                                    struct kkr_chart_row **rows_out, char *subtitle,
-                                    size_t size, struct kkr_diag *diag)
-{
-    size_t n = ch->row_count, top = 0;
-    for (size_t i = 0; i < n; i++)
-        top += ch->rows[i].depth == 0 && !ch->rows[i].total;
-    struct ranked *rank = malloc(n * sizeof *rank);
-    struct kkr_chart_row *rows = malloc((PDF_CHART_ROWS + 1) * sizeof *rows);
-    if (!rank || !rows) {
-        free(rank);
-        free(rows);
-        return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    }
-    size_t k = 0;
-    bool top_level = top <= PDF_CHART_ROWS;
-    for (size_t i = 0; i < n; i++) {
-        const struct kkr_chart_row *r = &ch->rows[i];
-        if (r->total || (top_level && r->depth != 0))
-            continue;
-        int64_t dev = ch->kind == KKR_CHART_AVVIKELSE ? r->value_ore : r->budget_ore - r->value_ore;
-        rank[k++] = (struct ranked){i, magnitude(dev)};
-    }
-    if (!top_level) {
-        qsort(rank, k, sizeof *rank, by_magnitude);
-        k = k < PDF_CHART_ROWS ? k : PDF_CHART_ROWS;
-        qsort(rank, k, sizeof *rank, by_row);
-    }
-    size_t m = 0;
-    for (size_t j = 0; j < k; j++) {
-        rows[m] = ch->rows[rank[j].row];
-        rows[m++].depth = 0;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (ch->rows[i].total)
-            rows[m++] = ch->rows[i];
-    free(rank);
-    *out = *ch;
-    out->rows = rows;
-    out->row_count = m;
-    out->slice_from = out->slice_count = 0;
-    if (top_level)
-        snprintf(subtitle, size, "%s%sde %zu verksamhetsområdena (alla %zu verksamheter finns i "
-                 "tabellen)", ch->subtitle ? ch->subtitle : "", ch->subtitle ? " · " : "", top, n - 1);
-    else
-        snprintf(subtitle, size, "%s%sde %d största avvikelserna av %zu verksamheter",
-                 ch->subtitle ? ch->subtitle : "", ch->subtitle ? " · " : "", PDF_CHART_ROWS,
-                 n - 1);
-    out->subtitle = subtitle;
-    *rows_out = rows;
-    return KKR_OK;
-}
+#define PDF_CHART_ROWS KKR_CHART_REDUCED_ROWS
 
 static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
                               const struct kkr_rollup *rollup, const struct kkr_chart_set *set,
@@ -280,7 +203,8 @@ static enum kkr_status render(cairo_t *cr, const struct kkr_workbook *wb,
         bool units = c->ch->kind == KKR_CHART_AVVIKELSE || c->ch->kind == KKR_CHART_BUDGET_PROGNOS;
         if (units && (c->ch->row_count > PDF_CHART_ROWS + 1 ||
                       kkr_chart_natural_height(c->ch, CONTENT_W) > avail)) {
-            st = reduce_chart(c->ch, &c->reduced, &c->rows, c->subtitle, sizeof c->subtitle, diag);
+            st = kkr_chart_reduce(c->ch, PDF_CHART_ROWS, &c->reduced, &c->rows, c->subtitle,
+                                  sizeof c->subtitle, diag);
             if (st != KKR_OK)
                 break;
             c->ch = &c->reduced;

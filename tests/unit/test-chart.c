@@ -489,6 +489,65 @@ static void render_workbook(const char *dir, const char *measures, size_t min_ro
     kkr_workbook_free(wb);
 }
 
+/* kkr_chart_set_build keeps no pointer into its options: the steps, their labels and the
+ * bridge subtitle are freed (and scribbled over first) before the set is read (issue 11). */
+static void test_set_owns_strings(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/budgets/smedjebacken-2020", KKR_SOURCE_ROOT);
+    struct kkr_diag diag;
+    struct kkr_warnings warn;
+    kkr_warnings_init(&warn);
+    struct kkr_workbook *wb = NULL;
+    CHECK_INT(kkr_workbook_load(path, &wb, &diag, &warn), KKR_OK);
+    if (!wb)
+        return;
+    struct kkr_rollup rollup;
+    CHECK_INT(kkr_rollup_build(wb, wb->last_actual_month, NULL, &rollup, &diag), KKR_OK);
+    static const char *const names[3] = {"Prognos maj", "Vakanser hålls öppna",
+                                         "Resultat efter åtgärder"};
+    struct kkr_chart_step *steps = calloc(3, sizeof *steps);
+    char *labels[3];
+    for (int i = 0; i < 3; i++) {
+        labels[i] = strdup(names[i]);
+        steps[i] = (struct kkr_chart_step){labels[i], (i + 1) * 100000, i != 1};
+    }
+    char *subtitle = strdup("Utgångsläge: låst prognos april 2020");
+    struct kkr_chart_set_options so;
+    kkr_chart_set_options_init(&so);
+    so.steps = steps;
+    so.step_count = 3;
+    so.bridge_subtitle = subtitle;
+    struct kkr_chart_set set;
+    CHECK_INT(kkr_chart_set_build(&set, wb, &rollup, &so, &diag), KKR_OK);
+    for (int i = 0; i < 3; i++) {
+        memset(labels[i], 'X', strlen(labels[i]));
+        free(labels[i]);
+    }
+    memset(subtitle, 'X', strlen(subtitle));
+    free(subtitle);
+    memset(steps, 0xA5, 3 * sizeof *steps);
+    free(steps);
+    const struct kkr_chart *br = &set.charts[KKR_CHART_BRYGGA];
+    CHECK(set.present[KKR_CHART_BRYGGA]);
+    CHECK_INT(br->step_count, 3);
+    for (int i = 0; i < 3 && br->step_count == 3; i++) {
+        CHECK_STR(br->steps[i].label, names[i]);
+        CHECK_INT(br->steps[i].value_ore, (i + 1) * 100000);
+        CHECK(br->steps[i].is_total == (i != 1));
+    }
+    CHECK(br->subtitle && strstr(br->subtitle, " · Utgångsläge: låst prognos april 2020"));
+    /* and the chart draws from the set alone */
+    struct kkr_chart_size size;
+    kkr_chart_size_slide(&size);
+    size.dpi = 72;
+    CHECK_INT(kkr_chart_write(br, tmp_path("owned.svg"), KKR_CHART_SVG, &size, &diag), KKR_OK);
+    kkr_chart_set_release(&set);
+    kkr_rollup_release(&rollup);
+    kkr_workbook_free(wb);
+    kkr_warnings_release(&warn);
+}
+
 static void test_render_workbooks(void)
 {
     render_workbook("budgets/smedjebacken-2020", "atgarder-maj.csv", 16);
@@ -511,9 +570,10 @@ int main(void)
     test_render_avvikelse();
     test_render_many();
     test_render_workbooks();
+    test_set_owns_strings();
     if (!getenv("KKR_KEEP_TMP")) {
         const char *names[] = {"avv.png", "avv2.png", "a.pdf", "b.pdf", "a.svg", "b.svg",
-                               "many.png", "wb.png"};
+                               "many.png", "wb.png", "owned.svg"};
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
             unlink(tmp_path(names[i]));
         rmdir(tmpdir);
