@@ -26,6 +26,10 @@ step "build" ninja -C $B
 step "build (asan+ubsan)" ninja -C $A
 step "tests" meson test -C $B --print-errorlogs --num-processes 2
 logs+=("$B/meson-logs/testlog.json")
+# the scaling test (issue 12: every command linear on 20 000 units, CPU time and peak memory;
+# about a minute): suite 'slow', which a plain `meson test` leaves out
+step "scaling" meson test -C $B --setup slow --suite slow --print-errorlogs --logbase scaling
+logs+=("$B/meson-logs/scaling-slow.json")
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 step "tests (asan+ubsan)" meson test -C $A --print-errorlogs --num-processes 2 --logbase asan
 logs+=("$A/meson-logs/asan.json")
