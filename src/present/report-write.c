@@ -317,90 +317,100 @@ static void write_md(FILE *out, const struct kkr_report_table *t)
 
 /* ---- JSON ---- */
 
-static void json_rows(FILE *out, const struct kkr_report_table *t,
+static void json_rows(struct kkr_json *j, const struct kkr_report_table *t,
                       const struct kkr_report_line *lines, size_t n, bool kinds)
 {
     const struct kkr_workbook *wb = t->wb;
     const struct kkr_report_layout *L = t->layout;
     char buf[128];
+    kkr_json_array_begin(j, KKR_JSON_LINES);
     for (size_t i = 0; i < n; i++) {
-        fputs(i ? ",\n    {" : "\n    {", out);
+        kkr_json_object_begin(j, KKR_JSON_INLINE);
         if (kinds) {
-            fputs("\"slag\": ", out);
-            kkr_json_write_string(out, lines[i].code);
+            kkr_json_key(j, "slag");
+            kkr_json_string(j, lines[i].code);
             if (lines[i].parent_code) {
-                fputs(", \"namn\": ", out);
-                kkr_json_write_string(out, lines[i].plain_name);
-                fputs(", \"typ\": ", out);
-                kkr_json_write_string(out, lines[i].parent_code);
+                kkr_json_key(j, "namn");
+                kkr_json_string(j, lines[i].plain_name);
+                kkr_json_key(j, "typ");
+                kkr_json_string(j, lines[i].parent_code);
             }
         } else {
-            fputs("\"kod\": ", out);
-            kkr_json_write_string(out, lines[i].code);
-            fputs(", \"namn\": ", out);
-            kkr_json_write_string(out, lines[i].name);
-            fprintf(out, ", \"nivå\": %d, \"överordnad\": ", lines[i].depth);
-            if (lines[i].parent >= 0)
-                kkr_json_write_string(out, wb->units[lines[i].parent].code);
-            else
-                fputs("null", out);
-            fprintf(out, ", \"beräknad\": %s", lines[i].computed ? "true" : "false");
+            kkr_json_key(j, "kod");
+            kkr_json_string(j, lines[i].code);
+            kkr_json_key(j, "namn");
+            kkr_json_string(j, lines[i].name);
+            kkr_json_key(j, "nivå");
+            kkr_json_int(j, lines[i].depth);
+            kkr_json_key(j, "överordnad");
+            kkr_json_string(j, lines[i].parent >= 0 ? wb->units[lines[i].parent].code : NULL);
+            kkr_json_key(j, "beräknad");
+            kkr_json_bool(j, lines[i].computed);
         }
         for (size_t c = 0; c < L->count; c++) {
             struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
             kkr_report_value_format(t, &v, &KKR_STYLE_PLAIN, buf, sizeof buf);
-            fputs(", ", out);
-            kkr_json_write_string(out, L->cols[c].key);
-            fprintf(out, ": %s", buf[0] ? buf : "null");
+            kkr_json_key(j, L->cols[c].key);
+            kkr_json_number_text(j, buf); /* "" is null */
         }
-        fputs(", \"öre\": {", out);
-        bool first = true;
+        kkr_json_key(j, "öre");
+        kkr_json_object_begin(j, KKR_JSON_INLINE);
         for (size_t c = 0; c < L->count; c++) {
             struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
             if (v.percent || v.empty)
                 continue;
-            fputs(first ? "" : ", ", out);
-            kkr_json_write_string(out, L->cols[c].key);
-            fprintf(out, ": %lld", (long long)v.ore);
-            first = false;
+            kkr_json_key(j, L->cols[c].key);
+            kkr_json_int(j, v.ore);
         }
-        fputs("}}", out);
+        kkr_json_object_end(j);
+        kkr_json_object_end(j);
     }
+    kkr_json_array_end(j);
 }
 
-static void json_opt_string(FILE *out, const char *key, const char *value)
-{
-    fprintf(out, "  \"%s\": ", key);
-    if (value)
-        kkr_json_write_string(out, value);
-    else
-        fputs("null", out);
-    fputs(",\n", out);
-}
-
-static void write_json(FILE *out, const struct kkr_report_table *t)
+/* The report as JSON through the base writer (its errors stick and are checked once). */
+static enum kkr_status write_json(FILE *out, const struct kkr_report_table *t,
+                                  struct kkr_diag *diag)
 {
     const struct kkr_workbook *wb = t->wb;
     const struct kkr_rollup *r = t->rollup;
     const struct kkr_report_options *opt = t->opt;
-    fputs("{\n", out);
-    json_opt_string(out, "organisation", wb->organisation);
-    json_opt_string(out, "nämnd", wb->committee);
-    json_opt_string(out, "titel", wb->title);
-    fprintf(out, "  \"år\": %d,\n  \"period\": %d,\n  \"enhet\": \"%s\",\n", r->year, r->period,
-            kkr_display_unit_name(opt->unit));
-    if (opt->sign == KKR_SIGN_RESULT)
-        fputs("  \"tecken\": \"resultat\",\n", out);
-    if (opt->decimals >= 0)
-        fprintf(out, "  \"decimaler\": %d,\n", opt->decimals);
-    json_opt_string(out, "prognosmetod", r->method);
-    if (opt->compare)
-        json_opt_string(out, "jämförelse", opt->compare_label);
-    fputs("  \"slag\": [", out);
-    json_rows(out, t, t->slag, t->slag_count, true);
-    fputs("\n  ],\n  \"verksamheter\": [", out);
-    json_rows(out, t, t->units, t->unit_count, false);
-    fputs("\n  ]\n}\n", out);
+    struct kkr_json *j = kkr_json_new(out);
+    kkr_json_object_begin(j, KKR_JSON_LINES);
+    kkr_json_key(j, "organisation");
+    kkr_json_string(j, wb->organisation);
+    kkr_json_key(j, "nämnd");
+    kkr_json_string(j, wb->committee);
+    kkr_json_key(j, "titel");
+    kkr_json_string(j, wb->title);
+    kkr_json_key(j, "år");
+    kkr_json_int(j, r->year);
+    kkr_json_key(j, "period");
+    kkr_json_int(j, r->period);
+    kkr_json_key(j, "enhet");
+    kkr_json_string(j, kkr_display_unit_name(opt->unit));
+    if (opt->sign == KKR_SIGN_RESULT) {
+        kkr_json_key(j, "tecken");
+        kkr_json_string(j, "resultat");
+    }
+    if (opt->decimals >= 0) {
+        kkr_json_key(j, "decimaler");
+        kkr_json_int(j, opt->decimals);
+    }
+    kkr_json_key(j, "prognosmetod");
+    kkr_json_string(j, r->method);
+    if (opt->compare) {
+        kkr_json_key(j, "jämförelse");
+        kkr_json_string(j, opt->compare_label);
+    }
+    kkr_json_key(j, "slag");
+    json_rows(j, t, t->slag, t->slag_count, true);
+    kkr_json_key(j, "verksamheter");
+    json_rows(j, t, t->units, t->unit_count, false);
+    kkr_json_object_end(j);
+    enum kkr_status st = kkr_json_finish(j, diag);
+    kkr_json_free(j);
+    return st;
 }
 
 enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
@@ -427,7 +437,7 @@ enum kkr_status kkr_report_write(FILE *out, const struct kkr_workbook *wb,
             write_csv(out, &t, t.units, t.unit_count, false);
         break;
     case KKR_FORMAT_MD: write_md(out, &t); break;
-    case KKR_FORMAT_JSON: write_json(out, &t); break;
+    case KKR_FORMAT_JSON: st = write_json(out, &t, diag); break;
     case KKR_FORMAT_XLSX:
         kkr_report_table_release(&t);
         return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0, "xlsx is written to a file, not a "
