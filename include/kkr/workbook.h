@@ -186,15 +186,16 @@ bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b);
 
 /* ---- snapshots (snapshots/YYYYMM.csv, DESIGN §3) ---- */
 
-/* A locked forecast: per unit and slag, index kkr_workbook_slot(). */
+/* A locked forecast: per unit and slag, index kkr_workbook_slot(). All fields are read-only for
+ * callers; the arrays are owned by the snapshot. */
 struct kkr_snapshot {
     int year, month;
     int64_t *forecast_ore;
     uint8_t *forecast_has;
     char **method;          /* NULL or the metod column */
     char **comment;         /* NULL or the kommentar */
-    size_t unit_count_;     /* private: the units of the arrays */
-    size_t slag_count_;     /* private: the slag of the arrays (the workbook's slag_count) */
+    size_t unit_count;      /* the units of the arrays (the workbook's unit_count) */
+    size_t slag_count;      /* the slag of the arrays (the workbook's slag_count) */
 };
 
 /* Loads DIR/snapshots/YYYYMM.csv against the workbook's units. KKR_ERR_NOT_FOUND when the

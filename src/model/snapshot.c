@@ -90,8 +90,8 @@ static struct kkr_snapshot *snapshot_alloc(const struct kkr_workbook *wb, int ye
         return NULL;
     snap->year = year;
     snap->month = month;
-    snap->unit_count_ = wb->unit_count;
-    snap->slag_count_ = wb->slag_count;
+    snap->unit_count = wb->unit_count;
+    snap->slag_count = wb->slag_count;
     snap->forecast_ore = calloc(slots ? slots : 1, sizeof *snap->forecast_ore);
     snap->forecast_has = calloc(slots ? slots : 1, 1);
     snap->method = calloc(slots ? slots : 1, sizeof *snap->method);
@@ -140,7 +140,7 @@ void kkr_snapshot_free(struct kkr_snapshot *snap)
 {
     if (!snap)
         return;
-    for (size_t i = 0; i < snap->unit_count_ * snap->slag_count_; i++) {
+    for (size_t i = 0; i < snap->unit_count * snap->slag_count; i++) {
         if (snap->method)
             free(snap->method[i]);
         if (snap->comment)
@@ -297,11 +297,11 @@ enum kkr_status kkr_snapshot_set(struct kkr_snapshot *snap, int unit, int slag,
                                  int64_t forecast_ore, const char *method, const char *comment,
                                  struct kkr_diag *diag)
 {
-    if (unit < 0 || (size_t)unit >= snap->unit_count_ || slag < 0 ||
-        (size_t)slag >= snap->slag_count_)
+    if (unit < 0 || (size_t)unit >= snap->unit_count || slag < 0 ||
+        (size_t)slag >= snap->slag_count)
         return kkr_fail(diag, KKR_ERR_USAGE, NULL, 0, 0,
                         "unit %d slag %d is outside the snapshot", unit, slag);
-    size_t slot = (size_t)unit * snap->slag_count_ + (size_t)slag;
+    size_t slot = (size_t)unit * snap->slag_count + (size_t)slag;
     snap->forecast_ore[slot] = forecast_ore;
     snap->forecast_has[slot] = 1;
     if (!set_text(&snap->method[slot], method) || !set_text(&snap->comment[slot], comment))
@@ -369,9 +369,9 @@ enum kkr_status kkr_snapshot_write(FILE *out, const struct kkr_workbook *wb,
     for (size_t i = 0; i < sizeof header / sizeof header[0]; i++)
         kkr_csv_writer_plain(w, header[i]);
     kkr_csv_writer_end_row(w);
-    for (size_t u = 0; u < wb->unit_count && u < snap->unit_count_; u++) {
-        for (size_t kind = 0; kind < wb->slag_count && kind < snap->slag_count_; kind++) {
-            size_t slot = u * snap->slag_count_ + kind;
+    for (size_t u = 0; u < wb->unit_count && u < snap->unit_count; u++) {
+        for (size_t kind = 0; kind < wb->slag_count && kind < snap->slag_count; kind++) {
+            size_t slot = u * snap->slag_count + kind;
             if (!snap->forecast_has[slot])
                 continue;
             kkr_csv_writer_text(w, wb->units[u].code);
