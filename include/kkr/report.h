@@ -117,7 +117,8 @@ struct kkr_report_options {
 void kkr_report_options_init(struct kkr_report_options *opt);
 
 /* The display name of a row as in the protocol: "Varav särskilt boende" for children,
- * "Verksamhetens nettokostnad" for the total. Writes at most size bytes (NUL-terminated). */
+ * "Verksamhetens nettokostnad" for the total. Writes at most size bytes (NUL-terminated); a
+ * longer name is shortened at a character boundary, so the result is always UTF-8. */
 void kkr_report_row_name(const struct kkr_workbook *wb, const struct kkr_rollup_row *row,
                          char *buf, size_t size);
 

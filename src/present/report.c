@@ -21,8 +21,29 @@ void kkr_report_options_init(struct kkr_report_options *opt)
     opt->decimals = opt->percent_decimals = -1;
 }
 
+/* A name shortened by snprintf to its buffer ends at a character boundary: the bytes of a
+ * character cut in two are dropped (the names are UTF-8; fuzz-writers found the JSON report's
+ * namn of a long name ending in U+FFFD). */
+static void cut_at_character(char *buf)
+{
+    size_t bad, len = strlen(buf);
+    if (!kkr_utf8_valid(buf, len, &bad))
+        buf[bad] = '\0';
+}
+
+static void row_name(const struct kkr_workbook *wb, const struct kkr_rollup_row *row, char *buf,
+                     size_t size);
+
 void kkr_report_row_name(const struct kkr_workbook *wb, const struct kkr_rollup_row *row,
                          char *buf, size_t size)
+{
+    row_name(wb, row, buf, size);
+    if (size)
+        cut_at_character(buf);
+}
+
+static void row_name(const struct kkr_workbook *wb, const struct kkr_rollup_row *row, char *buf,
+                     size_t size)
 {
     if (row->unit < 0) {
         snprintf(buf, size, "Verksamhetens nettokostnad");
@@ -229,9 +250,10 @@ static enum kkr_status unit_lines(struct kkr_report_table *t)
             continue;
         struct kkr_report_line *l = &t->units[n++];
         t->unit_count = n;
-        if (row->unit < 0 && t->opt->total_label)
+        if (row->unit < 0 && t->opt->total_label) {
             snprintf(name, sizeof name, "%s", t->opt->total_label);
-        else
+            cut_at_character(name);
+        } else
             kkr_report_row_name(wb, row, name, sizeof name);
         if (set_name(l, name) != KKR_OK)
             return KKR_ERR_NOMEM;
@@ -291,6 +313,7 @@ static enum kkr_status slag_lines(struct kkr_report_table *t)
                 len = sizeof lowered - 1;
             kkr_text_lower_first(lowered, wb->slag[s].name, len);
             snprintf(name, sizeof name, "Varav %s", lowered);
+            cut_at_character(name);
             if (set_name(v, name) != KKR_OK)
                 return KKR_ERR_NOMEM;
             v->code = wb->slag[s].code;
