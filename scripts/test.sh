@@ -60,7 +60,7 @@ if command -v clang >/dev/null &&
     rm -f $F/fuzz-results.txt
     echo "== build (fuzz)"
     if ninja -C $F >/dev/null; then
-        for h in money csv workbook measures import xlsx sie; do
+        for h in money csv workbook measures import xlsx sie merge writers; do
             secs=${FUZZ_SECONDS:-20}
             work=$(mktemp -d)
             cp tests/fuzz/corpus/$h/* "$work"/

@@ -159,6 +159,46 @@ def main():
     put(d, b'\x00' + 'Vht;Kto;Datum;Belopp\n100;3010;202005;−12\n'.encode('cp1252', 'replace'))
     put(d, b'\x4f' + b'Vht;Kto;Datum;Belopp\n"1""0";4010;202005;"5,00"\n=X;5010;202006;7\n')
 
+    # ---- merge: existing utfall.csv + SEP + new rows (8 bytes a row: target, slag, month of
+    # 2019/2020, int32 öre little-endian, one spare byte)
+    d = clear('merge')
+
+    def rows(*cells):
+        out = b''
+        for target, kind, month, ore in cells:
+            out += bytes([target, kind, month]) + (ore & 0xffffffff).to_bytes(4, 'little') + b'\0'
+        return out
+
+    new = rows((2, 1, 12, 12345), (3, 0, 13, -500), (0, 1, 23, 99))
+    base = ('verksamhet;slag;period;belopp\nHT;kostnad;202001;100\nSB;intäkt;202002;-5,50\n'
+            'AO;kostnad;201912;7\n')
+    put(d, base.encode() + SEP + new)
+    put(d, base.replace('\n', '\r\n').encode() + SEP + new)
+    put(d, base.replace('\n', '\r').encode() + SEP + new)
+    put(d, base.rstrip('\n').encode() + SEP + new)                 # no final line end
+    put(d, b'\xef\xbb\xbf' + base.encode() + SEP + new)             # BOM
+    put(d, base.replace(';', ',').replace('-5,50', '"-5,50"').encode() + SEP + new)
+    put(d, 'belopp;kommentar;period;slag;verksamhet\n100;"två\nrader";202001;kostnad;HT\n'
+           '7;;201912;kostnad;X\n'.encode() + SEP + new)            # other order, extra column
+    put(d, 'verksamhet;slag;period;belopp\nHT;kostnad;202001;100\nHT;kostnad;202001;1\n'
+           'SB;kostnad;2020-01;5\n'.encode('cp1252') + SEP + new)
+    put(d, base.encode() + SEP)                                     # no new rows
+    put(d, SEP + new)                                               # empty existing file
+    put(d, head(read(smed + '/utfall.csv'), 40) + SEP + new)
+
+    # ---- writers: unit names, slag names, comments, bok.conf texts, each 0x1F-separated
+    d = clear('writers')
+    US = '\x1f'
+    put(d, US.join(['Äldreomsorg', 'Hemtjänst | natt', '*Särskilt* boende', '<script>x</script>',
+                    'A & B', '# rubrik']).encode() + SEP +
+        US.join(['Personal', 'Lokaler [hyra]', 'Avgifter \\ taxor']).encode() + SEP +
+        US.join(['två\nrader', 'tre\r\nrader\r\n', 'tab\tbort', '"citat"']).encode() + SEP +
+        US.join(['Kommun <b>', 'Nämnd | x', 'Titel **fet**']).encode())
+    put(d, US.join(['ÅÄÖ', 'x\u0085y', 'x\u2028y']).encode() + SEP + b'' + SEP + b'\x1f\x1f' +
+        SEP + 'titel = \\|'.encode())
+    put(d, b'\xff\xfe\x1f\xe4' + SEP + b'\xc3' + SEP + b'\x00' + SEP + b'\x1b[31m')
+    put(d, US.join(['\U0001F600 emoji', '&#124; entity']).encode())
+
     total = 0
     files = 0
     for root, _, names in os.walk(OUT):
