@@ -211,7 +211,9 @@ enum kkr_status kkr_import_merge(FILE *fp, const char *utfall_path,
         /* Windows-1252 (the workbook loaded, so the bytes are valid there): the kept rows are
          * converted, so the file is one encoding again */
         size_t cl;
-        char *conv = kkr_cp1252_to_utf8(data, len, &cl);
+        /* after the BOM, which the loader skips too: converted, its three bytes would become
+         * "ï»¿" in front of the first column's name (fuzz-merge) */
+        char *conv = kkr_cp1252_to_utf8(data + skip, len - skip, &cl);
         free(data);
         if (!conv)
             return kkr_fail(diag, KKR_ERR_NOMEM, utfall_path, 0, 0, "out of memory");
