@@ -184,6 +184,10 @@ void kkr_workbook_cover_typ(const struct kkr_workbook *wb, int64_t *forecast_ore
 /* True if unit a is b or lies below b in the tree. */
 bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b);
 
+/* How the whole of the workbook is named in running text: "hela kommunen" for a kommun-level
+ * workbook (one that links nämnd workbooks, DESIGN §13), else "hela nämnden". */
+const char *kkr_workbook_whole_name(const struct kkr_workbook *wb);
+
 /* ---- snapshots (snapshots/YYYYMM.csv, DESIGN §3) ---- */
 
 /* A locked forecast: per unit and slag, index kkr_workbook_slot(). All fields are read-only for

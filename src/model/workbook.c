@@ -653,3 +653,11 @@ bool kkr_workbook_unit_within(const struct kkr_workbook *wb, int a, int b)
             return true;
     return false;
 }
+
+const char *kkr_workbook_whole_name(const struct kkr_workbook *wb)
+{
+    for (size_t u = 0; u < wb->unit_count; u++)
+        if (wb->units[u].workbook)
+            return "hela kommunen";
+    return "hela nämnden";
+}

@@ -58,7 +58,7 @@ static void measure_label(char *buf, size_t size, const struct kkr_measure *me)
 
 static const char *unit_code(const struct kkr_workbook *wb, const struct kkr_measure *me)
 {
-    return me->unit >= 0 ? wb->units[me->unit].code : "hela nämnden";
+    return me->unit >= 0 ? wb->units[me->unit].code : kkr_workbook_whole_name(wb);
 }
 
 static void target_label(char *buf, size_t size, const struct kkr_bridge_write_options *s)

@@ -183,7 +183,8 @@ static enum kkr_status build(struct kkr_chart_set *set, const struct kkr_workboo
             dup_printf("Ackumulerat: budget, utfall och prognos – %s", wb->units[u].name);
     else
         c->title = set->titles[KKR_CHART_ACKUMULERAT] =
-            strdup("Ackumulerat: budget, utfall och prognos – hela nämnden");
+            dup_printf("Ackumulerat: budget, utfall och prognos – %s",
+                       kkr_workbook_whole_name(wb));
     c->monthly = mo;
     set->present[KKR_CHART_ACKUMULERAT] = true;
 
