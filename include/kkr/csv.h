@@ -70,11 +70,28 @@ enum kkr_status kkr_csv_read_header(const char *name, const char *data, size_t l
                                     const struct kkr_csv_column *columns,
                                     struct kkr_csv_header *header, struct kkr_diag *diag);
 
+/* Matches a header to the schema in place of the reader's own rule (each header field to the
+ * first schema column with an alias for it; a column named twice or a required one missing is
+ * an error): names[i] is the header's field i + 1 (trimmed UTF-8, NUL-terminated), line the
+ * header's line. Fill columns[c] with the 1-based file column of schema column c, 0 if
+ * absent; one file column for at most one schema column. Return non-OK with diag filled to
+ * refuse the header (the ledger import: aliases in order of preference, --columns). */
+typedef enum kkr_status (*kkr_csv_header_fn)(void *userdata, const char *path, long line,
+                                             const struct kkr_csv_field *names, size_t count,
+                                             long *columns, struct kkr_diag *diag);
+
 /* How a reader reads. */
 struct kkr_csv_options {
-    /* Rows without quotes are split by a memchr fast path (default true); false sends every
-     * row through libcsv (for the both-ways test and the loader benchmark). */
+    /* Rows without quotes are split by a fast path (a block scanner, default true); false
+     * sends every row through libcsv (for the both-ways tests and the loader benchmark). */
     bool fast_path;
+    /* Fields of rows from the fast path point into the input (or the reader's UTF-8 copy of a
+     * Windows-1252 piece), trimmed but not NUL-terminated: read len bytes, no more. Saves a
+     * copy of every field (the ledger import). Default false: NUL-terminated copies. */
+    bool in_place;
+    /* NULL: the reader's rule; see kkr_csv_header_fn. Called with the row callback's
+     * userdata. */
+    kkr_csv_header_fn match_header;
 };
 void kkr_csv_options_init(struct kkr_csv_options *opt);
 
@@ -108,6 +125,15 @@ enum kkr_status kkr_csv_reader_push(struct kkr_csv_reader *reader, const char *d
 enum kkr_status kkr_csv_reader_finish(struct kkr_csv_reader *reader);
 void kkr_csv_reader_free(struct kkr_csv_reader *reader);
 
+/* What a push reader saw so far. */
+struct kkr_csv_reader_stats {
+    uint64_t fast_rows;     /* rows split by the fast path */
+    uint64_t slow_rows;     /* rows that went through libcsv */
+    bool windows_1252;      /* the text was not UTF-8 and is read as Windows-1252 */
+};
+void kkr_csv_reader_stats(const struct kkr_csv_reader *reader,
+                          struct kkr_csv_reader_stats *stats);
+
 /* The delimiter of a header line (up to its first LF): the most frequent of ';', tab and ','
  * outside quotes, ';' winning ties (what Swedish Excel writes); 0 when there is none. */
 int kkr_csv_detect_delimiter(const char *line, size_t len);
@@ -127,10 +153,6 @@ enum kkr_status kkr_csv_check_utf16(const char *name, const char *data, size_t l
  * can change a table's layout or send an ESC sequence to a terminal. */
 enum kkr_status kkr_csv_check_text(const struct kkr_csv_row *row, size_t col, const char *what,
                                    bool line_breaks, struct kkr_diag *diag);
-
-/* Rows without quotes are split by a fast path; with false every row goes through libcsv
- * (for the differential test and benchmarks). Process-wide; not for concurrent use. */
-void kkr_csv_set_fast_path(bool enabled);
 
 /* Rows from another source (an .xlsx sheet) through the same header rules and row checks as a
  * CSV file: the first row fed is the header. Each row gives its fields in file-column order

@@ -4,6 +4,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+
+#include <csv.h>
 
 #include "kkr/csv.h"
 
@@ -33,6 +36,11 @@ struct reader {
     size_t field_count, field_cap;
 
     struct kkr_csv_field *out_fields;
+    char delim;             /* the file's delimiter, for messages; 0 for a feed (xlsx) */
+    long min_fields;        /* a row with fewer fields lacks a required column */
+    kkr_csv_header_fn match_header; /* NULL: the reader's own rule (take_header) */
+    uint64_t fast_rows, slow_rows;  /* rows split by the block scanner, by libcsv */
+    bool from_fast;         /* record_end is called for a row of the scanner */
     enum kkr_status status;
     bool header_only;       /* stop after the header (kkr_csv_read_header) */
     bool stop;
@@ -44,5 +52,37 @@ void record_field(void *s, size_t len, void *data);
 void record_end(int c, void *data);
 /* The fast path: one record from a line without quotes, as libcsv would give it. */
 void record_split(struct reader *r, const char *line, size_t len, char delim);
+
+/* The messages of bytes that are not text, shared by the whole-buffer decoder and the
+ * scanner: at file:line:column (column = field, quotes respected, from line_start). */
+enum kkr_status fail_bad_byte(struct kkr_diag *diag, const char *name, long line,
+                              const char *line_start, size_t offset, char delim,
+                              unsigned char byte, bool utf8_expected);
+
+/* ---- the block scanner (csv-scan.c) ---- */
+
+enum scan_encoding { SCAN_ASCII_SO_FAR, SCAN_UTF8, SCAN_TEXT };
+
+/* What the scanner needs of the push reader. */
+struct scan {
+    struct reader *r;
+    struct csv_parser *parser;
+    bool *between_records;
+    bool fast;              /* split lines without quotes here (else all to libcsv) */
+    bool in_place;
+    enum scan_encoding enc; /* SCAN_TEXT: checked already (only NUL is looked for) */
+    bool switch_pending;    /* the text is not UTF-8: Windows-1252 from switch_at on */
+    size_t switch_at;       /* the start of the line of the first byte >= 0x80 */
+};
+
+/* Splits complete lines text[0..len) (at the end of the input the last may lack its
+ * terminator), starting on line r->line, past the header. Checks NUL and, unless SCAN_TEXT,
+ * UTF-8 on the way; a first byte >= 0x80 that is not UTF-8 stops it (KKR_OK, switch_pending
+ * and switch_at set; the lines before were pure ASCII and are done). */
+enum kkr_status scan_lines(struct scan *sc, const char *text, size_t len);
+/* The header line's bytes, as scan_lines checks them (it may set switch_pending). */
+enum kkr_status scan_check_line(struct scan *sc, const char *buf, size_t len);
+/* One line or more (lone CRs) through libcsv, as the reader fed them before the scanner. */
+enum kkr_status scan_slow(struct scan *sc, const char *text, size_t len);
 
 #endif

@@ -98,6 +98,48 @@ static int match_column(const struct reader *r, const char *s, size_t len)
     return -1;
 }
 
+/* The header is matched: the fewest fields a row needs for its required columns. */
+static void header_matched(struct reader *r)
+{
+    r->min_fields = 0;
+    for (size_t c = 0; c < r->column_count; c++)
+        if (r->columns[c].required && r->source_column[c] > r->min_fields)
+            r->min_fields = r->source_column[c];
+    r->header_fields = r->field_count;
+    r->header_done = true;
+}
+
+/* The header matched by the caller's rule (kkr_csv_options.match_header). */
+static void take_header_by(struct reader *r)
+{
+    for (size_t i = 0; i < r->field_count; i++)
+        r->map[i] = -1;
+    struct kkr_csv_field *names = calloc(r->field_count ? r->field_count : 1, sizeof *names);
+    if (!names) {
+        r->status = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->row_line, 0, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < r->field_count; i++)
+        names[i] = (struct kkr_csv_field){r->text + r->field_off[i], r->field_len[i],
+                                          KKR_CELL_TEXT};
+    r->status = r->match_header(r->userdata, r->name, r->row_line, names, r->field_count,
+                                r->source_column, r->diag);
+    free(names);
+    if (r->status != KKR_OK)
+        return;
+    for (size_t c = 0; c < r->column_count; c++) {
+        long col = r->source_column[c];
+        if (col < 0 || col > (long)r->field_count || (col && r->map[col - 1] >= 0)) {
+            r->status = kkr_fail(r->diag, KKR_ERR_USAGE, r->name, r->row_line, col,
+                                 "header matched to column %ld twice or out of range", col);
+            return;
+        }
+        if (col)
+            r->map[col - 1] = (int)c;
+    }
+    header_matched(r);
+}
+
 static void take_header(struct reader *r)
 {
     char expected[256];
@@ -105,6 +147,10 @@ static void take_header(struct reader *r)
         r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, 0,
                              "header has %zu columns, at most %d are read", r->field_count,
                              MAX_HEADER_FIELDS);
+        return;
+    }
+    if (r->match_header) {
+        take_header_by(r);
         return;
     }
     for (size_t i = 0; i < r->field_count; i++) {
@@ -131,8 +177,7 @@ static void take_header(struct reader *r)
             return;
         }
     }
-    r->header_fields = r->field_count;
-    r->header_done = true;
+    header_matched(r);
 }
 
 void record_end(int c, void *data)
@@ -160,9 +205,14 @@ void record_end(int c, void *data)
         /* trailing empty fields are what Excel leaves after a deleted column: tolerate them */
         for (size_t i = r->header_fields; i < r->field_count; i++) {
             if (r->field_len[i]) {
+                char hint[40] = "";
+                if (r->delim == '\t')
+                    snprintf(hint, sizeof hint, " (an unquoted tab in a text?)");
+                else if (r->delim)
+                    snprintf(hint, sizeof hint, " (an unquoted '%c' in a text?)", r->delim);
                 r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->row_line, (long)i + 1,
-                                     "found %zu fields, expected %zu as in the header",
-                                     r->field_count, r->header_fields);
+                                     "found %zu fields, expected %zu as in the header%s",
+                                     r->field_count, r->header_fields, hint);
                 goto done;
             }
         }
@@ -195,6 +245,10 @@ void record_end(int c, void *data)
         .line = r->row_line,
         .path = r->name,
     };
+    if (r->from_fast)
+        r->fast_rows++;
+    else
+        r->slow_rows++;
     r->status = r->fn(r->userdata, &row, r->diag);
 done:
     r->last_end_line = r->line;

@@ -84,33 +84,6 @@ enum kkr_status kkr_file_read_all(const char *path, char **data, size_t *len,
     return KKR_OK;
 }
 
-/* The length of the line at s without its terminator: a line ends at LF, CR LF or a lone CR
- * (old Mac files; libcsv ends a record at any of them, so two records never share a line
- * number). memchr does the scanning: this loop runs once per line of the largest files. */
-static size_t line_length(const char *s, size_t left)
-{
-    const char *nl = memchr(s, '\n', left);
-    size_t n = nl ? (size_t)(nl - s) : left;
-    const char *cr = memchr(s, '\r', n);
-    if (!cr)
-        return n;
-    size_t at = (size_t)(cr - s);
-    /* the first CR before the LF: a lone CR unless the LF follows it right away; with no LF
-     * at all, any CR ends the line (at the end of the file too) */
-    if (at + 1 < n || !nl)
-        return at;
-    return n; /* CR LF: the CR stays in the line and is dropped as part of the terminator */
-}
-
-/* True when a line holds only spaces, tabs and its terminator (libcsv skips such a line). */
-static bool line_is_blank(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != ' ' && s[i] != '\t' && s[i] != '\r' && s[i] != '\n')
-            return false;
-    return true;
-}
-
 /* Picks the delimiter from the header line: the most frequent of ';', tab and ',' outside
  * quotes (';' wins ties: it is what Swedish Excel writes). */
 int kkr_csv_detect_delimiter(const char *s, size_t len)
@@ -167,6 +140,20 @@ enum kkr_status kkr_csv_check_utf16(const char *name, const char *data, size_t l
     return KKR_OK;
 }
 
+/* The message for a byte of a whole buffer that is not text (fail_bad_byte), with the
+ * delimiter of its header line for the column. */
+static enum kkr_status fail_at(struct kkr_diag *diag, const char *name, const char *data,
+                               size_t len, size_t off, bool utf8_expected)
+{
+    size_t head = 0;
+    while (head < len && (data[head] == '\n' || data[head] == '\r'))
+        head++;
+    char delim = (char)kkr_csv_detect_delimiter(data + head, len - head);
+    long col, line = line_of_offset(data, off, &col);
+    return fail_bad_byte(diag, name, line, data + off - (col - 1), (size_t)col - 1, delim,
+                         (unsigned char)data[off], utf8_expected);
+}
+
 /* Checks the bytes and decides the encoding: UTF-8 (BOM removed) or Windows-1252 (converted,
  * *converted set to the new buffer). */
 static enum kkr_status decode(const char *name, const char *data, size_t len, const char **text,
@@ -178,11 +165,8 @@ static enum kkr_status decode(const char *name, const char *data, size_t len, co
     if (st != KKR_OK)
         return st;
     const char *nul = memchr(data, '\0', len);
-    if (nul) {
-        long col, line = line_of_offset(data, (size_t)(nul - data), &col);
-        return kkr_fail(diag, KKR_ERR_SYNTAX, name, line, 0,
-                        "NUL byte at character %ld, expected text", col);
-    }
+    if (nul)
+        return fail_at(diag, name, data, len, (size_t)(nul - data), true);
     if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0) {
         data += 3;
         len -= 3;
@@ -196,12 +180,8 @@ static enum kkr_status decode(const char *name, const char *data, size_t len, co
     /* not UTF-8: Windows-1252 if every byte is defined there */
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)data[i];
-        if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
-            long col, line = line_of_offset(data, i, &col);
-            return kkr_fail(diag, KKR_ERR_SYNTAX, name, line, 0,
-                            "byte 0x%02X at character %ld is neither UTF-8 nor Windows-1252",
-                            c, col);
-        }
+        if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d)
+            return fail_at(diag, name, data, len, i, false);
     }
     *converted = kkr_cp1252_to_utf8(data, len, text_len);
     if (!*converted)
@@ -240,7 +220,14 @@ struct kkr_csv_reader {
 
 void kkr_csv_options_init(struct kkr_csv_options *opt)
 {
-    opt->fast_path = true;
+    *opt = (struct kkr_csv_options){.fast_path = true};
+}
+
+void kkr_csv_reader_stats(const struct kkr_csv_reader *cr, struct kkr_csv_reader_stats *stats)
+{
+    stats->fast_rows = cr->r.fast_rows;
+    stats->slow_rows = cr->r.slow_rows;
+    stats->windows_1252 = cr->enc == ENC_CP1252;
 }
 
 enum kkr_status kkr_csv_reader_new(const char *name, const struct kkr_csv_column *columns,
@@ -263,6 +250,7 @@ enum kkr_status kkr_csv_reader_new(const char *name, const struct kkr_csv_column
         cr->opt = *opt;
     else
         kkr_csv_options_init(&cr->opt);
+    r->match_header = cr->opt.match_header;
     cr->warn = warn;
     cr->seeking_header = true;
     cr->between_records = true;
@@ -318,67 +306,20 @@ static enum kkr_status check_start(struct kkr_csv_reader *cr, const char **s, si
     return KKR_OK;
 }
 
-/* Checks a run of complete lines pushed undecoded (they start on line cr->r.line) and gives
- * the UTF-8 text to split. The encoding is decided at the first byte >= 0x80: valid UTF-8
- * means UTF-8, anything else Windows-1252 (converted, one warning); a file that changes its
- * mind later is an error. */
-static enum kkr_status decode_lines(struct kkr_csv_reader *cr, const char *s, size_t n,
-                                    const char **text, size_t *text_len)
+/* Windows-1252 lines (starting on line `line`) as UTF-8, into cr->conv; a byte that is
+ * undefined there is an error at its place. */
+static enum kkr_status convert_cp1252(struct kkr_csv_reader *cr, const char *s, size_t n,
+                                      long line, const char **text, size_t *text_len)
 {
-    *text = s;
-    *text_len = n;
-    /* the line these bytes start on: before the header only empty lines were seen */
-    const long base = cr->seeking_header ? cr->first_line : cr->r.line;
-    const char *nul = memchr(s, '\0', n);
-    if (nul) {
-        long col, line = line_of_offset(s, (size_t)(nul - s), &col);
-        return reader_fail(cr, kkr_fail(cr->r.diag, KKR_ERR_SYNTAX, cr->r.name,
-                                        base + line - 1, 0,
-                                        "NUL byte at character %ld, expected text", col));
-    }
-    if (cr->enc != ENC_CP1252) {
-        size_t bad;
-        if (kkr_utf8_valid(s, n, &bad)) {
-            if (cr->enc == ENC_UNKNOWN) {
-                for (size_t i = 0; i < n; i++)
-                    if ((unsigned char)s[i] >= 0x80) {
-                        cr->enc = ENC_UTF8;
-                        break;
-                    }
-            }
-            return KKR_OK;
-        }
-        if (cr->enc == ENC_UTF8) {
-            long col, line = line_of_offset(s, bad, &col);
-            return reader_fail(cr, kkr_fail(cr->r.diag, KKR_ERR_SYNTAX, cr->r.name,
-                                            base + line - 1, 0,
-                                            "byte 0x%02X at character %ld is not UTF-8, expected "
-                                            "the whole file in UTF-8 (or all of it in "
-                                            "Windows-1252)",
-                                            (unsigned char)s[bad], col));
-        }
-        /* the first byte >= 0x80 must be where UTF-8 fails: else UTF-8 came first */
-        for (size_t i = 0; i < bad; i++)
-            if ((unsigned char)s[i] >= 0x80) {
-                long col, line = line_of_offset(s, bad, &col);
-                return reader_fail(cr, kkr_fail(cr->r.diag, KKR_ERR_SYNTAX, cr->r.name,
-                                                base + line - 1, 0,
-                                                "byte 0x%02X at character %ld is not UTF-8, "
-                                                "expected the whole file in UTF-8 (or all of "
-                                                "it in Windows-1252)",
-                                                (unsigned char)s[bad], col));
-            }
-        cr->enc = ENC_CP1252;
-        cr->warn_cp1252 = true;
-    }
+    size_t line_start = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
-            long col, line = line_of_offset(s, i, &col);
-            return reader_fail(cr, kkr_fail(cr->r.diag, KKR_ERR_SYNTAX, cr->r.name,
-                                            base + line - 1, 0,
-                                            "byte 0x%02X at character %ld is neither UTF-8 nor "
-                                            "Windows-1252", c, col));
+        if (c == '\n' || (c == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) {
+            line++;
+            line_start = i + 1;
+        } else if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
+            return reader_fail(cr, fail_bad_byte(cr->r.diag, cr->r.name, line, s + line_start,
+                                                 i - line_start, cr->r.delim, c, false));
         }
     }
     if (cr->warn_cp1252) { /* once, when the first lines in Windows-1252 were all valid */
@@ -397,20 +338,39 @@ static enum kkr_status decode_lines(struct kkr_csv_reader *cr, const char *s, si
     return KKR_OK;
 }
 
-/* Splits the complete lines of text[0..len) (at eof the last one may lack its terminator). */
-static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, size_t len)
+/* Splits the complete lines of text[0..len) (at the end the last one may lack its
+ * terminator): the header first (found past empty lines, through libcsv), then the block
+ * scanner. enc says what is known of the bytes; a switch to Windows-1252 comes back in sc. */
+static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, size_t len,
+                                   struct scan *sc)
 {
     struct reader *r = &cr->r;
     size_t pos = 0;
     if (cr->seeking_header) {
         /* skip leading empty lines to find the header */
+        long line = cr->first_line;
         while (pos < len && (text[pos] == '\n' || text[pos] == '\r')) {
             if (text[pos] == '\n' || pos + 1 >= len || text[pos + 1] != '\n')
-                cr->first_line++;
+                line++;
             pos++;
         }
-        if (pos == len)
+        if (pos == len) {
+            cr->first_line = line;
             return KKR_OK;
+        }
+        /* the header line's bytes before anything is read of it */
+        const char *nl = memchr(text + pos, '\n', len - pos);
+        size_t head_len = nl ? (size_t)(nl + 1 - (text + pos)) : len - pos;
+        r->line = line;
+        enum kkr_status st = scan_check_line(sc, text + pos, head_len);
+        if (st != KKR_OK)
+            return reader_fail(cr, st);
+        if (sc->switch_pending) {
+            sc->switch_at = pos;
+            cr->first_line = line;
+            return KKR_OK;
+        }
+        cr->first_line = line;
         cr->seeking_header = false;
         cr->delim = kkr_csv_detect_delimiter(text + pos, len - pos);
         if (cr->delim == 0 && r->column_count > 1)
@@ -418,48 +378,30 @@ static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, 
                                             "no delimiter in the header, expected ';', ',' or "
                                             "tab between names"));
         cr->delim_char = (char)(cr->delim ? cr->delim : ';');
+        r->delim = cr->delim_char;
         csv_set_delim(&cr->p, (unsigned char)cr->delim_char);
-        r->line = cr->first_line;
         r->last_end_line = cr->first_line - 1;
+        /* the header (and a quoted name over several lines) through libcsv */
+        if (scan_slow(sc, text + pos, head_len) != KKR_OK)
+            return r->status;
+        pos += head_len;
     }
-    /* Feed one physical line at a time so that every record knows where it started. A line
-     * without quotes that starts a record is split here with memchr (libcsv spends most of
-     * the load time on its per-byte state machine); any line with a quote, or inside a
-     * quoted field, goes to libcsv. Both paths give the same fields (test-csv checks). */
-    const bool fast = cr->opt.fast_path;
-    const char delim_char = cr->delim_char;
-    while (pos < len && r->status == KKR_OK && !r->stop) {
-        /* a line ends at LF, CR LF or a lone CR (old Mac files; libcsv ends a record at
-         * any of them, so two records never share a line number) */
-        size_t n = line_length(text + pos, len - pos);
-        size_t content = n;
-        if (content > 0 && text[pos + content - 1] == '\r')
-            content--;
-        if (pos + n < len)
-            n++;
-        if (cr->between_records && fast && !memchr(text + pos, '"', content)) {
-            record_split(r, text + pos, content, delim_char);
-        } else {
-            size_t done = csv_parse(&cr->p, text + pos, n, record_field, record_end, r);
-            if (done != n && r->status == KKR_OK) {
-                /* libcsv stops at the offending byte: report the field it is in */
-                r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, r->line,
-                                     (long)r->field_count + 1,
-                                     "misplaced '\"' in field %zu, expected quotes around the "
-                                     "whole field and doubled inside it",
-                                     r->field_count + 1);
-            }
-            cr->between_records = r->field_count == 0 &&
-                                  (r->last_end_line == r->line ||
-                                   (cr->between_records && line_is_blank(text + pos, n)));
-        }
-        pos += n;
-        r->line++;
-    }
-    return r->status;
+    if (r->stop || pos == len)
+        return r->status;
+    enum kkr_status st = scan_lines(sc, text + pos, len - pos);
+    if (sc->switch_pending)
+        sc->switch_at += pos;
+    return st == KKR_OK ? r->status : reader_fail(cr, st);
 }
 
-/* Complete lines pushed: checked (unless decoded already) and split. */
+static enum encoding enc_of_scan(enum scan_encoding e)
+{
+    return e == SCAN_UTF8 ? ENC_UTF8 : ENC_UNKNOWN;
+}
+
+/* Complete lines pushed: checked (unless decoded already) and split. The encoding is decided
+ * at the first byte >= 0x80: valid UTF-8 means UTF-8, anything else Windows-1252 (converted,
+ * one warning); a file that changes its mind later is an error. */
 static enum kkr_status take_lines(struct kkr_csv_reader *cr, const char *s, size_t n)
 {
     if (!cr->started) {
@@ -467,11 +409,46 @@ static enum kkr_status take_lines(struct kkr_csv_reader *cr, const char *s, size
         if (cr->enc != ENC_DECODED && check_start(cr, &s, &n) != KKR_OK)
             return cr->r.status;
     }
+    struct scan sc = {
+        .r = &cr->r, .parser = &cr->p, .between_records = &cr->between_records,
+        .fast = cr->opt.fast_path, .in_place = cr->opt.in_place,
+    };
     const char *text = s;
     size_t text_len = n;
-    if (cr->enc != ENC_DECODED && decode_lines(cr, s, n, &text, &text_len) != KKR_OK)
+    long line = cr->seeking_header ? cr->first_line : cr->r.line;
+    switch (cr->enc) {
+    case ENC_DECODED:
+        sc.enc = SCAN_TEXT;
+        break;
+    case ENC_CP1252:
+        if (convert_cp1252(cr, s, n, line, &text, &text_len) != KKR_OK)
+            return cr->r.status;
+        sc.enc = SCAN_TEXT;
+        break;
+    case ENC_UTF8:
+        sc.enc = SCAN_UTF8;
+        break;
+    case ENC_UNKNOWN:
+        sc.enc = SCAN_ASCII_SO_FAR;
+        break;
+    }
+    enum kkr_status st = split_lines(cr, text, text_len, &sc);
+    if (st != KKR_OK || !sc.switch_pending) {
+        if (st == KKR_OK && cr->enc != ENC_DECODED && cr->enc != ENC_CP1252)
+            cr->enc = enc_of_scan(sc.enc);
+        return st;
+    }
+    /* The first byte >= 0x80 is not UTF-8: Windows-1252 from its line on (the lines before
+     * were ASCII, the same in both). */
+    cr->enc = ENC_CP1252;
+    cr->warn_cp1252 = true;
+    line = cr->seeking_header ? cr->first_line : cr->r.line;
+    if (convert_cp1252(cr, s + sc.switch_at, n - sc.switch_at, line, &text, &text_len) !=
+        KKR_OK)
         return cr->r.status;
-    return split_lines(cr, text, text_len);
+    sc.enc = SCAN_TEXT;
+    sc.switch_pending = false;
+    return split_lines(cr, text, text_len, &sc);
 }
 
 static bool carry_append(struct kkr_csv_reader *cr, const char *data, size_t len)

@@ -91,22 +91,40 @@ static void read_pieces(const char *data, size_t len, size_t piece,
 
 static int cases_checked;
 
-static void same_in_pieces(const char *data, size_t len)
+/* The rows and errors of one read in every split of the bytes, with the fast path, without
+ * it and with fields in place (not copied); in place the rows are those of the copies. */
+static void same_in_pieces(const char *data, size_t len, bool pushed)
 {
-    struct kkr_csv_options opts[2];
+    struct kkr_csv_options opts[3];
     kkr_csv_options_init(&opts[0]);
     kkr_csv_options_init(&opts[1]);
+    kkr_csv_options_init(&opts[2]);
     opts[1].fast_path = false;
-    for (int o = 0; o < 2; o++) {
+    opts[2].in_place = true;
+    static struct transcript copied;
+    for (int o = 0; o < 3; o++) {
         struct transcript whole, pieces;
-        read_whole(data, len, &opts[o], &whole);
+        if (pushed)
+            read_pieces(data, len, len + 1, &opts[o], &whole);
+        else
+            read_whole(data, len, &opts[o], &whole);
+        if (o == 0)
+            copied = whole;
+        if (o == 2) {
+            test_checks++;
+            if (strcmp(whole.text, copied.text) != 0) {
+                test_failures++;
+                fprintf(stderr, "fields in place differ:\n%s\n-- copied --\n%s\n", whole.text,
+                        copied.text);
+            }
+        }
         for (size_t piece = 1; piece <= len + 1; piece++) {
             read_pieces(data, len, piece, &opts[o], &pieces);
             test_checks++;
             if (strcmp(whole.text, pieces.text) != 0) {
                 test_failures++;
-                fprintf(stderr, "pieces of %zu bytes (fast path %d) differ:\n%s\n-- whole --\n%s\n",
-                        piece, o == 0, pieces.text, whole.text);
+                fprintf(stderr, "pieces of %zu bytes (options %d) differ:\n%s\n-- whole --\n%s\n",
+                        piece, o, pieces.text, whole.text);
                 break;
             }
         }
@@ -114,7 +132,10 @@ static void same_in_pieces(const char *data, size_t len)
     cases_checked++;
 }
 
-#define SAME(s) same_in_pieces(s, sizeof(s) - 1)
+#define SAME(s) same_in_pieces(s, sizeof(s) - 1, false)
+/* against one push of the undecoded bytes: where a whole buffer, decoded first, differs (an
+ * encoding that changes, a NUL after rows: rows before the error come out of a push) */
+#define SAME_PUSHED(s) same_in_pieces(s, sizeof(s) - 1, true)
 
 int main(void)
 {
@@ -136,14 +157,23 @@ int main(void)
     SAME("\n\n");
     SAME("kod namn\nAO\n");
     SAME("kod;namn\n'=SUM(A1);'-5 %\n");                                         /* apostrophes */
+    SAME("kod;slag;x;y\n AO ;\t4010 ;;\n;;;\n ; ;\t;\nHT;;;z\n;;;;;\nSB;1;;;;\n");  /* blanks */
+    SAME("kod;namn\nAO;x\nHT;x;y;z\n");                       /* a non-empty extra field */
+    SAME("kod;namn\nAO;x\r\nHT;y\r\n\r\nSB;\"q\"\r\nAB;z");       /* CR LF, last line */
+    SAME("kod;namn\nAO;x\nHT;y\nSB;\xc4\nAB;\xe4\n");             /* Windows-1252 later */
+    SAME_PUSHED("kod;namn\nAO;\xc3\x84ldre\nHT;y\xe4\n");          /* UTF-8, then not */
+    SAME_PUSHED("kod;namn\nAO;x\nHT;\"a\nb\";c\x00\n");                 /* NUL in a quoted row */
+    SAME_PUSHED("kod;namn\nAO;x\nHT;y\x00z\nSB;w\n");
+    SAME("kod\tnamn\nAO\tx\ty\n");
+    SAME("k\xe4d;namn\nAO;x\n");                                /* Windows-1252 header */
 
     /* pushed undecoded, the encoding is decided at the first byte >= 0x80: a Windows-1252 byte
      * after UTF-8 is an error with its line (a whole buffer is read as Windows-1252 then) */
     const char *mixed = "kod;namn\nAO;Äldreomsorg\nHT;Hemtj\xe4nst\n";
     struct transcript t;
     read_pieces(mixed, strlen(mixed), 7, NULL, &t);
-    CHECK(strstr(t.text, "status 3 p.csv:3:0: byte 0xE4 at character 9 is not UTF-8, expected "
-                         "the whole file in UTF-8 (or all of it in Windows-1252)") != NULL);
+    CHECK(strstr(t.text, "status 3 p.csv:3:2: invalid UTF-8 byte 0xE4, expected the whole file "
+                         "in UTF-8 (or all of it in Windows-1252)") != NULL);
     /* and the UTF-16 message is the same as for a whole buffer */
     const char *utf16 = "\xff\xfe" "k\0o\0d\0\n\0";
     read_pieces(utf16, 10, 3, NULL, &t);
