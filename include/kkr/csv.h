@@ -130,6 +130,7 @@ struct kkr_csv_reader_stats {
     uint64_t fast_rows;     /* rows split by the fast path */
     uint64_t slow_rows;     /* rows that went through libcsv */
     bool windows_1252;      /* the text was not UTF-8 and is read as Windows-1252 */
+    long line;              /* the line being read (for a message about the next bytes) */
 };
 void kkr_csv_reader_stats(const struct kkr_csv_reader *reader,
                           struct kkr_csv_reader_stats *stats);

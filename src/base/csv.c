@@ -228,6 +228,7 @@ void kkr_csv_reader_stats(const struct kkr_csv_reader *cr, struct kkr_csv_reader
     stats->fast_rows = cr->r.fast_rows;
     stats->slow_rows = cr->r.slow_rows;
     stats->windows_1252 = cr->enc == ENC_CP1252;
+    stats->line = cr->seeking_header ? cr->first_line : cr->r.line;
 }
 
 enum kkr_status kkr_csv_reader_new(const char *name, const struct kkr_csv_column *columns,
@@ -306,23 +307,33 @@ static enum kkr_status check_start(struct kkr_csv_reader *cr, const char **s, si
     return KKR_OK;
 }
 
-/* Windows-1252 lines (starting on line `line`) as UTF-8, into cr->conv; a byte that is
- * undefined there is an error at its place. */
+static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, size_t len,
+                                   struct scan *sc);
+
+/* Windows-1252 lines (starting on line `line`) as UTF-8, into cr->conv. A byte that is no
+ * text there (undefined, or NUL) cuts the text before its line: *bad_at is its offset (else
+ * SIZE_MAX), *bad_line its line, *text_len covers the lines before it. */
 static enum kkr_status convert_cp1252(struct kkr_csv_reader *cr, const char *s, size_t n,
-                                      long line, const char **text, size_t *text_len)
+                                      long line, const char **text, size_t *text_len,
+                                      size_t *bad_at, long *bad_line, size_t *bad_line_start)
 {
     size_t line_start = 0;
+    *bad_at = SIZE_MAX;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == '\n' || (c == '\r' && (i + 1 >= n || s[i + 1] != '\n'))) {
             line++;
             line_start = i + 1;
-        } else if (c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
-            return reader_fail(cr, fail_bad_byte(cr->r.diag, cr->r.name, line, s + line_start,
-                                                 i - line_start, cr->r.delim, c, false));
+        } else if (c == 0 || c == 0x81 || c == 0x8d || c == 0x8f || c == 0x90 || c == 0x9d) {
+            *bad_at = i;
+            *bad_line = line;
+            *bad_line_start = line_start;
+            n = line_start;
+            break;
         }
     }
-    if (cr->warn_cp1252) { /* once, when the first lines in Windows-1252 were all valid */
+    if (cr->warn_cp1252 && *bad_at == SIZE_MAX) {
+        /* once, when the first lines in Windows-1252 were all valid */
         cr->warn_cp1252 = false;
         kkr_warn(cr->warn, "%s: not UTF-8, read as Windows-1252", cr->r.name);
     }
@@ -336,6 +347,28 @@ static enum kkr_status convert_cp1252(struct kkr_csv_reader *cr, const char *s, 
     *text = conv;
     *text_len = cl;
     return KKR_OK;
+}
+
+/* Windows-1252 lines split: those before a byte that is no text, then its error (the first
+ * error in the file wins: a row before it may have one). */
+static enum kkr_status split_cp1252(struct kkr_csv_reader *cr, const char *s, size_t n,
+                                    struct scan *sc)
+{
+    long line = cr->seeking_header ? cr->first_line : cr->r.line;
+    const char *text = NULL;
+    size_t text_len = 0, bad_at = SIZE_MAX, bad_start = 0;
+    long bad_line = 0;
+    if (convert_cp1252(cr, s, n, line, &text, &text_len, &bad_at, &bad_line, &bad_start) !=
+        KKR_OK)
+        return cr->r.status;
+    sc->enc = SCAN_TEXT;
+    sc->switch_pending = false;
+    enum kkr_status st = text_len ? split_lines(cr, text, text_len, sc) : KKR_OK;
+    if (st != KKR_OK || bad_at == SIZE_MAX)
+        return st;
+    return reader_fail(cr, fail_bad_byte(cr->r.diag, cr->r.name, bad_line, s + bad_start,
+                                         bad_at - bad_start, cr->r.delim,
+                                         (unsigned char)s[bad_at], false));
 }
 
 /* Splits the complete lines of text[0..len) (at the end the last one may lack its
@@ -413,18 +446,12 @@ static enum kkr_status take_lines(struct kkr_csv_reader *cr, const char *s, size
         .r = &cr->r, .parser = &cr->p, .between_records = &cr->between_records,
         .fast = cr->opt.fast_path, .in_place = cr->opt.in_place,
     };
-    const char *text = s;
-    size_t text_len = n;
-    long line = cr->seeking_header ? cr->first_line : cr->r.line;
     switch (cr->enc) {
     case ENC_DECODED:
         sc.enc = SCAN_TEXT;
-        break;
+        return split_lines(cr, s, n, &sc);
     case ENC_CP1252:
-        if (convert_cp1252(cr, s, n, line, &text, &text_len) != KKR_OK)
-            return cr->r.status;
-        sc.enc = SCAN_TEXT;
-        break;
+        return split_cp1252(cr, s, n, &sc);
     case ENC_UTF8:
         sc.enc = SCAN_UTF8;
         break;
@@ -432,9 +459,9 @@ static enum kkr_status take_lines(struct kkr_csv_reader *cr, const char *s, size
         sc.enc = SCAN_ASCII_SO_FAR;
         break;
     }
-    enum kkr_status st = split_lines(cr, text, text_len, &sc);
+    enum kkr_status st = split_lines(cr, s, n, &sc);
     if (st != KKR_OK || !sc.switch_pending) {
-        if (st == KKR_OK && cr->enc != ENC_DECODED && cr->enc != ENC_CP1252)
+        if (st == KKR_OK)
             cr->enc = enc_of_scan(sc.enc);
         return st;
     }
@@ -442,13 +469,7 @@ static enum kkr_status take_lines(struct kkr_csv_reader *cr, const char *s, size
      * were ASCII, the same in both). */
     cr->enc = ENC_CP1252;
     cr->warn_cp1252 = true;
-    line = cr->seeking_header ? cr->first_line : cr->r.line;
-    if (convert_cp1252(cr, s + sc.switch_at, n - sc.switch_at, line, &text, &text_len) !=
-        KKR_OK)
-        return cr->r.status;
-    sc.enc = SCAN_TEXT;
-    sc.switch_pending = false;
-    return split_lines(cr, text, text_len, &sc);
+    return split_cp1252(cr, s + sc.switch_at, n - sc.switch_at, &sc);
 }
 
 static bool carry_append(struct kkr_csv_reader *cr, const char *data, size_t len)
@@ -476,6 +497,13 @@ enum kkr_status kkr_csv_reader_push(struct kkr_csv_reader *cr, const char *data,
         return r->status;
     if (cr->finished)
         return kkr_fail(r->diag, KKR_ERR_USAGE, r->name, 0, 0, "bytes pushed after the end");
+    if (!cr->started && cr->carry_len + len < 4) {
+        /* the start of the file (UTF-16, a BOM) is judged on four bytes, whatever the pieces */
+        if (!carry_append(cr, data, len))
+            return reader_fail(cr, kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0,
+                                            "out of memory"));
+        return KKR_OK;
+    }
     /* Only complete lines are split: up to the last LF (a CR at the end of a piece may be
      * the first half of CR LF). What follows waits in carry for the next piece; a whole
      * buffer in one push is split where it lies, without a copy. */

@@ -8,8 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <csv.h>
-
 #include "kkr/csv.h"
 #include "kkr/hash.h"
 #include "kkr/money.h"
@@ -187,10 +185,8 @@ static inline int rules_kind(const struct kkr_import_accounts *rules, int64_t ac
 
 /* ------------------------------------------------------------------ the ledger reader */
 
-enum encoding { ENC_UNKNOWN, ENC_UTF8, ENC_CP1252 };
-
 struct code_entry {
-    char *raw;         /* the bytes as in the file */
+    char *raw;         /* the code as in the file (UTF-8) */
     size_t len;
     int target;        /* -1: unmapped */
     int unmapped;      /* index into the result's unmapped list, or -1 */
@@ -210,20 +206,15 @@ struct reader {
     const struct kkr_import_options *opt;
     struct kkr_diag *diag;
     struct kkr_warnings *warn;
-    enum kkr_status status;        /* the first error from a libcsv callback */
 
-    char delim;
-    size_t header_count;
-    signed char *col_role;         /* per header column: role or -1 */
     long role_col[KKR_IMPORT_ROLES]; /* 1-based column of each role */
     char *role_header[KKR_IMPORT_ROLES]; /* the header text, for messages */
-    enum encoding enc;
 
-    long line;                     /* 1-based number of the line being processed */
+    long line;                     /* the line of the row being read */
 
     struct code_entry *codes;      /* in order of first sight */
     size_t code_cap, code_count;
-    struct kkr_hash code_index;    /* raw code -> index into codes */
+    struct kkr_hash code_index;    /* code -> index into codes */
     size_t last_code;              /* index of the last hit, SIZE_MAX if none */
     int8_t *account_cache;
     struct short_code *short_tab;
@@ -243,17 +234,6 @@ struct reader {
 
     struct kkr_import_result *res;
     size_t unmapped_cap;
-
-    /* libcsv path */
-    struct csv_parser csv;
-    bool csv_ready;
-    long rec_line;
-    size_t field_idx;
-    bool rec_nonempty;
-    char *fbuf;
-    size_t fbuf_len, fbuf_cap;
-    size_t foff[KKR_IMPORT_ROLES], flen[KKR_IMPORT_ROLES];
-    bool fhave[KKR_IMPORT_ROLES];
 };
 
 static inline enum kkr_status fail_nomem(struct reader *r)
@@ -261,28 +241,8 @@ static inline enum kkr_status fail_nomem(struct reader *r)
     return kkr_fail(r->diag, KKR_ERR_NOMEM, r->path, r->line, 0, "out of memory");
 }
 
-/* ---- libcsv path: rows with quotes ---- */
-
-static inline bool blank_bytes(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if (s[i] != ' ' && s[i] != '\t')
-            return false;
-    return true;
-}
-
-static inline int is_space_only(unsigned char c)
-{
-    return c == ' ';
-}
-
-/* import-scan.c: the lines of a chunk (the fast path and libcsv), the header's encoding */
-enum kkr_status kkr_import_process_lines(struct reader *r, const char *buf, size_t len,
-                                         bool eof, size_t *used);
-enum kkr_status kkr_import_check_encoding(struct reader *r, const char *buf, size_t start,
-                                          size_t end);
-/* libcsv callbacks of the slow path (csv_fini at the end of the file) */
-void kkr_import_csv_field(void *data, size_t len, void *userdata);
-void kkr_import_csv_row(int c, void *userdata);
+/* import-rows.c: one row of the push reader into its cell (a kkr_csv_row_fn) */
+enum kkr_status kkr_import_row(void *userdata, const struct kkr_csv_row *row,
+                               struct kkr_diag *diag);
 
 #endif

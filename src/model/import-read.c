@@ -1,10 +1,8 @@
-/* import-read.c — kkr_import_read: the ledger in fixed-size chunks, its header, the result */
+/* import-read.c — kkr_import_read: the ledger in fixed-size chunks (kkr_chunks) through the CSV
+ * push reader, its header rule, the result */
 #include "import-private.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include "kkr/chunks.h"
 
 static const char *const default_columns[KKR_IMPORT_ROLES] = {
     "verksamhet|vht|unit", "konto|kto|account", "period|datum|date", "belopp|amount",
@@ -14,47 +12,6 @@ static const char *const role_names[KKR_IMPORT_ROLES] = {
 };
 
 /* ---- header ---- */
-
-struct header_fields {
-    char **names;
-    size_t count, cap;
-    bool nomem;
-};
-
-static void header_field_cb(void *data, size_t len, void *userdata)
-{
-    struct header_fields *h = userdata;
-    if (h->nomem)
-        return;
-    if (h->count == h->cap) {
-        size_t cap = h->cap ? h->cap * 2 : 16;
-        char **n = realloc(h->names, cap * sizeof *n);
-        if (!n) {
-            h->nomem = true;
-            return;
-        }
-        h->names = n;
-        h->cap = cap;
-    }
-    char *name = dup_n(data ? data : "", len);
-    if (!name) {
-        h->nomem = true;
-        return;
-    }
-    h->names[h->count++] = name;
-}
-
-/* The header's delimiter as the CSV reader picks it (';' when there is none). */
-static char detect_delimiter(const char *s, size_t len)
-{
-    int d = kkr_csv_detect_delimiter(s, len);
-    return d ? (char)d : ';';
-}
-
-static bool name_matches(const char *aliases, const char *name, size_t nlen)
-{
-    return kkr_csv_name_matches(aliases, name, nlen);
-}
 
 static void aliases_text(char *buf, size_t size, const char *aliases)
 {
@@ -73,104 +30,59 @@ static void aliases_text(char *buf, size_t size, const char *aliases)
     }
 }
 
-static enum kkr_status parse_header(struct reader *r, const char *s, size_t len)
+static const char *role_aliases(const struct reader *r, int role)
 {
-    while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
-        len--;
-    r->delim = detect_delimiter(s, len);
-    struct csv_parser p;
-    if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0)
-        return fail_nomem(r);
-    csv_set_delim(&p, (unsigned char)r->delim);
-    csv_set_space_func(&p, r->delim == '\t' ? is_space_only : NULL);  /* NULL: ' ', '\t' */
-    struct header_fields h = {0};
-    size_t done = csv_parse(&p, s, len, header_field_cb, NULL, &h);
-    int fin = done == len ? csv_fini(&p, header_field_cb, NULL, &h) : -1;
-    csv_free(&p);
-    enum kkr_status st = KKR_OK;
-    if (h.nomem) {
-        st = fail_nomem(r);
-        goto out;
-    }
-    if (done != len || fin != 0) {
-        st = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->path, 1, (long)h.count + 1,
-                      "bad quoting in the header, expected column names");
-        goto out;
-    }
-    if (r->enc == ENC_CP1252)
-        for (size_t i = 0; i < h.count; i++)
-            if (has_high_byte(h.names[i], strlen(h.names[i]))) {
-                size_t cl;
-                char *conv = kkr_cp1252_to_utf8(h.names[i], strlen(h.names[i]), &cl);
-                if (!conv) {
-                    st = fail_nomem(r);
-                    goto out;
-                }
-                free(h.names[i]);
-                h.names[i] = conv;
-            }
-    r->header_count = h.count;
-    r->col_role = malloc(h.count ? h.count : 1);
-    if (!r->col_role) {
-        st = fail_nomem(r);
-        goto out;
-    }
-    memset(r->col_role, -1, h.count);
+    return r->opt->columns[role] ? r->opt->columns[role] : default_columns[role];
+}
+
+/* The header rule of the ledger (a kkr_csv_header_fn): for each role the first of its aliases
+ * that names a column wins (Period before Datum: an export may have both); one column for one
+ * role; the messages name the role and --columns. */
+static enum kkr_status match_header(void *userdata, const char *path, long line,
+                                    const struct kkr_csv_field *names, size_t count,
+                                    long *columns, struct kkr_diag *diag)
+{
+    struct reader *r = userdata;
     for (int role = 0; role < KKR_IMPORT_ROLES; role++) {
-        const char *aliases = r->opt->columns[role] ? r->opt->columns[role]
-                                                     : default_columns[role];
-        /* The first alias that names a column wins (Period before Datum). */
+        const char *aliases = role_aliases(r, role);
         long found = 0;
-        const char *p2 = aliases;
-        while (!found && *p2) {
-            const char *bar = strchr(p2, '|');
-            size_t alen = bar ? (size_t)(bar - p2) : strlen(p2);
+        for (const char *p = aliases; !found && *p;) {
+            const char *bar = strchr(p, '|');
+            size_t alen = bar ? (size_t)(bar - p) : strlen(p);
             char one[128];
-            snprintf(one, sizeof one, "%.*s", (int)alen, p2);
-            for (size_t i = 0; i < h.count; i++) {
-                const char *nm = h.names[i];
-                size_t nl = strlen(nm);
-                if (!name_matches(one, nm, nl))
+            snprintf(one, sizeof one, "%.*s", (int)alen, p);
+            for (size_t i = 0; i < count; i++) {
+                if (!kkr_csv_name_matches(one, names[i].text, names[i].len))
                     continue;
-                if (found) {
-                    st = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->path, 1, (long)i + 1,
-                                  "duplicate column '%s' (also column %ld)", nm, found);
-                    goto out;
-                }
+                if (found)
+                    return kkr_fail(diag, KKR_ERR_SYNTAX, path, line, (long)i + 1,
+                                    "duplicate column '%s' (also column %ld)", names[i].text,
+                                    found);
                 found = (long)i + 1;
             }
             if (!bar)
                 break;
-            p2 = bar + 1;
+            p = bar + 1;
         }
         if (!found) {
             char list[256];
             aliases_text(list, sizeof list, aliases);
-            st = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->path, 1, 0,
-                          "missing column for %s, expected a header named %s%s",
-                          role_names[role], list,
-                          r->opt->columns[role] ? " (--columns)" : "");
-            goto out;
+            return kkr_fail(diag, KKR_ERR_SYNTAX, path, line, 0,
+                            "missing column for %s, expected a header named %s%s",
+                            role_names[role], list, r->opt->columns[role] ? " (--columns)" : "");
         }
-        if (r->col_role[found - 1] >= 0) {
-            st = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->path, 1, found,
-                          "column '%s' is used for both %s and %s", h.names[found - 1],
-                          role_names[r->col_role[found - 1]], role_names[role]);
-            goto out;
-        }
-        r->col_role[found - 1] = (signed char)role;
+        for (int other = 0; other < role; other++)
+            if (columns[other] == found)
+                return kkr_fail(diag, KKR_ERR_SYNTAX, path, line, found,
+                                "column '%s' is used for both %s and %s",
+                                names[found - 1].text, role_names[other], role_names[role]);
+        columns[role] = found;
         r->role_col[role] = found;
-        r->role_header[role] = dup_n(h.names[found - 1], strlen(h.names[found - 1]));
-        if (!r->role_header[role]) {
-            st = fail_nomem(r);
-            goto out;
-        }
+        r->role_header[role] = strdup(names[found - 1].text);
+        if (!r->role_header[role])
+            return kkr_fail(diag, KKR_ERR_NOMEM, path, line, 0, "out of memory");
     }
-out:
-    for (size_t i = 0; i < h.count; i++)
-        free(h.names[i]);
-    free(h.names);
-    return st;
+    return KKR_OK;
 }
 
 static const struct kkr_import_map *sort_map;
@@ -260,10 +172,55 @@ static void reader_release(struct reader *r)
     }
     for (int i = 0; i < KKR_IMPORT_ROLES; i++)
         free(r->role_header[i]);
-    free(r->col_role);
-    free(r->fbuf);
-    if (r->csv_ready)
-        csv_free(&r->csv);
+}
+
+/* The chunks of the file through the CSV push reader, rows into their cells. */
+static enum kkr_status read_rows(struct reader *r, struct kkr_chunks *ch)
+{
+    const struct kkr_import_options *opt = r->opt;
+    struct kkr_csv_column columns[KKR_IMPORT_ROLES + 1];
+    for (int role = 0; role < KKR_IMPORT_ROLES; role++)
+        columns[role] = (struct kkr_csv_column){role_aliases(r, role), true};
+    columns[KKR_IMPORT_ROLES] = (struct kkr_csv_column){NULL, false};
+    struct kkr_csv_options copt;
+    kkr_csv_options_init(&copt);
+    copt.fast_path = !opt->slow_path_only;
+    copt.in_place = true;
+    copt.match_header = match_header;
+    struct kkr_csv_reader *cr;
+    enum kkr_status st = kkr_csv_reader_new(ch->name, columns, &copt, kkr_import_row, r,
+                                            r->diag, r->warn, &cr);
+    if (st != KKR_OK)
+        return st;
+    struct kkr_import_progress prog = {0, ch->size, 0};
+    struct kkr_csv_reader_stats stats;
+    while (st == KKR_OK) {
+        kkr_csv_reader_stats(cr, &stats);
+        st = kkr_chunks_read(ch, stats.line, r->diag);
+        if (st != KKR_OK)
+            break;
+        if (ch->complete > ch->start)
+            st = kkr_csv_reader_push(cr, ch->buf + ch->start, ch->complete - ch->start);
+        ch->start = ch->complete;
+        if (st != KKR_OK)
+            break;
+        if (opt->progress) {
+            prog.bytes_done = ch->bytes_read;
+            prog.rows = r->res->rows_read;
+            opt->progress(opt->progress_userdata, &prog);
+        }
+        if (ch->eof)
+            break;
+    }
+    if (st == KKR_OK)
+        st = kkr_csv_reader_finish(cr);
+    kkr_csv_reader_stats(cr, &stats);
+    r->res->fast_rows = stats.fast_rows;
+    r->res->slow_rows = stats.slow_rows;
+    r->res->cp1252 = stats.windows_1252;
+    r->res->bytes_read = ch->bytes_read;
+    kkr_csv_reader_free(cr);
+    return st;
 }
 
 enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *map,
@@ -278,34 +235,20 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
         kkr_import_options_init(&defaults);
         opt = &defaults;
     }
-    bool use_stdin = strcmp(path, "-") == 0;
-    const char *name = use_stdin ? "<stdin>" : path;
-    int fd = use_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return kkr_fail(diag, KKR_ERR_IO, name, 0, 0, "cannot open: %s", strerror(errno));
-    uint64_t total = 0;
-    struct stat sb;
-    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
-        total = (uint64_t)sb.st_size;
-#ifdef POSIX_FADV_SEQUENTIAL
-    posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-#endif
-
+    struct kkr_chunks ch;
+    enum kkr_status st = kkr_chunks_open(&ch, path, opt->chunk_size, MAX_LINE,
+                                         "CSV text lines", diag);
+    if (st != KKR_OK)
+        return st;
     struct reader *r = calloc(1, sizeof *r);
     struct kkr_import_result *res = calloc(1, sizeof *res);
-    size_t chunk = opt->chunk_size ? opt->chunk_size : DEFAULT_CHUNK;
-    size_t cap = chunk;
-    char *buf = malloc(cap);
-    enum kkr_status st = KKR_OK;
-    if (!r || !res || !buf) {
+    if (!r || !res) {
         free(r);
         free(res);
-        free(buf);
-        if (!use_stdin)
-            close(fd);
-        return kkr_fail(diag, KKR_ERR_NOMEM, name, 0, 0, "out of memory");
+        kkr_chunks_close(&ch);
+        return kkr_fail(diag, KKR_ERR_NOMEM, ch.name, 0, 0, "out of memory");
     }
-    r->path = name;
+    r->path = ch.name;
     r->map = map;
     r->rules = accounts;
     r->opt = opt;
@@ -318,122 +261,10 @@ enum kkr_status kkr_import_read(const char *path, const struct kkr_import_map *m
     r->cells_per_slot = map->target_count * r->kinds;
     memset(r->slot_of, -1, sizeof r->slot_of);
 
-    size_t have = 0;      /* bytes in buf */
-    size_t start = 0;     /* first byte not yet processed */
-    bool header_done = false, eof = false, first = true;
-    bool ends_nl = false;  /* the last byte read is a newline (for the last line's number) */
-    struct kkr_import_progress prog = {0, total, 0};
-
-    while (!eof) {
-        if (start > 0) {
-            memmove(buf, buf + start, have - start);
-            have -= start;
-            start = 0;
-        }
-        if (have == cap) {
-            if (cap >= MAX_LINE) {
-                st = kkr_fail(diag, KKR_ERR_SYNTAX, name, r->line, 0,
-                              "line longer than %u MiB, expected CSV text lines",
-                              MAX_LINE >> 20);
-                break;
-            }
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) {
-                st = fail_nomem(r);
-                break;
-            }
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + have, cap - have);
-        if (n < 0) {
-            if (errno == EINTR)
-                continue;
-            st = kkr_fail(diag, KKR_ERR_IO, name, 0, 0, "cannot read: %s", strerror(errno));
-            break;
-        }
-        if (n == 0)
-            eof = true;
-        have += (size_t)n;
-        res->bytes_read += (uint64_t)n;
-        if (n > 0)
-            ends_nl = buf[have - 1] == '\n';
-        /* the start of the file decides (UTF-16, a BOM) once four bytes are in, whatever the
-         * chunk size (fuzz-import: 3-byte chunks skipped the UTF-16 check) */
-        if (first && (have >= 4 || eof)) {
-            /* UTF-16 is named as such, in the words of the workbook reader */
-            st = kkr_csv_check_utf16(name, buf, have, diag);
-            if (st != KKR_OK)
-                break;
-            first = false;
-            if (have >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-                start = 3;
-                r->enc = ENC_UTF8;
-            }
-        }
-        if (first)
-            continue;
-        /* Only complete lines are processed; the rest is carried over. */
-        size_t complete = have;
-        if (!eof) {
-            const char *nl = memrchr(buf + start, '\n', have - start);
-            if (!nl)
-                continue;
-            complete = (size_t)(nl + 1 - buf);
-        }
-        if (!header_done) {
-            const char *nl = memchr(buf + start, '\n', complete - start);
-            size_t hl = nl ? (size_t)(nl + 1 - (buf + start)) : complete - start;
-            st = kkr_import_check_encoding(r, buf, start, start + hl);
-            if (st != KKR_OK)
-                break;
-            if (blank_bytes(buf + start, hl - (nl ? 1 : 0)) && !nl) {
-                st = kkr_fail(diag, KKR_ERR_SYNTAX, name, 1, 0,
-                              "empty file, expected a header line with verksamhet, konto, "
-                              "period and belopp");
-                break;
-            }
-            st = parse_header(r, buf + start, hl);
-            if (st != KKR_OK)
-                break;
-            if (csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-                st = fail_nomem(r);
-                break;
-            }
-            r->csv_ready = true;
-            csv_set_delim(&r->csv, (unsigned char)r->delim);
-            csv_set_space_func(&r->csv, r->delim == '\t' ? is_space_only : NULL);
-            header_done = true;
-            start += hl;
-            if (nl)
-                r->line++;
-        }
-        size_t used;
-        st = kkr_import_process_lines(r, buf + start, complete - start, eof, &used);
-        start += used;
-        if (st != KKR_OK)
-            break;
-        if (opt->progress) {
-            prog.bytes_done = res->bytes_read;
-            prog.rows = res->rows_read;
-            opt->progress(opt->progress_userdata, &prog);
-        }
-    }
-    if (st == KKR_OK && r->csv_ready) {
-        long end_line = ends_nl ? r->line - 1 : r->line;
-        if (csv_fini(&r->csv, kkr_import_csv_field, kkr_import_csv_row, r) != 0 &&
-            r->status == KKR_OK)
-            st = kkr_fail(diag, KKR_ERR_SYNTAX, name, r->rec_line, (long)r->field_idx + 1,
-                          "quoted field not closed at the end of the file (line %ld), "
-                          "expected a closing '\"'", end_line);
-        else
-            st = r->status;
-    }
+    st = read_rows(r, &ch);
     if (st == KKR_OK)
         st = build_result(r);
-    free(buf);
-    if (!use_stdin)
-        close(fd);
+    kkr_chunks_close(&ch);
     reader_release(r);
     free(r);
     if (st != KKR_OK) {
