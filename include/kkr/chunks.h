@@ -1,5 +1,5 @@
 /* chunks.h — a file (or stdin) read in fixed-size chunks of whole lines, for the streaming
- * readers (the SIE reader; the ledger import's loop is the same): memory stays at a chunk,
+ * readers (the SIE reader, the ledger import): memory stays at a chunk,
  * or at the longest line up to a limit, whatever the file's size */
 #ifndef KKR_CHUNKS_H
 #define KKR_CHUNKS_H
@@ -10,8 +10,9 @@
 
 #include "kkr/status.h"
 
+/* Transparent, and read-only for callers but for start, which a caller moves up to complete as
+ * it consumes whole lines. The last five fields are kkr_chunks_read's bookkeeping. */
 struct kkr_chunks {
-    /* read-only for callers */
     const char *name;      /* the path, "<stdin>" for "-" */
     char *buf;             /* buf[start..have): read, not yet consumed */
     size_t start, have;
@@ -19,7 +20,6 @@ struct kkr_chunks {
     bool eof;              /* the last read returned nothing: buf holds the file's tail */
     uint64_t bytes_read;
     uint64_t size;         /* a regular file's size, else 0 (for a progress bar) */
-    /* private */
     int fd;
     bool close_fd;
     size_t cap, max_line;

@@ -23,6 +23,7 @@ struct reader {
 
     long line;              /* the physical line being fed to libcsv */
     long row_line;          /* where the current record started */
+    long record_start;      /* the line of the next record's first byte, for row_line */
     long last_end_line;     /* the line where the previous record ended */
     bool header_done;
     size_t header_fields;   /* fields in the header */

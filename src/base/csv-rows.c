@@ -18,8 +18,8 @@ void record_field(void *s, size_t len, void *data)
     struct reader *r = data;
     if (r->status != KKR_OK)
         return;
-    if (r->field_count == 0)
-        r->row_line = r->line;
+    if (r->field_count == 0) /* (a quoted first field may end lines later) */
+        r->row_line = r->record_start ? r->record_start : r->line;
     if (r->field_count == r->field_cap) {
         size_t cap = r->field_cap ? r->field_cap * 2 : 16;
         size_t *off = realloc(r->field_off, cap * sizeof *off);
@@ -311,6 +311,7 @@ enum kkr_status kkr_csv_feed_row(struct kkr_csv_feed *feed, long line,
     if (r->status != KKR_OK)
         return r->status;
     r->line = line;
+    r->record_start = line;
     for (size_t i = 0; i < count && r->status == KKR_OK; i++)
         record_field((void *)fields[i].text, fields[i].len, r);
     /* a spreadsheet writes no empty cells: a row shorter than the header is filled up */

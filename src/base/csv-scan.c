@@ -147,6 +147,8 @@ enum kkr_status scan_slow(struct scan *sc, const char *text, size_t len)
         size_t n = line_length(text + pos, len - pos);
         if (pos + n < len)
             n++;
+        if (sc->parser->pstate == 0) /* no record open: one may start on this line */
+            r->record_start = r->line;
         size_t done = csv_parse(sc->parser, text + pos, n, record_field, record_end, r);
         if (done != n && r->status == KKR_OK) {
             /* libcsv stops at the offending byte: report the field it is in */
@@ -159,6 +161,9 @@ enum kkr_status scan_slow(struct scan *sc, const char *text, size_t len)
         *sc->between_records = r->field_count == 0 &&
                                (r->last_end_line == r->line ||
                                 (*sc->between_records && line_is_blank(text + pos, n)));
+        if (*sc->between_records)
+            r->last_end_line = r->line; /* a blank line ends nothing, but is done (as the
+                                         * fast path's empty record is) */
         pos += n;
         r->line++;
     }
@@ -250,9 +255,11 @@ static void fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
 {
     struct reader *r = sc->r;
     const size_t nfields = lf->count + 1;
-    if (fe == ls)
-        return; /* libcsv makes no record of an empty line */
-    r->row_line = r->line;
+    if (fe == ls) {
+        r->last_end_line = r->line; /* libcsv makes no record of an empty line */
+        return;
+    }
+    r->row_line = r->record_start = r->line;
     if (!sc->in_place || nfields > r->header_fields || (long)nfields < r->min_fields) {
         /* copies, or a row whose field count is wrong: the messages of record_end */
         size_t fs = ls;
@@ -269,7 +276,7 @@ static void fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
     bool all_empty = true;
     for (size_t c = 0; c < r->column_count; c++) {
         long col = r->source_column[c];
-        if (col == 0) {
+        if (col == 0 || (size_t)col > nfields) { /* absent, or beyond a short row's end */
             r->out_fields[c].text = "";
             r->out_fields[c].len = 0;
             continue;

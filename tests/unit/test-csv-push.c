@@ -165,6 +165,8 @@ int main(void)
     SAME_PUSHED("kod;namn\nAO;x\nHT;\"a\nb\";c\x00\n");                 /* NUL in a quoted row */
     SAME_PUSHED("kod;namn\nAO;x\nHT;y\x00z\nSB;w\n");
     SAME("kod\tnamn\nAO\tx\ty\n");
+    SAME("kod;namn\n\"A\nO\";x;y\n");          /* a row's line is where it starts */
+    SAME("kod;namn\n\n \n\"AO;x\n");             /* and an open quote's */
     SAME("kod\tslag\tnamn\n\"AO\"\t\t\"c\"\nHT\t\tc\n");           /* tab: no space */
     SAME("k\xe4" "d;namn\nAO;x\n");                                /* Windows-1252 header */
 
@@ -175,6 +177,13 @@ int main(void)
     read_pieces(mixed, strlen(mixed), 7, NULL, &t);
     CHECK(strstr(t.text, "status 3 p.csv:3:2: invalid UTF-8 byte 0xE4, expected the whole file "
                          "in UTF-8 (or all of it in Windows-1252)") != NULL);
+    /* a row's errors are at the line where the row starts, also when its first field is
+     * quoted over several lines; an unclosed quote at the line where it opens */
+    read_pieces("kod;namn\n\"A\nO\";x;y\n", 18, 18, NULL, &t);
+    CHECK(strstr(t.text, "status 3 p.csv:2:3: found 3 fields, expected 2 as in the header") !=
+          NULL);
+    read_pieces("kod;namn\n\n \n\"AO;x\n", 17, 17, NULL, &t);
+    CHECK(strstr(t.text, "p.csv:4:1: quoted field is not closed at the end of the file") != NULL);
     /* and the UTF-16 message is the same as for a whole buffer */
     const char *utf16 = "\xff\xfe" "k\0o\0d\0\n\0";
     read_pieces(utf16, 10, 3, NULL, &t);
