@@ -62,8 +62,8 @@ void record_field(void *s, size_t len, void *data)
     r->field_count++;
 }
 
-/* Lists the first alias of every required column, for messages: "kod;namn;överordnad". */
-static void expected_columns(const struct reader *r, char *buf, size_t size)
+/* Lists the first alias of every column, for messages: "kod;namn;överordnad". */
+void expected_columns(const struct reader *r, char *buf, size_t size)
 {
     size_t pos = 0;
     buf[0] = '\0';
@@ -101,10 +101,24 @@ static int match_column(const struct reader *r, const char *s, size_t len)
 /* The header is matched: the fewest fields a row needs for its required columns. */
 static void header_matched(struct reader *r)
 {
-    r->min_fields = 0;
-    for (size_t c = 0; c < r->column_count; c++)
-        if (r->columns[c].required && r->source_column[c] > r->min_fields)
-            r->min_fields = r->source_column[c];
+    r->min_fields = r->max_column = 0;
+    r->placed_count = 0;
+    free(r->placed);
+    r->placed = malloc((r->column_count ? r->column_count : 1) * sizeof *r->placed);
+    if (!r->placed) {
+        r->status = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->row_line, 0, "out of memory");
+        return;
+    }
+    for (size_t c = 0; c < r->column_count; c++) {
+        long col = r->source_column[c];
+        if (r->columns[c].required && col > r->min_fields)
+            r->min_fields = col;
+        if (col > r->max_column)
+            r->max_column = col;
+        if (col)
+            r->placed[r->placed_count++] = (struct placed){c, (size_t)col - 1};
+        r->out_fields[c] = (struct kkr_csv_field){"", 0, KKR_CELL_TEXT};
+    }
     r->header_fields = r->field_count;
     r->header_done = true;
 }
@@ -337,6 +351,7 @@ void kkr_csv_feed_free(struct kkr_csv_feed *feed)
     free(feed->r.field_len);
     free(feed->r.source_column);
     free(feed->r.out_fields);
+    free(feed->r.placed);
     free(feed);
 }
 

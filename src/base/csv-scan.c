@@ -218,23 +218,31 @@ static inline void block_masks(const char *s, char delim, struct masks *m)
 }
 #endif
 
-/* Where the fields of the current line start and end: the delimiters seen so far. */
+/* Where the fields of the current line start: starts[i] is the first byte of field i (after
+ * the line's start, one past each delimiter); at the line's end starts[count] is one past it,
+ * so field i is buf[starts[i] .. starts[i + 1] - 1). */
 struct line_fields {
-    size_t *ends;           /* ends[i]: the delimiter after field i */
-    size_t count, cap;
+    size_t *starts;
+    size_t count, cap;      /* count: the delimiters seen + 1 */
 };
 
-static bool fields_push(struct line_fields *lf, size_t pos)
+static bool fields_grow(struct line_fields *lf)
 {
-    if (lf->count == lf->cap) {
-        size_t cap = lf->cap ? lf->cap * 2 : 64;
-        size_t *e = realloc(lf->ends, cap * sizeof *e);
-        if (!e)
-            return false;
-        lf->ends = e;
-        lf->cap = cap;
-    }
-    lf->ends[lf->count++] = pos;
+    size_t cap = lf->cap ? lf->cap * 2 : 64;
+    size_t *e = realloc(lf->starts, cap * sizeof *e);
+    if (!e)
+        return false;
+    lf->starts = e;
+    lf->cap = cap;
+    return true;
+}
+
+/* A new field starts at pos. */
+static inline bool fields_push(struct line_fields *lf, size_t pos)
+{
+    if (lf->count + 1 >= lf->cap && !fields_grow(lf))
+        return false;
+    lf->starts[lf->count++] = pos;
     return true;
 }
 
@@ -249,50 +257,41 @@ static inline void field_text(const char **s, size_t *len)
     }
 }
 
-/* A line without quotes, between records: buf[ls..fe) with its fields' delimiters in lf. */
+/* A line without quotes, between records: buf[ls..fe) with its fields in lf (starts[count]
+ * is fe + 1). */
 static void fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
                      const struct line_fields *lf)
 {
     struct reader *r = sc->r;
-    const size_t nfields = lf->count + 1;
+    const size_t nfields = lf->count;
+    const size_t *starts = lf->starts;
     if (fe == ls) {
         r->last_end_line = r->line; /* libcsv makes no record of an empty line */
         return;
     }
     r->row_line = r->record_start = r->line;
-    if (!sc->in_place || nfields > r->header_fields || (long)nfields < r->min_fields) {
-        /* copies, or a row whose field count is wrong: the messages of record_end */
-        size_t fs = ls;
-        for (size_t i = 0; i < nfields && r->status == KKR_OK; i++) {
-            size_t end = i < lf->count ? lf->ends[i] : fe;
-            record_field((void *)(buf + fs), end - fs, r);
-            fs = end + 1;
-        }
+    if (!sc->in_place || nfields > r->header_fields || (long)nfields < r->max_column) {
+        /* copies, a row whose field count is wrong, or a short one: record_end's rules */
+        for (size_t i = 0; i < nfields && r->status == KKR_OK; i++)
+            record_field((void *)(buf + starts[i]), starts[i + 1] - 1 - starts[i], r);
         r->from_fast = true;
         record_end(-1, r);
         r->from_fast = false;
         return;
     }
-    bool all_empty = true;
-    for (size_t c = 0; c < r->column_count; c++) {
-        long col = r->source_column[c];
-        if (col == 0 || (size_t)col > nfields) { /* absent, or beyond a short row's end */
-            r->out_fields[c].text = "";
-            r->out_fields[c].len = 0;
-            continue;
-        }
-        size_t i = (size_t)col - 1;
-        size_t fs = i == 0 ? ls : lf->ends[i - 1] + 1;
-        size_t end = i < lf->count ? lf->ends[i] : fe;
-        const char *s = buf + fs;
-        size_t n = end - fs;
+    /* in place: the columns the schema reads (absent ones stay ""), as record_end has them */
+    size_t any = 0;
+    for (size_t k = 0; k < r->placed_count; k++) {
+        size_t i = r->placed[k].file_index;
+        const char *s = buf + starts[i];
+        size_t n = starts[i + 1] - 1 - starts[i];
         field_text(&s, &n);
-        r->out_fields[c].text = s;
-        r->out_fields[c].len = n;
-        if (n)
-            all_empty = false;
+        struct kkr_csv_field *f = &r->out_fields[r->placed[k].column];
+        f->text = s;
+        f->len = n;
+        any |= n;
     }
-    if (all_empty) {
+    if (!any) {
         /* a row of only empty fields is skipped (columns the schema does not read too) */
         bool blank = true;
         for (size_t i = ls; i < fe && blank; i++)
@@ -317,13 +316,14 @@ static void fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
 /* A line of buf from ls ends at fe (its terminator runs to next): with a quote, or inside a
  * quoted field, to libcsv; else split here. */
 static enum kkr_status end_line(struct scan *sc, const char *buf, size_t ls, size_t fe,
-                                size_t next, bool quoted, const struct line_fields *lf)
+                                size_t next, bool quoted, struct line_fields *lf)
 {
     struct reader *r = sc->r;
     if (quoted || !sc->fast || !*sc->between_records)
         return scan_slow(sc, buf + ls, next - ls);
     if (fe > ls && buf[fe - 1] == '\r')
         fe--;   /* CR LF (a lone CR made the line "quoted") */
+    lf->starts[lf->count] = fe + 1; /* (room is kept for it) */
     fast_row(sc, buf, ls, fe, lf);
     r->line++;
     return r->status;
@@ -334,6 +334,9 @@ enum kkr_status scan_lines(struct scan *sc, const char *buf, size_t len)
     struct reader *r = sc->r;
     const char delim = r->delim;
     struct line_fields lf = {0};
+    if (!fields_grow(&lf))
+        return kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0, "out of memory");
+    lf.starts[lf.count++] = 0;
     enum kkr_status st = KKR_OK;
     size_t ls = 0;            /* start of the current line */
     bool quoted = false;      /* the current line has a quote or a lone CR */
@@ -384,7 +387,7 @@ enum kkr_status scan_lines(struct scan *sc, const char *buf, size_t len)
             ev &= ev - 1;
             size_t pos = b + bit;
             if (m.delim & one) {
-                if (!quoted && !fields_push(&lf, pos)) {
+                if (!quoted && !fields_push(&lf, pos + 1)) {
                     st = kkr_fail(r->diag, KKR_ERR_NOMEM, r->name, r->line, 0, "out of memory");
                     goto done;
                 }
@@ -398,7 +401,8 @@ enum kkr_status scan_lines(struct scan *sc, const char *buf, size_t len)
                     goto done;
                 ls = pos + 1;
                 quoted = false;
-                lf.count = 0;
+                lf.starts[0] = ls;
+                lf.count = 1;
             }
         }
         if (byte_st != KKR_OK) {
@@ -413,6 +417,6 @@ enum kkr_status scan_lines(struct scan *sc, const char *buf, size_t len)
     if (ls < len) /* the last line of the input, without its terminator */
         st = end_line(sc, buf, ls, len, len, quoted, &lf);
 done:
-    free(lf.ends);
+    free(lf.starts);
     return st;
 }

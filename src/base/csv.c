@@ -279,6 +279,7 @@ void kkr_csv_reader_free(struct kkr_csv_reader *cr)
     free(cr->r.field_len);
     free(cr->r.source_column);
     free(cr->r.out_fields);
+    free(cr->r.placed);
     free(cr->carry);
     free(cr->conv);
     free(cr);
@@ -534,6 +535,15 @@ enum kkr_status kkr_csv_reader_push(struct kkr_csv_reader *cr, const char *data,
     return r->status;
 }
 
+/* A file without a header names the columns it should have. */
+static enum kkr_status fail_empty(struct reader *r)
+{
+    char expected[256];
+    expected_columns(r, expected, sizeof expected);
+    return kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, 1, 0,
+                    "file is empty, expected a header line '%s'", expected);
+}
+
 enum kkr_status kkr_csv_reader_finish(struct kkr_csv_reader *cr)
 {
     struct reader *r = &cr->r;
@@ -550,8 +560,7 @@ enum kkr_status kkr_csv_reader_finish(struct kkr_csv_reader *cr)
     if (r->stop)
         return r->status;
     if (cr->seeking_header)
-        return reader_fail(cr, kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, 1, 0,
-                                        "file is empty, expected a header"));
+        return reader_fail(cr, fail_empty(r));
     r->line--; /* a record still open at the end lies on the last line, not past it */
     if (csv_fini(&cr->p, record_field, record_end, r) != 0 && r->status == KKR_OK)
         r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name,
@@ -559,8 +568,7 @@ enum kkr_status kkr_csv_reader_finish(struct kkr_csv_reader *cr)
                              (long)r->field_count + 1,
                              "quoted field is not closed at the end of the file, expected '\"'");
     if (r->status == KKR_OK && !r->header_done)
-        r->status = kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, 1, 0,
-                             "file is empty, expected a header");
+        r->status = fail_empty(r);
     return r->status;
 }
 
