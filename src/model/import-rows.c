@@ -180,17 +180,11 @@ enum kkr_status kkr_import_row(void *userdata, const struct kkr_csv_row *row,
     struct reader *r = userdata;
     struct kkr_import_result *res = r->res;
     const long line = row->line;
-    const char *s[KKR_IMPORT_ROLES];
-    size_t n[KKR_IMPORT_ROLES];
+    const struct kkr_csv_field *f = row->fields;
     r->line = line;
-    for (int i = 0; i < KKR_IMPORT_ROLES; i++) {
-        s[i] = row->fields[i].text;
-        n[i] = row->fields[i].len;
-    }
 
-    /* konto */
-    const char *acc = s[KKR_IMPORT_ACCOUNT];
-    size_t alen = n[KKR_IMPORT_ACCOUNT];
+    const char *acc = f[KKR_IMPORT_ACCOUNT].text;
+    size_t alen = f[KKR_IMPORT_ACCOUNT].len;
     int64_t account = 0;
     if (alen == 0 || alen > MAX_ACCOUNT_DIGITS ||
         (r->rules && !parse_account_number(acc, alen, &account)))
@@ -204,8 +198,8 @@ enum kkr_status kkr_import_row(void *userdata, const struct kkr_csv_row *row,
 
     /* period: an export comes sorted by period or date, so the last text nearly always
      * repeats and its slot is known */
-    const char *ps = s[KKR_IMPORT_PERIOD];
-    size_t pn = n[KKR_IMPORT_PERIOD];
+    const char *ps = f[KKR_IMPORT_PERIOD].text;
+    size_t pn = f[KKR_IMPORT_PERIOD].len;
     int period, slot = -1;
     if (pn && pn == r->last_plen && memcmp(ps, r->last_ptext, pn) == 0) {
         period = r->last_period;
@@ -219,8 +213,8 @@ enum kkr_status kkr_import_row(void *userdata, const struct kkr_csv_row *row,
 
     /* belopp */
     int64_t amount_ore;
-    const char *am = s[KKR_IMPORT_AMOUNT];
-    size_t amlen = n[KKR_IMPORT_AMOUNT];
+    const char *am = f[KKR_IMPORT_AMOUNT].text;
+    size_t amlen = f[KKR_IMPORT_AMOUNT].len;
     if (!parse_amount_fast(am, amlen, &amount_ore) && !kkr_money_parse(am, amlen, &amount_ore))
         return fail_field(r, KKR_ERR_SYNTAX, line, KKR_IMPORT_AMOUNT, am, amlen,
                           "cannot parse amount", "kronor like -1234,56 (at most two decimals)");
@@ -264,7 +258,7 @@ enum kkr_status kkr_import_row(void *userdata, const struct kkr_csv_row *row,
     }
 
     int target, unmapped;
-    if (!code_find(r, s[KKR_IMPORT_UNIT], n[KKR_IMPORT_UNIT], line, &target, &unmapped))
+    if (!code_find(r, f[KKR_IMPORT_UNIT].text, f[KKR_IMPORT_UNIT].len, line, &target, &unmapped))
         return fail_nomem(r);
     if (target < 0) {
         struct kkr_import_unmapped *u = &res->unmapped[unmapped];
