@@ -7,6 +7,9 @@
 
 /* True if s[0..len) is valid UTF-8. *bad_offset (may be NULL) gets the first bad byte. */
 bool kkr_utf8_valid(const char *s, size_t len, size_t *bad_offset);
+/* The length of the valid UTF-8 character at s (1 for ASCII, 2..4), or 0 when s[0..left)
+ * starts none (a stray byte, overlong, a UTF-16 surrogate, cut off). */
+size_t kkr_utf8_sequence(const char *s, size_t left);
 
 /* Number of code points (the display width in a monospaced terminal for Swedish text). */
 size_t kkr_utf8_width(const char *s, size_t len);

@@ -47,29 +47,6 @@ static void locate(const char *buf, size_t from, size_t off, long *line, size_t 
         }
 }
 
-static size_t utf8_seq(const unsigned char *s, size_t len)
-{
-    unsigned char c = s[0];
-    if (c >= 0xC2 && c <= 0xDF)
-        return len >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (len < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
-            return 0;
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (len < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
-
 /* One byte that is NUL or >= 0x80 at buf[i] (buf[ls] starts line r->line): KKR_OK and *next
  * past it when it is text; an error; or, for the first byte >= 0x80 of a file that is not
  * UTF-8, the switch to Windows-1252 (KKR_OK, sc->switch_pending). */
@@ -80,7 +57,7 @@ static enum kkr_status check_byte(struct scan *sc, const char *buf, size_t ls, s
     *next = i + 1;
     if (c != 0 && sc->enc == SCAN_TEXT)
         return KKR_OK;
-    size_t k = c ? utf8_seq((const unsigned char *)buf + i, end - i) : 0;
+    size_t k = c ? kkr_utf8_sequence(buf + i, end - i) : 0;
     if (k) {
         sc->enc = SCAN_UTF8;
         *next = i + k;

@@ -4,34 +4,9 @@
 #include <string.h>
 
 #include "kkr/json.h"
+#include "kkr/text.h"
 
 #define MAX_DEPTH 32
-
-/* The length of the valid UTF-8 sequence at s (1..4), or 0 when s[0] starts none. */
-static size_t utf8_len(const unsigned char *s, size_t left)
-{
-    unsigned char c = s[0];
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        return left >= 2 && (s[1] & 0xC0) == 0x80 ? 2 : 0;
-    if (c >= 0xE0 && c <= 0xEF) {
-        if (left < 3 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] >= 0xA0))
-            return 0; /* overlong, or a UTF-16 surrogate */
-        return 3;
-    }
-    if (c >= 0xF0 && c <= 0xF4) {
-        if (left < 4 || (s[1] & 0xC0) != 0x80 || (s[2] & 0xC0) != 0x80 ||
-            (s[3] & 0xC0) != 0x80)
-            return 0;
-        if ((c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] >= 0x90))
-            return 0;
-        return 4;
-    }
-    return 0;
-}
 
 void kkr_json_write_string_n(FILE *out, const char *s, size_t len)
 {
@@ -53,7 +28,7 @@ void kkr_json_write_string_n(FILE *out, const char *s, size_t len)
         } else if (c < 0x80) {
             fputc(c, out);
         } else {
-            size_t n = utf8_len(p, (size_t)(end - p));
+            size_t n = kkr_utf8_sequence((const char *)p, (size_t)(end - p));
             if (n == 0) {
                 fputs("\xEF\xBF\xBD", out); /* U+FFFD for a byte that is not UTF-8 */
                 n = 1;
