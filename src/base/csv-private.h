@@ -76,13 +76,13 @@ struct scan {
     bool *between_records;
     bool fast;              /* split lines without quotes here (else all to libcsv) */
     bool in_place;
-    enum scan_encoding enc; /* SCAN_TEXT: checked already (only NUL is looked for) */
+    enum scan_encoding enc; /* SCAN_TEXT: checked already, without NUL (nothing to look for) */
     bool switch_pending;    /* the text is not UTF-8: Windows-1252 from switch_at on */
     size_t switch_at;       /* the start of the line of the first byte >= 0x80 */
 };
 
 /* Splits complete lines text[0..len) (at the end of the input the last may lack its
- * terminator), starting on line r->line, past the header. Checks NUL and, unless SCAN_TEXT,
+ * terminator), starting on line r->line, past the header. Unless SCAN_TEXT, checks NUL and
  * UTF-8 on the way; a first byte >= 0x80 that is not UTF-8 stops it (KKR_OK, switch_pending
  * and switch_at set; the lines before were pure ASCII and are done). */
 enum kkr_status scan_lines(struct scan *sc, const char *text, size_t len);

@@ -340,7 +340,10 @@ enum kkr_status scan_lines(struct scan *sc, const char *buf, size_t len)
          * the file is the one reported, whatever the path and the piece size. */
         uint64_t ev = m.delim | m.nl | m.quote;
         enum kkr_status byte_st = KKR_OK;
-        for (uint64_t sp = m.special; sp; sp &= sp - 1) {
+        /* (text checked already holds no NUL: the decoder and the Windows-1252 conversion
+         * stop at one) */
+        uint64_t special = sc->enc == SCAN_TEXT ? 0 : m.special;
+        for (uint64_t sp = special; sp; sp &= sp - 1) {
             size_t spos = b + (size_t)__builtin_ctzll(sp);
             if (spos < enc_next)
                 continue;
@@ -350,8 +353,6 @@ enum kkr_status scan_lines(struct scan *sc, const char *buf, size_t len)
                 enc_next = spos + 2;   /* å, ä, ö: the common case, inline */
                 continue;
             }
-            if (sc->enc == SCAN_TEXT && c != 0)
-                continue;
             byte_st = check_byte(sc, buf, ls, spos, len, &enc_next);
             if (byte_st != KKR_OK || sc->switch_pending) {
                 ev &= ((uint64_t)1 << (spos - b)) - 1;
