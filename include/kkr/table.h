@@ -49,4 +49,9 @@ size_t kkr_table_width(const struct kkr_table *t, size_t col);
  * out has an error; the message goes into diag. */
 enum kkr_status kkr_table_write(const struct kkr_table *t, FILE *out, struct kkr_diag *diag);
 
+/* Writes one paragraph of text (UTF-8, one line) wrapped at width display columns, breaking
+ * at spaces only (a no-break space U+00A0 holds two words together and is written as a
+ * space); ends with a newline. Errors show in ferror(out). */
+void kkr_text_write_wrapped(FILE *out, const char *text, size_t width);
+
 #endif

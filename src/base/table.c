@@ -259,3 +259,33 @@ enum kkr_status kkr_table_write(const struct kkr_table *t, FILE *out, struct kkr
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "cannot write the table");
     return KKR_OK;
 }
+
+void kkr_text_write_wrapped(FILE *out, const char *p, size_t width)
+{
+    size_t col = 0;
+    while (*p) {
+        const char *end = strchr(p, ' ');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        size_t w = kkr_utf8_width(p, len);
+        if (col > 0 && col + 1 + w > width) {
+            fputc('\n', out);
+            col = 0;
+        } else if (col > 0) {
+            fputc(' ', out);
+            col++;
+        }
+        for (size_t i = 0; i < len; i++) {
+            if (p[i] == '\xc2' && i + 1 < len && p[i + 1] == '\xa0') {
+                fputc(' ', out);
+                i++;
+            } else {
+                fputc(p[i], out);
+            }
+        }
+        col += w;
+        p += len;
+        while (*p == ' ')
+            p++;
+    }
+    fputc('\n', out);
+}

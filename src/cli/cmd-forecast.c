@@ -268,6 +268,11 @@ static int check(int argc, char **argv)
         return cli_usage_error(&cmd_forecast, "--%s goes with the forecast table, not with "
                                "--%s", lay.sign ? "sign" : "decimals",
                                backtest ? "backtest" : "accuracy");
+    if (period_arg && (backtest || accuracy))
+        /* (a backtest replays every month of every year; the prognossäkerhet is read from
+         * the locked snapshots of the workbook's year) */
+        return cli_usage_error(&cmd_forecast, "--period goes with the forecast table, not "
+                               "with --%s", backtest ? "backtest" : "accuracy");
     if (!cli_layout_check(&lay))
         return EXIT_BAD_INPUT;
     if (format == KKR_FORMAT_XLSX && !output)

@@ -5,6 +5,7 @@
 #include "kkr/accuracy.h"
 #include "kkr/csv.h"
 #include "kkr/json.h"
+#include "kkr/table.h"
 #include "kkr/text.h"
 
 static const char *const month_abbrev[13] = {
@@ -24,6 +25,7 @@ static const char *row_name(const struct kkr_workbook *wb, const struct kkr_accu
 /* ---- the footnotes, shared by text, Markdown and the sheet ---- */
 
 #define NOTE_COUNT 3
+#define NOTE_WIDTH 100
 
 static void notes(const struct kkr_accuracy *a, const char *unit_name, char out[NOTE_COUNT][400])
 {
@@ -236,11 +238,12 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
     notes(a, unit_name, note);
     fputc('\n', out);
     for (int i = 0; i < NOTE_COUNT; i++) {
-        if (md)
+        if (md) {
             md_cell(out, note[i]);
-        else
-            fputs(note[i], out);
-        fputs(md && i + 1 < NOTE_COUNT ? "\n\n" : "\n", out);
+            fputs(i + 1 < NOTE_COUNT ? "\n\n" : "\n", out);
+        } else {
+            kkr_text_write_wrapped(out, note[i], NOTE_WIDTH); /* (a terminal of 100 columns) */
+        }
     }
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "kkr/summary.h"
+#include "kkr/table.h"
 #include "kkr/text.h"
 
 #define NBSP "\xc2\xa0"
@@ -437,37 +438,6 @@ void kkr_summary_free(struct kkr_summary *s)
     free(s);
 }
 
-/* Writes one paragraph wrapped at width display columns (breaking at spaces only). */
-static void write_wrapped(FILE *out, const char *p, size_t width)
-{
-    size_t col = 0;
-    while (*p) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
-        size_t w = kkr_utf8_width(p, len);
-        if (col > 0 && col + 1 + w > width) {
-            fputc('\n', out);
-            col = 0;
-        } else if (col > 0) {
-            fputc(' ', out);
-            col++;
-        }
-        for (size_t i = 0; i < len; i++) {
-            if (p[i] == '\xc2' && i + 1 < len && p[i + 1] == '\xa0') {
-                fputc(' ', out);
-                i++;
-            } else {
-                fputc(p[i], out);
-            }
-        }
-        col += w;
-        p += len;
-        while (*p == ' ')
-            p++;
-    }
-    fputc('\n', out);
-}
-
 /* Markdown: escape what would change the structure — emphasis, code, links, HTML, table
  * pipes anywhere; a heading, list or quote marker at the start of the paragraph. */
 static void write_md_text(FILE *out, const char *p)
@@ -508,7 +478,7 @@ enum kkr_status kkr_summary_write(FILE *out, const struct kkr_summary *s, enum k
         if (format == KKR_FORMAT_MD)
             write_md_text(out, s->paragraphs[i]);
         else
-            write_wrapped(out, s->paragraphs[i], width ? width : 92);
+            kkr_text_write_wrapped(out, s->paragraphs[i], width ? width : 92);
     }
     if (ferror(out))
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "write error");
