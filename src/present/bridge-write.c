@@ -1,5 +1,6 @@
 /* bridge-write.c — kkr whatif's bridge (brygga): text table, CSV, JSON, Markdown and xlsx */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -151,36 +152,15 @@ static void grid_amounts(struct grid *g, const char *label, const struct kkr_bri
         r->cells[g->first_value + i] = (struct cell){CELL_MONEY, get(&sc[i], ctx), 0, NULL};
 }
 
-static int64_t get_baseline(const struct kkr_bridge_scenario *s, const void *c)
+/* An amount of the bridge by its offset in struct kkr_bridge (ctx: a const size_t *). */
+static int64_t get_bridge(const struct kkr_bridge_scenario *s, const void *c)
 {
-    (void)c;
-    return s->bridge->baseline_ore;
+    int64_t v;
+    memcpy(&v, (const char *)s->bridge + *(const size_t *)c, sizeof v);
+    return v;
 }
-static int64_t get_measures(const struct kkr_bridge_scenario *s, const void *c)
-{
-    (void)c;
-    return s->bridge->measures_ore;
-}
-static int64_t get_result(const struct kkr_bridge_scenario *s, const void *c)
-{
-    (void)c;
-    return s->bridge->result_ore;
-}
-static int64_t get_newer(const struct kkr_bridge_scenario *s, const void *c)
-{
-    (void)c;
-    return s->bridge->newer_ore;
-}
-static int64_t get_rest(const struct kkr_bridge_scenario *s, const void *c)
-{
-    (void)c;
-    return s->bridge->rest_ore;
-}
-static int64_t get_outlook(const struct kkr_bridge_scenario *s, const void *c)
-{
-    (void)c;
-    return s->bridge->outlook_ore;
-}
+#define BRIDGE_FIELD(name) (&(const size_t){offsetof(struct kkr_bridge, name)})
+
 static int64_t get_target(const struct kkr_bridge_scenario *s, const void *c)
 {
     (void)s;
@@ -299,20 +279,20 @@ static void grid_build(struct grid *g, const struct kkr_workbook *wb,
     char label[1024];
 
     /* the baseline is the same for every scenario */
-    grid_amounts(g, b0->baseline_label, sc, get_baseline, NULL, false);
+    grid_amounts(g, b0->baseline_label, sc, get_bridge, BRIDGE_FIELD(baseline_ore), false);
     grid_measures(g, wb, sc);
-    grid_amounts(g, "Summa åtgärder", sc, get_measures, NULL, false);
-    grid_amounts(g, "Resultat efter åtgärder", sc, get_result, NULL, true);
+    grid_amounts(g, "Summa åtgärder", sc, get_bridge, BRIDGE_FIELD(measures_ore), false);
+    grid_amounts(g, "Resultat efter åtgärder", sc, get_bridge, BRIDGE_FIELD(result_ore), true);
     if (b0->reconciled) {
-        grid_amounts(g, b0->newer_label, sc, get_newer, NULL, false);
-        grid_amounts(g, "Oförklarad rest", sc, get_rest, NULL, false);
+        grid_amounts(g, b0->newer_label, sc, get_bridge, BRIDGE_FIELD(newer_ore), false);
+        grid_amounts(g, "Oförklarad rest", sc, get_bridge, BRIDGE_FIELD(rest_ore), false);
     }
 
     /* goal seek, from baseline + measures + rest: the current forecast when reconciled */
     grid_blank(g);
     if (opens(sc, n)) {
         snprintf(label, sizeof label, "Utgångsläge: %s", b0->newer_label);
-        grid_amounts(g, label, sc, get_outlook, NULL, false);
+        grid_amounts(g, label, sc, get_bridge, BRIDGE_FIELD(outlook_ore), false);
     }
     target_label(label, sizeof label, set);
     grid_amounts(g, label, sc, get_target, &set->target_ore, false);
@@ -336,7 +316,8 @@ static void grid_build(struct grid *g, const struct kkr_workbook *wb,
         static const int qs[3] = {0, 1, 2};
         for (int q = 0; q < 3; q++)
             grid_amounts(g, names[q], sc, get_quantile, &qs[q], false);
-        grid_amounts(g, "Förväntat resultat (exakt)", sc, get_outlook, NULL, false);
+        grid_amounts(g, "Förväntat resultat (exakt)", sc, get_bridge,
+                     BRIDGE_FIELD(outlook_ore), false);
         grid_amounts(g, "Medel i simuleringen", sc, get_mean, NULL, false);
     }
 }
