@@ -38,8 +38,8 @@ struct reader {
 
     struct kkr_csv_field *out_fields;
     char delim;             /* the file's delimiter, for messages; 0 for a feed (xlsx) */
-    long min_fields;        /* a row with fewer fields lacks a required column */
-    long max_column;        /* the last file column the schema reads */
+    long max_column;        /* the last file column the schema reads (a shorter row is
+                             * checked by record_end) */
     struct placed { size_t column, file_index; } *placed; /* schema column <- file field */
     size_t placed_count;
     kkr_csv_header_fn match_header; /* NULL: the reader's own rule (take_header) */
@@ -56,8 +56,6 @@ void record_field(void *s, size_t len, void *data);
 void record_end(int c, void *data);
 /* The first alias of every column, for messages: "kod;namn;överordnad". */
 void expected_columns(const struct reader *r, char *buf, size_t size);
-/* The fast path: one record from a line without quotes, as libcsv would give it. */
-void record_split(struct reader *r, const char *line, size_t len, char delim);
 
 /* The messages of bytes that are not text, shared by the whole-buffer decoder and the
  * scanner: at file:line:column (column = field, quotes respected, from line_start). */

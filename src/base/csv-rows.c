@@ -98,10 +98,10 @@ static int match_column(const struct reader *r, const char *s, size_t len)
     return -1;
 }
 
-/* The header is matched: the fewest fields a row needs for its required columns. */
+/* The header is matched: where each column the schema reads lies in a row. */
 static void header_matched(struct reader *r)
 {
-    r->min_fields = r->max_column = 0;
+    r->max_column = 0;
     r->placed_count = 0;
     free(r->placed);
     r->placed = malloc((r->column_count ? r->column_count : 1) * sizeof *r->placed);
@@ -111,8 +111,6 @@ static void header_matched(struct reader *r)
     }
     for (size_t c = 0; c < r->column_count; c++) {
         long col = r->source_column[c];
-        if (r->columns[c].required && col > r->min_fields)
-            r->min_fields = col;
         if (col > r->max_column)
             r->max_column = col;
         if (col)
@@ -268,23 +266,6 @@ done:
     r->last_end_line = r->line;
     r->field_count = 0;
     r->text_len = 0;
-}
-
-/* The fast path: one record from a line without quotes, as libcsv would give it. */
-void record_split(struct reader *r, const char *line, size_t len, char delim)
-{
-    if (len == 0)
-        return; /* libcsv makes no record of an empty line */
-    const char *end = line + len;
-    for (;;) {
-        const char *d = memchr(line, delim, (size_t)(end - line));
-        const char *field_end = d ? d : end;
-        record_field((void *)line, (size_t)(field_end - line), r);
-        if (!d)
-            break;
-        line = d + 1;
-    }
-    record_end(-1, r);
 }
 
 /* ---- rows from another source (xlsx sheets) ---- */
