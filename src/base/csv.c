@@ -396,6 +396,8 @@ static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, 
         const char *nl = memchr(text + pos, '\n', len - pos);
         size_t head_len = nl ? (size_t)(nl + 1 - (text + pos)) : len - pos;
         r->line = line;
+        cr->delim = kkr_csv_detect_delimiter(text + pos, len - pos);
+        r->delim = (char)cr->delim; /* (for the column of a bad byte in the header) */
         enum kkr_status st = scan_check_line(sc, text + pos, head_len);
         if (st != KKR_OK)
             return reader_fail(cr, st);
@@ -406,7 +408,6 @@ static enum kkr_status split_lines(struct kkr_csv_reader *cr, const char *text, 
         }
         cr->first_line = line;
         cr->seeking_header = false;
-        cr->delim = kkr_csv_detect_delimiter(text + pos, len - pos);
         if (cr->delim == 0 && r->column_count > 1)
             return reader_fail(cr, kkr_fail(r->diag, KKR_ERR_SYNTAX, r->name, cr->first_line, 0,
                                             "no delimiter in the header, expected ';', ',' or "
