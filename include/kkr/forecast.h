@@ -141,7 +141,8 @@ bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, do
 /* ---- backtest: replaying earlier years ---- */
 
 #define KKR_BACKTEST_METHODS 5  /* budget, runrate, trend, seasonal, ets (auto combines) */
-#define KKR_BACKTEST_MEMBERS 8  /* the methods, then auto's own members theta, damped, ratio */
+#define KKR_BACKTEST_MEMBERS 9  /* the methods, then auto's own members theta, damped, ratio,
+                                 * level */
 
 /* For one series, the members' year-end forecasts for every earlier complete year y
  * (index in the series' years, y < years - 1) and k = 1..11. */

@@ -355,6 +355,39 @@ static enum kkr_status run_ratio(const struct kkr_series *s, const struct kkr_fo
     return KKR_OK;
 }
 
+/* ---- level: a trend-free seasonal ETS (A,N,A or M,N,M, the smaller AICc), a member of auto:
+ * late in the year the month-of-year pattern at the current level carries the rest, and a
+ * trend (which ets may choose) mostly adds noise. In the backtest it is fitted at the year's
+ * start and its filter run on as the months arrive. ---- */
+
+static bool level_fit(const double *y, int n, struct kkr_ets_model *md)
+{
+    struct kkr_ets_model a, m;
+    bool ha = kkr_ets_fit_model(y, n, 12, 'A', 'N', 'A', false, &a);
+    bool hm = kkr_ets_fit_model(y, n, 12, 'M', 'N', 'M', false, &m);
+    if (!ha && !hm)
+        return false;
+    *md = ha && (!hm || a.aicc <= m.aicc) ? a : m;
+    return true;
+}
+
+static enum kkr_status run_level(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                                 struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    int n = known_months(s);
+    double sk = sum_range(s->values, cur, cur + k);
+    struct kkr_ets_model md;
+    if (n < 24 || !level_fit(s->values + s->start, n, &md))
+        return too_short(diag, "level");
+    double sum, sd;
+    kkr_ets_forecast(&md, s->values + s->start, n, 12, 12 - k, NULL, &sum, &sd);
+    finish(out, sk + sum, sd, opt->level, "level");
+    return KKR_OK;
+}
+
+static const struct kkr_forecast_method member_level = {
+    "level", 24, run_level, "trend-free seasonal ETS (A,N,A or M,N,M)"};
 static const struct kkr_forecast_method member_ratio = {
     "ratio", 13, run_ratio, "the rest of the year from the last three months, as in earlier years"};
 static const struct kkr_forecast_method member_theta = {
@@ -439,9 +472,9 @@ void kkr_forecast_run(const struct kkr_forecast_method *m, const struct kkr_seri
 
 static const struct kkr_forecast_method *const base_methods[KKR_BACKTEST_MEMBERS] = {
     &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,
-    &kkr_forecast_ets, &member_theta, &member_damped, &member_ratio,
+    &kkr_forecast_ets, &member_theta, &member_damped, &member_ratio, &member_level,
 };
-enum { M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS, M_THETA, M_DAMPED, M_RATIO };
+enum { M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS, M_THETA, M_DAMPED, M_RATIO, M_LEVEL };
 
 const char *kkr_backtest_method_name(int i)
 {
@@ -539,11 +572,23 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
         struct kkr_ets_model md;
         int n0 = 12 * y - s->start;
         kkr_ets_fit(s->values + s->start, n0, 12, &md);
+        /* level: fitted at the year's start, its filter run on as the months arrive */
+        struct kkr_ets_model ml;
+        bool has_level = n0 >= 24 && level_fit(s->values + s->start, n0, &ml);
         for (int k = 1; k <= 11; k++) {
             sub.k = k;
             struct kkr_diag d;
+            if (has_level) {
+                double sum, sd;
+                kkr_ets_forecast(&ml, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
+                double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
+                if (isfinite(full)) {
+                    out->full[bt_index(y, k, M_LEVEL)] = full;
+                    out->sd[bt_index(y, k, M_LEVEL)] = sd;
+                }
+            }
             for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
-                if (m == M_ETS)
+                if (m == M_ETS || m == M_LEVEL)
                     continue;
                 struct kkr_forecast f;
                 if (known_months(&sub) >= base_methods[m]->min_history &&
@@ -610,8 +655,8 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
 
 /* ---- auto ---- */
 
-/* auto: a combination of budget, runrate, seasonal, ets, theta, damped and ratio with weights
- * learned per series in its backtest (README: Prognos, Träffsäkerhet).
+/* auto: a combination of budget, runrate, seasonal, ets, theta, damped, ratio and level with
+ * weights learned per series in its backtest (README: Prognos, Träffsäkerhet).
  *
  * Two weightings, averaged: (1) a member's weight is 1 / its MSE, the mean squared relative
  * error of its year-end forecasts in earlier years at the same k (k - 1 and k + 1 count
@@ -624,7 +669,7 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
  *
  * When the series' record shows that its budget is no better than last year's total (the
  * squared errors of the budget's year totals at least half those of the previous year's
- * total), a third of the forecast is the median of the members instead (a robust centre,
+ * total), half of the forecast is the median of the members instead (a robust centre,
  * which neither one member's miss nor a noisy record of weights moves). Where the record
  * says nothing of that (no such year yet), the budget keeps its place.
  *
@@ -634,13 +679,13 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
  * distribution with 4 degrees of freedom (the errors have heavier tails than a normal's).
  * The constants were chosen on half A of the M3 series and the care workbook. */
 static const int comb_parts[] = {M_BUDGET, M_RUNRATE, M_SEASONAL, M_ETS, M_THETA, M_DAMPED,
-                                 M_RATIO};
+                                 M_RATIO, M_LEVEL};
 #define COMB_PARTS ((int)(sizeof comb_parts / sizeof comb_parts[0]))
-static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0, 1.0};
+static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0};
 #define COMB_PSEUDO 0.3
 #define COMB_NEAR 0.5
 #define COMB_DECAY 0.7
-#define COMB_MEDIAN (1.0 / 3.0)
+#define COMB_MEDIAN 0.5
 #define BUDGET_NAIVE 0.5
 #define CAL_PSEUDO 2.0
 #define CAL_SCALE 0.87

@@ -309,6 +309,24 @@ static void test_auto(void)
     for (int i = 6; i < 12; i++)
         p712 += v[i];
     CHECK_NEAR(kkr_backtest_series_full(&bt, 1, 6)[7], s6 + r46 * p712 / p46, 1e-9);
+    /* level (member 8): the trend-free seasonal ETS with the smaller AICc of A,N,A and M,N,M
+     * (both checked against R's forecast::ets in test_ets_reference: USAccDeaths ANA,
+     * ldeaths MNM), fitted on the months before the year, its filter run on over months
+     * 1..k of the year */
+    for (int y = 2; y <= 3; y++) {
+        struct kkr_ets_model ma, mm;
+        CHECK(kkr_ets_fit_model(v, 12 * y, 12, 'A', 'N', 'A', false, &ma));
+        CHECK(kkr_ets_fit_model(v, 12 * y, 12, 'M', 'N', 'M', false, &mm));
+        const struct kkr_ets_model *ml = ma.aicc <= mm.aicc ? &ma : &mm;
+        double lsum, lsd, known = 0;
+        kkr_ets_forecast(ml, v, 12 * y + 6, 12, 6, NULL, &lsum, &lsd);
+        for (int i = 0; i < 6; i++)
+            known += v[12 * y + i];
+        CHECK_NEAR(kkr_backtest_series_full(&bt, y, 6)[8], known + lsum, 1e-9);
+        CHECK_NEAR(kkr_backtest_series_sd(&bt, y, 6)[8], lsd, 1e-9);
+    }
+    /* not before two years of data */
+    CHECK(isnan(kkr_backtest_series_full(&bt, 1, 6)[8]));
     kkr_backtest_series_release(&bt);
     {
         struct kkr_series s4 = {v, b, 5, 0, 2, 0};
