@@ -377,6 +377,52 @@ static void test_auto(void)
     CHECK_NEAR(a.full, truth, 1e-3 * truth);
 }
 
+/* auto's median share by hand. Two past years in which every member missed by the same
+ * amount give every member the same record, so both weightings are the priors (budget 1,
+ * runrate 0.3, seasonal 1, ets 2, theta 1, damped 1, ratio 1, level 1) and the budget's
+ * factor is 1 (its errors equal the run rate's). The combination is then the prior-weighted
+ * mean of the members' forecasts; when the budget's year totals were no better than last
+ * year's (squared errors at least half), half of it is the members' median instead. */
+static void test_auto_median_by_hand(void)
+{
+    enum { YEARS = 3, CELLS = YEARS * 12 * KKR_BACKTEST_MEMBERS };
+    static double full[CELLS], sd[CELLS], comb_full[YEARS * 12], comb_sd[YEARS * 12];
+    double outcome[YEARS] = {80.0, 100.0, NAN}, budget_total[YEARS] = {NAN, 100.0, NAN};
+    for (int i = 0; i < CELLS; i++) {
+        full[i] = 110.0;   /* every member, every k of years 0 and 1: the same miss */
+        sd[i] = 1.0;
+    }
+    for (int i = 0; i < YEARS * 12; i++)
+        comb_full[i] = comb_sd[i] = NAN;
+    struct kkr_backtest_series b = {YEARS, full, sd, outcome, 0, budget_total, comb_full,
+                                    comb_sd};
+    /* year 2 at k = 6: budget, runrate, trend (not a member), seasonal, ets, theta, damped,
+     * ratio, level */
+    const double f2[KKR_BACKTEST_MEMBERS] = {100, 130, NAN, 110, 120, 90, 105, 115, 95};
+    const double s2[KKR_BACKTEST_MEMBERS] = {1, 1, NAN, 1, 1, 1, 1, 1, 1};
+    const double weighted = (1 * 100 + 0.3 * 130 + 1 * 110 + 2 * 120 + 1 * 90 + 1 * 105 +
+                             1 * 115 + 1 * 95) / 8.3;  /* 894 / 8.3 = 107.7108... */
+    const double median = (105.0 + 110.0) / 2.0;         /* 90 95 100 105 | 110 115 120 130 */
+    struct kkr_forecast f;
+
+    /* the budget of year 1 was right (last year's total 80 missed by 20 %): no median */
+    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, weighted, 1e-9);
+    CHECK_STR(f.method, "kombination");
+    /* a budget 10 % off: squared errors a quarter of last year's (< 1/2): still no median */
+    budget_total[1] = 90.0;
+    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, weighted, 1e-9);
+    /* a budget as far off as last year's total: half the forecast is the median */
+    budget_total[1] = 80.0;
+    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, 0.5 * weighted + 0.5 * median, 1e-9);
+    /* no year with a budget and a complete year before it: the record says nothing */
+    budget_total[1] = NAN;
+    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, weighted, 1e-9);
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -391,5 +437,6 @@ int main(void)
     test_theta_reference();
     test_theta_damped_by_hand();
     test_auto();
+    test_auto_median_by_hand();
     TEST_MAIN_END();
 }
