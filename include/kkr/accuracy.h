@@ -55,15 +55,18 @@ void kkr_accuracy_free(struct kkr_accuracy *a);
  * units (at the kommun level the nämnder) and the total by name, the locked months as
  * columns, first each prognos' result and the outcome's, then the differences, with footnotes
  * saying the signs and what the outcome is. Figures in unit, each rounded from its own exact
- * value. */
+ * value. depth 0: those defaults (text and Markdown the top level, CSV and JSON every
+ * level); N >= 1: the first N levels of the tree in every format (deeper rows indented in
+ * text and Markdown), the total always. */
 enum kkr_status kkr_accuracy_write(FILE *out, const struct kkr_workbook *wb,
                                    const struct kkr_accuracy *a, enum kkr_format format,
-                                   enum kkr_display_unit unit, struct kkr_diag *diag);
+                                   enum kkr_display_unit unit, int depth, struct kkr_diag *diag);
 
-/* The same table as a sheet "Prognossäkerhet" in doc: the top-level units and the total, a
+/* The same table as a sheet "Prognossäkerhet" in doc: the top-level units (depth 0 or 1; N:
+ * the first N levels, as outline levels) and the total, a
  * column per locked month (the result), the outcome, then a column per month (the difference),
  * the footnotes under it. */
 void kkr_accuracy_sheet(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb,
-                        const struct kkr_accuracy *a, enum kkr_display_unit unit);
+                        const struct kkr_accuracy *a, enum kkr_display_unit unit, int depth);
 
 #endif

@@ -278,6 +278,18 @@ bool cli_opt_level(const struct cli_option *opt, const char *arg)
     return cli_parse_level(arg, opt->value);
 }
 
+bool cli_opt_depth(const struct cli_option *opt, const char *arg)
+{
+    char *end;
+    long d = strtol(arg, &end, 10);
+    if (*arg == '\0' || *end || d < 1 || d > 1000) {
+        cli_error("--depth '%s': expected the number of levels to show, 1 or more", arg);
+        return false;
+    }
+    *(int *)opt->value = (int)d;
+    return true;
+}
+
 struct kkr_workbook *cli_load_workbook(const char *dir, int *exit_code)
 {
     struct kkr_workbook *wb = NULL;

@@ -58,11 +58,13 @@ struct cli_option {
 #define CLI_OPT_END() {CLI_END, 0, NULL, NULL, NULL, NULL, 0, NULL}
 
 /* The shared option values, parsed in one place: --format FMT into an enum kkr_format,
- * --unit UNIT into an enum kkr_display_unit, --level LEVEL into a double (0.8). */
-cli_option_fn cli_opt_format, cli_opt_unit, cli_opt_level;
+ * --unit UNIT into an enum kkr_display_unit, --level LEVEL into a double (0.8), --depth N
+ * into an int (1..1000). */
+cli_option_fn cli_opt_format, cli_opt_unit, cli_opt_level, cli_opt_depth;
 #define CLI_OPT_FORMAT(v, h) CLI_OPT_CALLBACK(0, "format", (v), "FMT", (h), cli_opt_format)
 #define CLI_OPT_UNIT(v, h) CLI_OPT_CALLBACK(0, "unit", (v), "UNIT", (h), cli_opt_unit)
 #define CLI_OPT_LEVEL(v, h) CLI_OPT_CALLBACK(0, "level", (v), "LEVEL", (h), cli_opt_level)
+#define CLI_OPT_DEPTH(v, h) CLI_OPT_CALLBACK(0, "depth", (v), "N", (h), cli_opt_depth)
 
 /* A subcommand. Its help is usage, a blank line, description, a blank line, the options of
  * the table that have help, then epilogue. main (the command table) parses the options,

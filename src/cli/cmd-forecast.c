@@ -74,6 +74,8 @@ static int run_backtest(FILE *out, const struct kkr_workbook *wb, const struct k
 
 /* ---- --accuracy ---- */
 
+static int accuracy_depth; /* --depth: 0 = the format's default */
+
 static int run_accuracy(const struct kkr_workbook *wb, FILE *out, enum kkr_format format,
                         enum kkr_display_unit unit, const char *path)
 {
@@ -91,13 +93,13 @@ static int run_accuracy(const struct kkr_workbook *wb, FILE *out, enum kkr_forma
     if (st == KKR_OK && format == KKR_FORMAT_XLSX) {
         struct kkr_sheet_doc doc;
         kkr_sheet_doc_init(&doc);
-        kkr_accuracy_sheet(&doc, wb, a, unit);
+        kkr_accuracy_sheet(&doc, wb, a, unit, accuracy_depth);
         kkr_sheet_doc_set_info(&doc, "Prognossäkerhet", wb->organisation,
                                kkr_sheet_doc_date(wb->year, wb->last_actual_month));
         st = kkr_sheet_doc_write_xlsx(&doc, path, false, &diag);
         kkr_sheet_doc_release(&doc);
     } else if (st == KKR_OK) {
-        st = kkr_accuracy_write(out, wb, a, format, unit, &diag);
+        st = kkr_accuracy_write(out, wb, a, format, unit, accuracy_depth, &diag);
     }
     kkr_accuracy_free(a);
     return st == KKR_OK ? EXIT_OK : cli_fail_diag(&diag, st);
@@ -249,6 +251,9 @@ static const struct cli_option options[] = {
                  "prognossäkerhet: each locked month's result against the outcome,\n"
                  "per top-level unit (nämnd) by name; before December is booked,\n"
                  "against the current prognos (the output says so)"),
+    CLI_OPT_DEPTH(&accuracy_depth,
+                  "with --accuracy: the first N levels of the tree (default: the top\n"
+                  "level in text, md and xlsx, every level in csv and json)"),
     CLI_OPT_END(),
 };
 
@@ -268,6 +273,8 @@ static int check(int argc, char **argv)
         return cli_usage_error(&cmd_forecast, "--%s goes with the forecast table, not with "
                                "--%s", lay.sign ? "sign" : "decimals",
                                backtest ? "backtest" : "accuracy");
+    if (accuracy_depth && !accuracy)
+        return cli_usage_error(&cmd_forecast, "--depth goes with --accuracy");
     if (period_arg && (backtest || accuracy))
         /* (a backtest replays every month of every year; the prognossäkerhet is read from
          * the locked snapshots of the workbook's year) */

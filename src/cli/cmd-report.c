@@ -35,18 +35,6 @@ static bool set_unit(const struct cli_option *o, const char *arg)
     return cli_parse_unit(arg, o->value);
 }
 
-static bool set_depth(const struct cli_option *o, const char *arg)
-{
-    char *end;
-    long d = strtol(arg, &end, 10);
-    if (*arg == '\0' || *end || d < 1 || d > 1000) {
-        cli_error("--depth '%s': expected the number of levels to show, 1 or more", arg);
-        return false;
-    }
-    *(int *)o->value = (int)d;
-    return true;
-}
-
 static const struct cli_option options[] = {
     CLI_OPT_FORMAT(&opt.format,
                    "text (default), csv, md, json or xlsx (with -o FILE.xlsx: each\n"
@@ -78,8 +66,7 @@ static const struct cli_option options[] = {
                    "the total row's label (default Verksamhetens nettokostnad)"),
     CLI_OPT_STRING(0, "compare", &compare_arg, "YYYYMM",
                    "add the change of helår avvikelse against a locked snapshot"),
-    CLI_OPT_CALLBACK(0, "depth", &opt.depth, "N",
-                     "show the first N levels of the tree (a kommun's nämnder: 1)", set_depth),
+    CLI_OPT_DEPTH(&opt.depth, "show the first N levels of the tree (a kommun's nämnder: 1)"),
     CLI_OPT_FLAG(0, "excel", &opt.excel, "CSV for Swedish Excel: UTF-8 BOM, ';', decimal comma"),
     CLI_OPT_STRING('o', "output", &output, "FILE",
                    "write to FILE (atomically) instead of standard output"),

@@ -22,6 +22,21 @@ static const char *row_name(const struct kkr_workbook *wb, const struct kkr_accu
     return a->unit[r] < 0 ? "Totalt" : wb->units[a->unit[r]].name;
 }
 
+/* Whether row r is shown at depth (0: the format's default, top level only; N: the first N
+ * levels). The total is always shown. */
+static bool shown(const struct kkr_accuracy *a, size_t r, int depth)
+{
+    return a->unit[r] < 0 || a->depth[r] < (depth > 0 ? depth : 1);
+}
+
+/* Indentation of a row's name in text (two spaces a level, as kkr report, capped so that a
+ * deep tree stays readable). */
+static size_t indent_of(const struct kkr_accuracy *a, size_t r)
+{
+    int d = a->unit[r] < 0 ? 0 : a->depth[r];
+    return 2 * (size_t)(d < 12 ? d : 12);
+}
+
 /* ---- the footnotes, shared by text, Markdown and the sheet ---- */
 
 #define NOTE_COUNT 3
@@ -61,7 +76,7 @@ static void outcome_heading(const struct kkr_accuracy *a, char *buf, size_t size
 /* ---- CSV and JSON: long ---- */
 
 static void write_long(FILE *out, const struct kkr_workbook *wb, const struct kkr_accuracy *a,
-                       bool json, enum kkr_display_unit unit)
+                       bool json, enum kkr_display_unit unit, int depth)
 {
     char compare[32];
     if (a->finished)
@@ -82,6 +97,8 @@ static void write_long(FILE *out, const struct kkr_workbook *wb, const struct kk
     char f[64], o[64], d[64];
     for (size_t m = 0; m < a->month_count; m++) {
         for (size_t r = 0; r < a->row_count; r++) {
+            if (depth > 0 && !shown(a, r, depth))
+                continue; /* (every level unless --depth is given) */
             int64_t res_f = kkr_accuracy_result(a, m, r), res_o = kkr_accuracy_outcome_result(a, r);
             int64_t diff = kkr_accuracy_difference(a, m, r);
             kkr_money_format(f, sizeof f, res_f, unit, &KKR_STYLE_PLAIN);
@@ -137,7 +154,7 @@ static int64_t cell(const struct kkr_accuracy *a, int block, size_t c, size_t r)
 }
 
 static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct kkr_accuracy *a,
-                         bool md, enum kkr_display_unit unit)
+                         bool md, enum kkr_display_unit unit, int depth)
 {
     char buf[64], outcome[32], heads[2][96];
     const char *unit_name = kkr_display_unit_name(unit);
@@ -164,10 +181,10 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
             name_w = w;
     }
     for (size_t r = 0; r < a->row_count; r++) {
-        if (a->depth[r] != 0)
+        if (!shown(a, r, depth))
             continue;
         const char *n = row_name(wb, a, r);
-        size_t w = kkr_utf8_width(n, strlen(n));
+        size_t w = indent_of(a, r) + kkr_utf8_width(n, strlen(n));
         if (w > name_w)
             name_w = w;
     }
@@ -178,7 +195,7 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
         col_w[c] = c < a->month_count ? 3 : strlen(outcome);
     for (int b = 0; b < 2; b++)
         for (size_t r = 0; r < a->row_count; r++) {
-            if (a->depth[r] != 0)
+            if (!shown(a, r, depth))
                 continue;
             for (size_t c = 0; c < a->month_count + (b == 0); c++) {
                 size_t w = kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit,
@@ -211,15 +228,19 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
             fputc('\n', out);
         }
         for (size_t r = 0; r < a->row_count; r++) {
-            if (a->depth[r] != 0)
+            if (!shown(a, r, depth))
                 continue;
             const char *n = row_name(wb, a, r);
+            size_t indent = indent_of(a, r);
             if (md) {
                 fputs("| ", out);
+                for (size_t d = 0; d < indent / 2; d++)
+                    fputs("&emsp;", out);
                 md_cell(out, n);
             } else {
+                pad(out, indent);
                 fputs(n, out);
-                pad(out, name_w - kkr_utf8_width(n, strlen(n)));
+                pad(out, name_w - indent - kkr_utf8_width(n, strlen(n)));
             }
             for (size_t c = 0; c < ncols; c++) {
                 size_t w = kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit,
@@ -249,13 +270,13 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
 
 enum kkr_status kkr_accuracy_write(FILE *out, const struct kkr_workbook *wb,
                                    const struct kkr_accuracy *a, enum kkr_format format,
-                                   enum kkr_display_unit unit, struct kkr_diag *diag)
+                                   enum kkr_display_unit unit, int depth, struct kkr_diag *diag)
 {
     switch (format) {
-    case KKR_FORMAT_CSV: write_long(out, wb, a, false, unit); break;
-    case KKR_FORMAT_JSON: write_long(out, wb, a, true, unit); break;
-    case KKR_FORMAT_MD: write_matrix(out, wb, a, true, unit); break;
-    default: write_matrix(out, wb, a, false, unit); break;
+    case KKR_FORMAT_CSV: write_long(out, wb, a, false, unit, depth); break;
+    case KKR_FORMAT_JSON: write_long(out, wb, a, true, unit, depth); break;
+    case KKR_FORMAT_MD: write_matrix(out, wb, a, true, unit, depth); break;
+    default: write_matrix(out, wb, a, false, unit, depth); break;
     }
     if (ferror(out))
         return kkr_fail(diag, KKR_ERR_IO, NULL, 0, 0, "write error");
@@ -265,7 +286,7 @@ enum kkr_status kkr_accuracy_write(FILE *out, const struct kkr_workbook *wb,
 /* ---- the sheet ---- */
 
 void kkr_accuracy_sheet(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb,
-                        const struct kkr_accuracy *a, enum kkr_display_unit unit)
+                        const struct kkr_accuracy *a, enum kkr_display_unit unit, int depth)
 {
     const char *unit_name = kkr_display_unit_name(unit);
     struct kkr_sheet *sh = kkr_sheet_add(doc, "Prognossäkerhet");
@@ -292,9 +313,10 @@ void kkr_accuracy_sheet(struct kkr_sheet_doc *doc, const struct kkr_workbook *wb
             kkr_sheet_add_column(doc, sh, c < a->month_count ? month_abbrev[a->months[c]] : outcome,
                                  group[b], true);
     for (size_t r = 0; r < a->row_count; r++) {
-        if (a->depth[r] != 0)
+        if (!shown(a, r, depth))
             continue;
-        struct kkr_sheet_row *row = kkr_sheet_add_row(doc, sh, 0, a->unit[r] < 0);
+        struct kkr_sheet_row *row = kkr_sheet_add_row(doc, sh, a->unit[r] < 0 ? 0 : a->depth[r],
+                                                      a->unit[r] < 0);
         if (!row)
             return;
         kkr_sheet_set(doc, row, 0, row_name(wb, a, r));
