@@ -37,6 +37,7 @@ struct reader {
     size_t field_count, field_cap;
 
     struct kkr_csv_field *out_fields;
+    struct kkr_csv_row row;  /* the row the fast path hands out: out_fields, source_column */
     char delim;             /* the file's delimiter, for messages; 0 for a feed (xlsx) */
     long max_column;        /* the last file column the schema reads (a shorter row is
                              * checked by record_end) */

@@ -117,6 +117,8 @@ static void header_matched(struct reader *r)
             r->placed[r->placed_count++] = (struct placed){c, (size_t)col - 1};
         r->out_fields[c] = (struct kkr_csv_field){"", 0, KKR_CELL_TEXT};
     }
+    r->row = (struct kkr_csv_row){.fields = r->out_fields, .columns = r->source_column,
+                                  .field_count = r->column_count, .path = r->name};
     r->header_fields = r->field_count;
     r->header_done = true;
 }

@@ -236,7 +236,8 @@ static inline void field_text(const char **s, size_t *len)
 
 /* A line without quotes, between records: buf[ls..fe) with its fields in lf (starts[count]
  * is fe + 1). */
-static void fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
+static inline __attribute__((always_inline)) void
+fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
                      const struct line_fields *lf)
 {
     struct reader *r = sc->r;
@@ -278,21 +279,16 @@ static void fast_row(struct scan *sc, const char *buf, size_t ls, size_t fe,
             return;
         }
     }
-    struct kkr_csv_row row = {
-        .fields = r->out_fields,
-        .columns = r->source_column,
-        .field_count = r->column_count,
-        .line = r->line,
-        .path = r->name,
-    };
+    r->row.line = r->line; /* (the rest of the row is set at the header) */
     r->fast_rows++;
-    r->status = r->fn(r->userdata, &row, r->diag);
+    r->status = r->fn(r->userdata, &r->row, r->diag);
     r->last_end_line = r->line;
 }
 
 /* A line of buf from ls ends at fe (its terminator runs to next): with a quote, or inside a
  * quoted field, to libcsv; else split here. */
-static enum kkr_status end_line(struct scan *sc, const char *buf, size_t ls, size_t fe,
+static inline __attribute__((always_inline)) enum kkr_status
+end_line(struct scan *sc, const char *buf, size_t ls, size_t fe,
                                 size_t next, bool quoted, struct line_fields *lf)
 {
     struct reader *r = sc->r;
