@@ -451,8 +451,14 @@ static enum kkr_status init_codes(struct kkr_sie_file *f, struct kkr_diag *diag)
             snprintf(b, sizeof b, "%s", in->unit_count == 1 ? "alla" : "övrigt");
         else if (len == 0)
             snprintf(b, sizeof b, "objekt");
-        else
-            snprintf(b, sizeof b, "%.*s", (int)(len < 200 ? len : 200), base);
+        else {
+            /* at most 200 bytes, cut between characters (fuzz-sie: a cut inside U+00A0 made
+             * utfall.csv that no reader takes back) */
+            size_t n = len < 200 ? len : 200;
+            while (n > 0 && n < len && ((unsigned char)base[n] & 0xC0) == 0x80)
+                n--;
+            snprintf(b, sizeof b, "%.*s", (int)n, base);
+        }
         if (kkr_text_equal_fold(b, strlen(b), "total", 5))
             snprintf(b + strlen(b), sizeof b - strlen(b), "-1");
         char c[300];
