@@ -49,6 +49,11 @@ size_t kkr_table_width(const struct kkr_table *t, size_t col);
  * out has an error; the message goes into diag. */
 enum kkr_status kkr_table_write(const struct kkr_table *t, FILE *out, struct kkr_diag *diag);
 
+/* The indentation of a tree row's name at depth in text and Markdown tables: two spaces a
+ * level, no deeper than 12 levels, so that a hostile 100 000-level tree gives 100 000 lines,
+ * not gigabytes of spaces (issue 7). */
+size_t kkr_table_indent(int depth);
+
 /* Writes one paragraph of text (UTF-8, one line) wrapped at width display columns, breaking
  * at spaces only (a no-break space U+00A0 holds two words together and is written as a
  * space); ends with a newline. Errors show in ferror(out). */

@@ -289,3 +289,9 @@ void kkr_text_write_wrapped(FILE *out, const char *p, size_t width)
     }
     fputc('\n', out);
 }
+
+size_t kkr_table_indent(int depth)
+{
+    enum { MAX_INDENT = 12 };
+    return 2 * (size_t)(depth < 0 ? 0 : depth < MAX_INDENT ? depth : MAX_INDENT);
+}

@@ -29,12 +29,10 @@ static bool shown(const struct kkr_accuracy *a, size_t r, int depth)
     return a->unit[r] < 0 || a->depth[r] < (depth > 0 ? depth : 1);
 }
 
-/* Indentation of a row's name in text (two spaces a level, as kkr report, capped so that a
- * deep tree stays readable). */
+/* Indentation of a row's name in text, as kkr report's (the total at the left). */
 static size_t indent_of(const struct kkr_accuracy *a, size_t r)
 {
-    int d = a->unit[r] < 0 ? 0 : a->depth[r];
-    return 2 * (size_t)(d < 12 ? d : 12);
+    return kkr_table_indent(a->unit[r] < 0 ? 0 : a->depth[r]);
 }
 
 /* ---- the footnotes, shared by text, Markdown and the sheet ---- */

@@ -16,13 +16,6 @@
 
 #define MAX_COLUMNS 64
 
-/* Indentation levels shown in text and Markdown: deeper rows indent no further, so that a
- * hostile 100 000-level tree gives 100 000 lines, not gigabytes of spaces (issue 7). */
-#define MAX_INDENT 12
-static size_t indent_of(int depth)
-{
-    return 2 * (size_t)(depth < MAX_INDENT ? depth : MAX_INDENT);
-}
 
 /* The two heading rows: the unit and each run of columns of one group under its title,
  * centred; then the column titles. */
@@ -51,7 +44,7 @@ static void text_rows(struct kkr_table *tab, const struct kkr_report_table *t,
     char buf[128];
     for (size_t i = 0; i < n; i++) {
         kkr_table_row(tab);
-        kkr_table_cellf(tab, 0, "%*s%s", (int)indent_of(lines[i].depth), "", lines[i].name);
+        kkr_table_cellf(tab, 0, "%*s%s", (int)kkr_table_indent(lines[i].depth), "", lines[i].name);
         for (size_t c = 0; c < t->layout->count; c++) {
             struct kkr_report_value v = kkr_report_table_value(t, &lines[i], c);
             kkr_report_value_format(t, &v, &KKR_STYLE_TEXT, buf, sizeof buf);
@@ -268,7 +261,7 @@ static void write_md_table(FILE *out, const struct kkr_report_table *t,
     fputc('\n', out);
     for (size_t i = 0; i < n; i++) {
         fputs("| ", out);
-        for (size_t d = 0; d < indent_of(lines[i].depth) / 2; d++)
+        for (size_t d = 0; d < kkr_table_indent(lines[i].depth) / 2; d++)
             fputs("&emsp;", out);
         if (lines[i].is_total)
             fputs("**", out);
