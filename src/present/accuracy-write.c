@@ -151,6 +151,80 @@ static int64_t cell(const struct kkr_accuracy *a, int block, size_t c, size_t r)
     return c < a->month_count ? kkr_accuracy_result(a, c, r) : kkr_accuracy_outcome_result(a, r);
 }
 
+/* One block of the matrix in markdown: all its columns. */
+static void write_md_block(FILE *out, const struct kkr_workbook *wb, const struct kkr_accuracy *a,
+                           int b, const char *head, const char *outcome, size_t ncols,
+                           enum kkr_display_unit unit, int depth)
+{
+    char buf[64];
+    fputs("| ", out);
+    md_cell(out, head);
+    for (size_t c = 0; c < ncols; c++)
+        fprintf(out, " | %s", c < a->month_count ? month_abbrev[a->months[c]] : outcome);
+    fputs(" |\n|---", out);
+    for (size_t c = 0; c < ncols; c++)
+        fputs("|---:", out);
+    fputs("|\n", out);
+    for (size_t r = 0; r < a->row_count; r++) {
+        if (!shown(a, r, depth))
+            continue;
+        fputs("| ", out);
+        for (size_t d = 0; d < indent_of(a, r) / 2; d++)
+            fputs("&emsp;", out);
+        md_cell(out, row_name(wb, a, r));
+        for (size_t c = 0; c < ncols; c++) {
+            kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit, &KKR_STYLE_TEXT);
+            fprintf(out, " | %s", buf);
+        }
+        fputs(" |\n", out);
+    }
+}
+
+/* One panel of a block as text: the names and columns first..last-1. */
+static void write_text_panel(FILE *out, const struct kkr_workbook *wb,
+                             const struct kkr_accuracy *a, int b, const char *head,
+                             const char *outcome, size_t name_w, const size_t *col_w,
+                             size_t first, size_t last, enum kkr_display_unit unit, int depth)
+{
+    char buf[64];
+    fputs(head, out);
+    pad(out, name_w - kkr_utf8_width(head, strlen(head)));
+    for (size_t c = first; c < last; c++) {
+        const char *h = c < a->month_count ? month_abbrev[a->months[c]] : outcome;
+        pad(out, 2 + col_w[c] - strlen(h));
+        fputs(h, out);
+    }
+    fputc('\n', out);
+    for (size_t r = 0; r < a->row_count; r++) {
+        if (!shown(a, r, depth))
+            continue;
+        const char *n = row_name(wb, a, r);
+        size_t indent = indent_of(a, r);
+        pad(out, indent);
+        fputs(n, out);
+        pad(out, name_w - indent - kkr_utf8_width(n, strlen(n)));
+        for (size_t c = first; c < last; c++) {
+            size_t w = kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit,
+                                        &KKR_STYLE_TEXT);
+            pad(out, 2 + col_w[c] - w);
+            fputs(buf, out);
+        }
+        fputc('\n', out);
+    }
+}
+
+/* The end of the panel of the text form that starts at column first: at most per columns and
+ * no wider than NOTE_WIDTH (but at least one column). */
+static size_t panel_end(size_t name_w, const size_t *col_w, size_t first, size_t ncols,
+                        size_t per)
+{
+    size_t last = first, w = name_w;
+    while (last < ncols && last - first < per &&
+           (last == first || w + 2 + col_w[last] <= NOTE_WIDTH))
+        w += 2 + col_w[last++];
+    return last;
+}
+
 static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct kkr_accuracy *a,
                          bool md, enum kkr_display_unit unit, int depth)
 {
@@ -204,55 +278,28 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
         }
     for (int b = 0; b < 2; b++) {
         size_t ncols = a->month_count + (b == 0);
-        if (b == 1)
-            fputc('\n', out);
         if (md) {
-            fputs("| ", out);
-            md_cell(out, heads[b]);
-            for (size_t c = 0; c < ncols; c++)
-                fprintf(out, " | %s", c < a->month_count ? month_abbrev[a->months[c]] : outcome);
-            fputs(" |\n|---", out);
-            for (size_t c = 0; c < ncols; c++)
-                fputs("|---:", out);
-            fputs("|\n", out);
-        } else {
-            fputs(heads[b], out);
-            pad(out, name_w - kkr_utf8_width(heads[b], strlen(heads[b])));
-            for (size_t c = 0; c < ncols; c++) {
-                const char *h = c < a->month_count ? month_abbrev[a->months[c]] : outcome;
-                pad(out, 2 + col_w[c] - strlen(h));
-                fputs(h, out);
-            }
-            fputc('\n', out);
+            if (b == 1)
+                fputc('\n', out);
+            write_md_block(out, wb, a, b, heads[b], outcome, ncols, unit, depth);
+            continue;
         }
-        for (size_t r = 0; r < a->row_count; r++) {
-            if (!shown(a, r, depth))
-                continue;
-            const char *n = row_name(wb, a, r);
-            size_t indent = indent_of(a, r);
-            if (md) {
-                fputs("| ", out);
-                for (size_t d = 0; d < indent / 2; d++)
-                    fputs("&emsp;", out);
-                md_cell(out, n);
-            } else {
-                pad(out, indent);
-                fputs(n, out);
-                pad(out, name_w - indent - kkr_utf8_width(n, strlen(n)));
-            }
-            for (size_t c = 0; c < ncols; c++) {
-                size_t w = kkr_money_format(buf, sizeof buf, cell(a, b, c, r), unit,
-                                            &KKR_STYLE_TEXT);
-                if (md) {
-                    fprintf(out, " | %s", buf);
-                } else {
-                    pad(out, 2 + col_w[c] - w);
-                    fputs(buf, out);
-                }
-            }
-            fputs(md ? " |\n" : "\n", out);
+        /* wider than a terminal of 100 columns (a kommun's nämnder in kkr, nine months and
+         * more): the months continue in panels under the first, names repeated, as many
+         * columns in each as fit, then evened out (7 + 2 months reads worse than 5 + 4) */
+        size_t panels = 0;
+        for (size_t first = 0; first < ncols; panels++)
+            first = panel_end(name_w, col_w, first, ncols, ncols);
+        size_t per = (ncols + panels - 1) / panels;
+        for (size_t first = 0, last; first < ncols; first = last) {
+            last = panel_end(name_w, col_w, first, ncols, per);
+            if (b > 0 || first > 0)
+                fputc('\n', out);
+            write_text_panel(out, wb, a, b, heads[b], outcome, name_w, col_w, first, last, unit,
+                             depth);
         }
     }
+
     char note[NOTE_COUNT][400];
     notes(a, unit_name, note);
     fputc('\n', out);
