@@ -290,7 +290,7 @@ static void write_matrix(FILE *out, const struct kkr_workbook *wb, const struct 
         size_t panels = 0;
         for (size_t first = 0; first < ncols; panels++)
             first = panel_end(name_w, col_w, first, ncols, ncols);
-        size_t per = (ncols + panels - 1) / panels;
+        size_t per = panels ? (ncols + panels - 1) / panels : 1;
         for (size_t first = 0, last; first < ncols; first = last) {
             last = panel_end(name_w, col_w, first, ncols, per);
             if (b > 0 || first > 0)
