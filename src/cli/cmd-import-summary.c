@@ -84,14 +84,12 @@ static void slag_lines(const struct kkr_import_result *r)
     }
 }
 
-void cli_import_summary(const char *ledger, const struct kkr_import_result *r, bool by_slag)
+/* The end of a result's line (its periods), the lines per slag and those left out by account
+ * class, indented as the summary around them. */
+static void period_and_left_out_lines(const struct kkr_import_result *r, bool by_slag,
+                                      const char *indent)
 {
     char a[64];
-    fprintf(stderr, "kkr import: %s: %llu %s read, %s kr\n", ledger,
-            (unsigned long long)r->rows_read, rows(r->rows_read), kr(a, r->read_ore));
-    fprintf(stderr, "kkr import: imported: %llu %s, %s kr, as %zu utfall %s",
-            (unsigned long long)r->rows_imported, rows(r->rows_imported),
-            kr(a, r->imported_ore), r->cell_count, rows(r->cell_count));
     if (r->period_count)
         fprintf(stderr, " (periods %d-%d)\n", r->periods[0], r->periods[r->period_count - 1]);
     else
@@ -100,9 +98,20 @@ void cli_import_summary(const char *ledger, const struct kkr_import_result *r, b
         slag_lines(r);
     for (int c = 0; c < 10; c++)
         if (r->left_out_rows[c])
-            fprintf(stderr, "kkr import: left out, account class %d: %llu %s, %s kr\n", c,
-                    (unsigned long long)r->left_out_rows[c], rows(r->left_out_rows[c]),
+            fprintf(stderr, "kkr import: %sleft out, account class %d: %llu %s, %s kr\n", indent,
+                    c, (unsigned long long)r->left_out_rows[c], rows(r->left_out_rows[c]),
                     kr(a, r->left_out_ore[c]));
+}
+
+void cli_import_summary(const char *ledger, const struct kkr_import_result *r, bool by_slag)
+{
+    char a[64];
+    fprintf(stderr, "kkr import: %s: %llu %s read, %s kr\n", ledger,
+            (unsigned long long)r->rows_read, rows(r->rows_read), kr(a, r->read_ore));
+    fprintf(stderr, "kkr import: imported: %llu %s, %s kr, as %zu utfall %s",
+            (unsigned long long)r->rows_imported, rows(r->rows_imported),
+            kr(a, r->imported_ore), r->cell_count, rows(r->cell_count));
+    period_and_left_out_lines(r, by_slag, "");
     for (size_t i = 0; i < r->unmapped_count; i++) {
         const struct kkr_import_unmapped *u = &r->unmapped[i];
         char code[256]; /* a ledger's code may hold anything, an ESC sequence too */
@@ -121,17 +130,7 @@ static void print_result_lines(const char *what, const struct kkr_import_result 
             "%s", what, (unsigned long long)r->rows_read, rows(r->rows_read),
             kr(a, r->read_ore), (unsigned long long)r->rows_imported, rows(r->rows_imported),
             kr(a + 32, r->imported_ore), r->cell_count, rows(r->cell_count));
-    if (r->period_count)
-        fprintf(stderr, " (periods %d-%d)\n", r->periods[0], r->periods[r->period_count - 1]);
-    else
-        fputs(" (no periods)\n", stderr);
-    if (by_slag)
-        slag_lines(r);
-    for (int c = 0; c < 10; c++)
-        if (r->left_out_rows[c])
-            fprintf(stderr, "kkr import:   left out, account class %d: %llu %s, %s kr\n", c,
-                    (unsigned long long)r->left_out_rows[c], rows(r->left_out_rows[c]),
-                    kr(a, r->left_out_ore[c]));
+    period_and_left_out_lines(r, by_slag, "  ");
     for (size_t i = 0; i < r->unmapped_count; i++) {
         const struct kkr_import_unmapped *u = &r->unmapped[i];
         if (u->code[0])
