@@ -138,11 +138,27 @@ void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, 
 bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
                          double *sd);
 
+/* The airline model ARIMA(0,1,1)(0,1,1)_m on the logs (of -y when every value is negative; y
+ * itself when the signs differ), the MA parameters by conditional sum of squares as R's
+ * arima(method = "CSS"). n >= 3m. */
+struct kkr_airline_model {
+    double theta, seasonal_theta; /* MA(1) and seasonal MA(1), |.| < 0.99 */
+    double sigma2;                /* residual variance on the transformed scale */
+    double sign;                  /* 1 or -1: logs of sign * y; 0: y itself */
+    int m;
+};
+
+bool kkr_airline_fit(const double *y, int n, int m, struct kkr_airline_model *out);
+/* The h forecasts after y[0..n-1] (the model's filter run over y, which may be longer than the
+ * series it was fitted on), their sum and the sd of the sum. */
+bool kkr_airline_forecast(const struct kkr_airline_model *md, const double *y, int n, int h,
+                          double *means, double *sum, double *sd);
+
 /* ---- backtest: replaying earlier years ---- */
 
 #define KKR_BACKTEST_METHODS 5  /* budget, runrate, trend, seasonal, ets (auto combines) */
-#define KKR_BACKTEST_MEMBERS 9  /* the methods, then auto's own members theta, damped, ratio,
-                                 * level */
+#define KKR_BACKTEST_MEMBERS 10 /* the methods, then auto's own members theta, damped, ratio,
+                                 * level, arima */
 
 /* For one series, the members' year-end forecasts for every earlier complete year y
  * (index in the series' years, y < years - 1) and k = 1..11. */

@@ -386,6 +386,28 @@ static enum kkr_status run_level(const struct kkr_series *s, const struct kkr_fo
     return KKR_OK;
 }
 
+/* ---- arima: the airline model ARIMA(0,1,1)(0,1,1)12, a member of auto. In the backtest it is
+ * fitted at the year's start and its filter run on as the months arrive, as level. ---- */
+
+#define ARIMA_MIN 36
+
+static enum kkr_status run_arima(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                                 struct kkr_forecast *out, struct kkr_diag *diag)
+{
+    int cur = cur_index(s), k = s->k;
+    int n = known_months(s);
+    double sk = sum_range(s->values, cur, cur + k);
+    struct kkr_airline_model md;
+    double sum, sd;
+    if (n < ARIMA_MIN || !kkr_airline_fit(s->values + s->start, n, 12, &md) ||
+        !kkr_airline_forecast(&md, s->values + s->start, n, 12 - k, NULL, &sum, &sd))
+        return too_short(diag, "arima");
+    finish(out, sk + sum, sd, opt->level, "arima");
+    return KKR_OK;
+}
+
+static const struct kkr_forecast_method member_arima = {
+    "arima", ARIMA_MIN, run_arima, "the airline model ARIMA(0,1,1)(0,1,1)12 on the logs"};
 static const struct kkr_forecast_method member_level = {
     "level", 24, run_level, "trend-free seasonal ETS (A,N,A or M,N,M)"};
 static const struct kkr_forecast_method member_ratio = {
@@ -473,8 +495,11 @@ void kkr_forecast_run(const struct kkr_forecast_method *m, const struct kkr_seri
 static const struct kkr_forecast_method *const base_methods[KKR_BACKTEST_MEMBERS] = {
     &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,
     &kkr_forecast_ets, &member_theta, &member_damped, &member_ratio, &member_level,
+    &member_arima,
 };
-enum { M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS, M_THETA, M_DAMPED, M_RATIO, M_LEVEL };
+enum {
+    M_BUDGET, M_RUNRATE, M_TREND, M_SEASONAL, M_ETS, M_THETA, M_DAMPED, M_RATIO, M_LEVEL, M_ARIMA
+};
 
 const char *kkr_backtest_method_name(int i)
 {
@@ -575,6 +600,8 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
         /* level: fitted at the year's start, its filter run on as the months arrive */
         struct kkr_ets_model ml;
         bool has_level = n0 >= 24 && level_fit(s->values + s->start, n0, &ml);
+        struct kkr_airline_model ma;
+        bool has_arima = n0 >= ARIMA_MIN && kkr_airline_fit(s->values + s->start, n0, 12, &ma);
         for (int k = 1; k <= 11; k++) {
             sub.k = k;
             struct kkr_diag d;
@@ -587,8 +614,15 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                     out->sd[bt_index(y, k, M_LEVEL)] = sd;
                 }
             }
+            double asum, asd;
+            if (has_arima && kkr_airline_forecast(&ma, s->values + s->start, n0 + k, 12 - k,
+                                                  NULL, &asum, &asd)) {
+                out->full[bt_index(y, k, M_ARIMA)] =
+                    sum_range(s->values, 12 * y, 12 * y + k) + asum;
+                out->sd[bt_index(y, k, M_ARIMA)] = asd;
+            }
             for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
-                if (m == M_ETS || m == M_LEVEL)
+                if (m == M_ETS || m == M_LEVEL || m == M_ARIMA)
                     continue;
                 struct kkr_forecast f;
                 if (known_months(&sub) >= base_methods[m]->min_history &&
@@ -655,8 +689,8 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
 
 /* ---- auto ---- */
 
-/* auto: a combination of budget, runrate, seasonal, ets, theta, damped, ratio and level with
- * weights learned per series in its backtest (README: Prognos, Träffsäkerhet).
+/* auto: a combination of budget, runrate, seasonal, ets, theta, damped, ratio, level and arima
+ * with weights learned per series in its backtest (README: Prognos, Träffsäkerhet).
  *
  * Two weightings, averaged: (1) a member's weight is 1 / its MSE, the mean squared relative
  * error of its year-end forecasts in earlier years at the same k (k - 1 and k + 1 count
@@ -679,9 +713,9 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
  * distribution with 4 degrees of freedom (the errors have heavier tails than a normal's).
  * The constants were chosen on half A of the M3 series and the care workbook. */
 static const int comb_parts[] = {M_BUDGET, M_RUNRATE, M_SEASONAL, M_ETS, M_THETA, M_DAMPED,
-                                 M_RATIO, M_LEVEL};
+                                 M_RATIO, M_LEVEL, M_ARIMA};
 #define COMB_PARTS ((int)(sizeof comb_parts / sizeof comb_parts[0]))
-static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0};
+static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0, 1.0, 1.0, 1.0};
 #define COMB_PSEUDO 0.3
 #define COMB_NEAR 0.5
 #define COMB_DECAY 0.7
