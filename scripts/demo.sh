@@ -11,5 +11,5 @@ build/kkr report budgets/smedjebacken-2020
 if build/kkr chart --help >/dev/null 2>&1 && build/kkr chart budgets/smedjebacken-2020 --all -o build/charts/ \
         --measures budgets/smedjebacken-2020/atgarder-maj.csv --baseline 202004 2>/dev/null; then
     echo
-    echo "Diagram: $(ls build/charts/ | tr '\n' ' ')(i build/charts/)"
+    echo "Diagram i build/charts/: $(ls build/charts/ | tr '\n' ' ')" | fold -s -w 100
 fi
