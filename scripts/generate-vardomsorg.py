@@ -10,6 +10,10 @@ periodisering.csv, the economist's prognos.csv (October 2024) and five locked sn
 writes the same bytes:
 
     scripts/generate-vardomsorg.py [OUTDIR]     # default budgets/vardomsorg-generated
+    scripts/generate-vardomsorg.py --seed N OUTDIR   # the same events with other noise
+
+(--seed is for checking the forecasts on workbooks they were not chosen on: the benchmark
+tests/bench/bench-forecast-m3.py does that.)
 """
 import os
 import random
@@ -131,9 +135,12 @@ def kr(x):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    args, seed = sys.argv[1:], SEED
+    if args[:1] == ['--seed'] and len(args) >= 2:
+        seed, args = int(args[1]), args[2:]
+    out = args[0] if args else os.path.join(
         os.path.dirname(os.path.abspath(__file__)), '..', 'budgets', 'vardomsorg-generated')
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     os.makedirs(os.path.join(out, 'snapshots'), exist_ok=True)
 
     def write(name, lines):

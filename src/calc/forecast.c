@@ -707,6 +707,14 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
  * which neither one member's miss nor a noisy record of weights moves). Where the record
  * says nothing of that (no such year yet), the budget keeps its place.
  *
+ * A budget that plans a step (DESIGN §7): when the budget's change from last year's total
+ * differs by more than 5 percentage points (and by more than twice the spread of the yearly
+ * changes) from the series' mean yearly change, and by more than 5 points from the changes the
+ * budget planned in earlier years, it carries a decision the history cannot know (a new
+ * wing, a unit back to normal after a closure). Then (12 - k) / 12 of the forecast is the
+ * budget's, so that the months as they arrive take over. A budget that continues the
+ * series' own growth, or last year's total, never plans a step.
+ *
  * The interval: the weighted mean of the members' standard deviations (their errors are
  * strongly correlated), scaled by 0.87 and by how the combination's own errors in earlier
  * years compared with it (z-scores, shrunk by two pseudo-cases), with the quantile of a t
@@ -721,6 +729,8 @@ static const double comb_prior[COMB_PARTS] = {1.0, 0.3, 1.0, 2.0, 1.0, 1.0, 1.0,
 #define COMB_DECAY 0.7
 #define COMB_MEDIAN 0.5
 #define BUDGET_NAIVE 0.5
+#define BUDGET_STEP 0.05
+#define BUDGET_STEP_SPREAD 2.0
 #define CAL_PSEUDO 2.0
 #define CAL_SCALE 0.87
 #define CAL_DF 4.0
@@ -769,6 +779,59 @@ static double budget_vs_last_year(const struct kkr_backtest_series *b, int y, in
         (*n)++;
     }
     return sl > 0 ? sb / sl : NAN;
+}
+
+/* The change the budget of year y plans from the total of year y - 1 (NAN when either is
+ * missing or their signs differ). */
+static double budget_plan(const struct kkr_backtest_series *b, int y)
+{
+    if (y < 1 || y >= b->years)
+        return NAN;
+    double last = b->outcome[y - 1], bt = b->budget_total[y];
+    if (!isfinite(last) || !isfinite(bt) || !(bt / last > 0))
+        return NAN;
+    return bt / last - 1.0;
+}
+
+/* The change of the total of year y from that of year y - 1 (NAN as budget_plan). */
+static double yearly_change(const struct kkr_backtest_series *b, int y)
+{
+    double o = b->outcome[y], prev = b->outcome[y - 1];
+    return isfinite(o) && isfinite(prev) && o / prev > 0 ? o / prev - 1.0 : NAN;
+}
+
+/* Whether the budget of year y plans a step (see auto above): its change from last year is
+ * far from both the series' yearly changes and the budget's earlier plans. */
+static bool budget_plans_step(const struct kkr_backtest_series *b, int y)
+{
+    double plan = budget_plan(b, y);
+    if (!isfinite(plan))
+        return false;
+    /* the mean and spread of the yearly changes before y, and the mean of the earlier plans */
+    double sum = 0, plans = 0;
+    int ng = 0, np = 0;
+    for (int py = 1; py < y && py < b->years; py++) {
+        double change = yearly_change(b, py), p = budget_plan(b, py);
+        if (isfinite(change)) {
+            sum += change;
+            ng++;
+        }
+        if (isfinite(p)) {
+            plans += p;
+            np++;
+        }
+    }
+    if (ng == 0 || np == 0)
+        return false;
+    double mean = sum / ng, ss = 0;
+    for (int py = 1; py < y && py < b->years; py++) {
+        double change = yearly_change(b, py);
+        if (isfinite(change))
+            ss += (change - mean) * (change - mean);
+    }
+    double spread = ng > 1 ? sqrt(ss / (ng - 1)) : 0.0;
+    return fabs(plan - mean) > fmax(BUDGET_STEP, BUDGET_STEP_SPREAD * spread) &&
+           fabs(plan - plans / np) > BUDGET_STEP;
 }
 
 /* The weights from the squared errors se[i] over cnt[i] cases (all over all_n: their mean),
@@ -909,6 +972,12 @@ static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, cons
     double vs = budget_vs_last_year(b, y, &n);
     if (n > 0 && vs >= BUDGET_NAIVE)
         *f = (1.0 - COMB_MEDIAN) * *f + COMB_MEDIAN * members_median(full);
+    if (isfinite(full[M_BUDGET]) && budget_plans_step(b, y)) {
+        double wb = (12 - k) / 12.0;
+        *f = wb * full[M_BUDGET] + (1.0 - wb) * *f;
+        if (isfinite(sd[M_BUDGET]))
+            *s = wb * sd[M_BUDGET] + (1.0 - wb) * *s;
+    }
     return isfinite(*f);
 }
 

@@ -3,8 +3,8 @@
 benchmarks, interval coverage, the care workbook, and speed (issues 3 and 17).
 
     tests/bench/bench-forecast-m3.py KKR M3.csv [--r-cache FILE] [--r-ets-sample N]
-        [--seed S] [--care DIR] [--baseline-kkr OLD_KKR] [--bench-ets BENCH_ETS]
-        [--r-speed-series N] [--no-r]
+        [--seed S] [--care DIR] [--care-seeds 1,2,...] [--baseline-kkr OLD_KKR]
+        [--bench-ets BENCH_ETS] [--r-speed-series N] [--no-r]
 
 1. M3, held out. The 714 series become workbooks (tests/bench/m3cases.py: two constructions
    of the budget, `growth` = last year x the mean growth, `last` = last year's actuals) of the
@@ -21,6 +21,10 @@ benchmarks, interval coverage, the care workbook, and speed (issues 3 and 17).
    computed (one process, nice 19) when R is there.
 3. The care workbook (--care, default budgets/vardomsorg-generated): auto against every kkr
    method per k, and the pooled coverage at 80 and 95 % against two binomial standard errors.
+   Then the same workbook generated with other seeds (--care-seeds, default 1-5:
+   scripts/generate-vardomsorg.py --seed N, the same events with other noise, which auto's
+   constants were not chosen on): budget, the best single method and auto per k (and the
+   baseline's auto with --baseline-kkr).
 4. Speed: the whole 714-series backtest (kkr, and --baseline-kkr in the same run), and with
    --bench-ets the ets fits per second against R's ets() on the first --r-speed-series series.
 """
@@ -99,6 +103,46 @@ def bootstrap(diffs, seed, reps=2000):
     return means[int(0.025 * reps)], means[int(0.975 * reps) - 1]
 
 
+def backtest_mape(kkr, wb):
+    """{method: {k: mean APE}} from `kkr forecast --backtest --format csv`."""
+    p = subprocess.run([kkr, 'forecast', wb, '--backtest', '--format', 'csv'],
+                       capture_output=True, text=True, check=True)
+    out = collections.defaultdict(dict)
+    for r in csv.DictReader(p.stdout.splitlines(), delimiter=';'):
+        if r['mape'] not in ('', '-'):
+            out[r['metod']][int(r['k'])] = float(r['mape'])
+    return out
+
+
+def care_seeds(a, seeds, tmp):
+    gen = os.path.join(HERE, '..', '..', 'scripts', 'generate-vardomsorg.py')
+    allk = list(range(1, 12))
+    print(f'\n# the care workbook generated with seeds {",".join(map(str, seeds))} '
+          '(the same events, other noise; auto was not chosen on them)')
+    print('mean APE of the year total, %')
+    print('%-16s' % 'seed, metod' + ''.join('%7s' % f'k={k}' for k in allk))
+    behind, cells = collections.Counter(), 0
+    for seed in seeds:
+        wb = os.path.join(tmp, f'care-seed-{seed}')
+        subprocess.run([sys.executable, gen, '--seed', str(seed), wb], check=True,
+                       capture_output=True)
+        m = backtest_mape(a.kkr, wb)
+        rows = [('budget', m['budget']),
+                ('best single', {k: min(v[k] for n, v in m.items() if n != 'auto' and k in v)
+                                 for k in allk}),
+                ('auto', m['auto'])]
+        if a.baseline_kkr:
+            rows.append(('auto, baseline', backtest_mape(a.baseline_kkr, wb)['auto']))
+        for name, v in rows:
+            print('%-16s' % f'{seed} {name}' + ''.join('%7.2f' % v[k] for k in allk))
+        for k in allk:
+            cells += 1
+            behind['budget'] += m['auto'][k] > m['budget'][k]
+            behind['5 %'] += m['auto'][k] > 1.05 * rows[1][1][k]
+    print(f'auto worse than budget at {behind["budget"]} of {cells} (seed, k); more than 5 % '
+          f'behind the best single method at {behind["5 %"]} of {cells}')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('kkr')
@@ -112,6 +156,8 @@ def main():
     ap.add_argument('--no-r', action='store_true', help='skip R entirely')
     ap.add_argument('--care', default=os.path.join(HERE, '..', '..', 'budgets',
                                                    'vardomsorg-generated'))
+    ap.add_argument('--care-seeds', default='1,2,3,4,5',
+                    help='seeds of the generated care workbook to check auto on ("" for none)')
     ap.add_argument('--baseline-kkr', help='an older kkr to time the whole backtest against')
     ap.add_argument('--bench-ets')
     ap.add_argument('--r-speed-series', type=int, default=50)
@@ -241,6 +287,11 @@ def main():
                 print('%-10s' % f'auto {level} %' + ''.join('%8.1f' % c for c, _ in cov)
                       + f'   pooled {100 * inside / n:.1f} % of {n} (level ± 2 SE: '
                       f'{level - 2 * se:.1f}–{level + 2 * se:.1f})')
+
+        # ---- the care workbook with other seeds ----
+        seeds = [int(x) for x in a.care_seeds.split(',') if x.strip()]
+        if seeds:
+            care_seeds(a, seeds, tmp)
 
         # ---- speed ----
         wb = os.path.join(tmp, 'm3-all')

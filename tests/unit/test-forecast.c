@@ -489,6 +489,65 @@ static void test_auto_median_by_hand(void)
     CHECK_NEAR(f.full, weighted, 1e-9);
 }
 
+/* A budget that plans a step: its change from last year far from the series' yearly changes
+ * and from the budget's earlier plans; then (12 - k) / 12 of the forecast is the budget's. */
+static void test_auto_budget_step_by_hand(void)
+{
+    enum { YEARS = 4, CELLS = YEARS * 12 * KKR_BACKTEST_MEMBERS };
+    static double full[CELLS], sd[CELLS], comb_full[YEARS * 12], comb_sd[YEARS * 12];
+    double outcome[YEARS], budget_total[YEARS];
+    struct kkr_backtest_series b = {YEARS, full, sd, outcome, 0, budget_total, comb_full,
+                                    comb_sd};
+    /* year 3 at k: budget, runrate, trend (not a member), seasonal, ets, theta, damped, ratio,
+     * level, arima; every member was exact in years 0-2, so the weights are the priors */
+    const double f3[KKR_BACKTEST_MEMBERS] = {115, 130, NAN, 110, 120, 90, 105, 115, 95, 125};
+    const double s3[KKR_BACKTEST_MEMBERS] = {1, 1, NAN, 1, 1, 1, 1, 1, 1, 1};
+    const double weighted = (1 * 115 + 0.3 * 130 + 1 * 110 + 2 * 120 + 1 * 90 + 1 * 105 +
+                             1 * 115 + 1 * 95 + 1 * 125) / 9.3;
+    struct {
+        double outcome[3], budget[4]; /* years 0-2; budgets of years 0-3 */
+        bool step;
+        const char *why;
+    } cases[] = {
+        {{100, 102, 104}, {NAN, 102, 104, 115}, true, "+10.6 % after 2 % a year"},
+        {{100, 102, 104}, {NAN, 102, 104, 106}, false, "+1.9 %: the usual"},
+        {{100, 130, 104}, {NAN, 102, 104, 115}, false, "the yearly changes spread +-35 %"},
+        {{100, 110, 121}, {NAN, 100, 110, 121}, false, "last year's total, as always"},
+        {{100, 110, 121}, {NAN, 110, 121, 133.1}, false, "the series' own 10 % a year"},
+        {{100, 102, 104}, {NAN, NAN, NAN, 115}, false, "no earlier plan to compare with"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        for (int y = 0; y < 3; y++) {
+            outcome[y] = cases[c].outcome[y];
+            for (int i = 0; i < 12 * KKR_BACKTEST_MEMBERS; i++) {
+                full[y * 12 * KKR_BACKTEST_MEMBERS + i] = outcome[y];
+                sd[y * 12 * KKR_BACKTEST_MEMBERS + i] = 1.0;
+            }
+        }
+        outcome[3] = NAN;
+        for (int y = 0; y < 3; y++)
+            budget_total[y] = cases[c].budget[y];
+        for (int i = 0; i < YEARS * 12; i++)
+            comb_full[i] = comb_sd[i] = NAN;
+        for (int k = 3; k <= 9; k += 6) {
+            /* without a budget for year 3 there is no plan, so no step */
+            struct kkr_forecast f, base;
+            budget_total[3] = NAN;
+            kkr_forecast_auto_choose(&b, 3, k, f3, s3, &opt, &base);
+            if (c == 0)
+                CHECK_NEAR(base.full, weighted, 1e-9);
+            budget_total[3] = cases[c].budget[3];
+            kkr_forecast_auto_choose(&b, 3, k, f3, s3, &opt, &f);
+            double wb = cases[c].step ? (12 - k) / 12.0 : 0.0;
+            double want = wb * f3[0] + (1 - wb) * base.full;
+            if (fabs(f.full - want) > 1e-9)
+                fprintf(stderr, "case %zu (%s), k = %d:\n", c, cases[c].why, k);
+            CHECK_NEAR(f.full, want, 1e-9);
+            CHECK(cases[c].step || fabs(f.full - base.full) < 1e-9);
+        }
+    }
+}
+
 int main(void)
 {
     gsl_set_error_handler_off();
@@ -506,5 +565,6 @@ int main(void)
     test_theta_damped_by_hand();
     test_auto();
     test_auto_median_by_hand();
+    test_auto_budget_step_by_hand();
     TEST_MAIN_END();
 }
