@@ -712,8 +712,8 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
  * changes) from the series' mean yearly change, and by more than 5 points from the changes the
  * budget planned in earlier years, it carries a decision the history cannot know (a new
  * wing, a unit back to normal after a closure). Then (12 - k) / 12 of the forecast is the
- * budget's, so that the months as they arrive take over. A budget that continues the
- * series' own growth, or last year's total, never plans a step.
+ * budget's, so that the months as they arrive take over. A budget made the same way every
+ * year (last year's total, or last year's x the series' mean growth) never plans a step.
  *
  * The interval: the weighted mean of the members' standard deviations (their errors are
  * strongly correlated), scaled by 0.87 and by how the combination's own errors in earlier
