@@ -34,6 +34,8 @@ struct kkr_forecast {
     double low, high;       /* the interval at the requested level */
     double sd;              /* standard deviation of the year total, for sums of parts */
     const char *method;     /* the method that made it (auto and fallbacks name the real one) */
+    double budget_step;     /* auto: the change from last year's total that the budget plans,
+                             * when auto followed it as a step (DESIGN §7, README); else NAN */
 };
 
 struct kkr_forecast_options {
@@ -207,6 +209,7 @@ struct kkr_forecast_set {
     double *sd;                 /* kr */
     uint8_t *has;
     const char **method_used;   /* static strings */
+    double *budget_step;        /* kkr_forecast.budget_step per slot (NAN: none) */
     double level;
 };
 

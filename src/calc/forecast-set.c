@@ -52,6 +52,7 @@ void kkr_forecast_set_free(struct kkr_forecast_set *set)
     free(set->sd);
     free(set->has);
     free(set->method_used);
+    free(set->budget_step);
     free(set);
 }
 
@@ -88,11 +89,14 @@ enum kkr_status kkr_forecast_set_compute(const struct kkr_workbook *wb, int peri
     set->sd = calloc(count ? count : 1, sizeof *set->sd);
     set->has = calloc(count ? count : 1, sizeof *set->has);
     set->method_used = calloc(count ? count : 1, sizeof *set->method_used);
+    set->budget_step = malloc((count ? count : 1) * sizeof *set->budget_step);
     if (!set->full_ore || !set->low_ore || !set->high_ore || !set->sd || !set->has ||
-        !set->method_used) {
+        !set->method_used || !set->budget_step) {
         kkr_forecast_set_free(set);
         return kkr_fail(diag, KKR_ERR_NOMEM, NULL, 0, 0, "out of memory");
     }
+    for (size_t i = 0; i < count; i++)
+        set->budget_step[i] = NAN;
     for (size_t u = 0; u < wb->unit_count; u++) {
         for (int kind = 0; kind < (int)wb->slag_count; kind++) {
             size_t idx = kkr_workbook_slot(wb, (int)u, kind);
@@ -122,6 +126,7 @@ enum kkr_status kkr_forecast_set_compute(const struct kkr_workbook *wb, int peri
             set->sd[idx] = f.sd;
             set->has[idx] = 1;
             set->method_used[idx] = f.method;
+            set->budget_step[idx] = f.budget_step;
         }
     }
     *out = set;

@@ -77,6 +77,7 @@ static void finish(struct kkr_forecast *out, double full, double sd, double leve
     out->low = full - z * sd;
     out->high = full + z * sd;
     out->method = method;
+    out->budget_step = NAN;
 }
 
 static enum kkr_status too_short(struct kkr_diag *diag, const char *name)
@@ -532,7 +533,7 @@ static size_t bt_index(int y, int k, int m)
 }
 
 static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, const double *full,
-                         const double *sd, double *f, double *s);
+                         const double *sd, double *f, double *s, double *step);
 
 enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                                             const struct kkr_forecast_options *opt,
@@ -653,9 +654,9 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
         if (!isfinite(out->outcome[y]))
             continue;
         for (int k = 1; k <= 11; k++) {
-            double f, sd;
+            double f, sd, step;
             if (auto_combine(out, y, k, out->full + bt_index(y, k, 0),
-                             out->sd + bt_index(y, k, 0), &f, &sd)) {
+                             out->sd + bt_index(y, k, 0), &f, &sd, &step)) {
                 out->comb_full[y * 12 + k] = f;
                 out->comb_sd[y * 12 + k] = sd;
             }
@@ -955,10 +956,12 @@ static double members_median(const double *full)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
-/* auto's forecast of year y at k from the members' forecasts full/sd (before calibration). */
+/* auto's forecast of year y at k from the members' forecasts full/sd (before calibration);
+ * *step the budget's planned step when the forecast follows one, else NAN. */
 static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, const double *full,
-                         const double *sd, double *f, double *s)
+                         const double *sd, double *f, double *s, double *step)
 {
+    *step = NAN;
     double w[COMB_PARTS], f1, s1, f2, s2;
     double bfac = budget_informative(b, y);
     if (!weights_at_k(b, y, k, full, bfac, w))
@@ -977,6 +980,7 @@ static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, cons
         *f = wb * full[M_BUDGET] + (1.0 - wb) * *f;
         if (isfinite(sd[M_BUDGET]))
             *s = wb * sd[M_BUDGET] + (1.0 - wb) * *s;
+        *step = budget_plan(b, y);
     }
     return isfinite(*f);
 }
@@ -985,8 +989,8 @@ void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
                               const double *base_full, const double *base_sd,
                               const struct kkr_forecast_options *opt, struct kkr_forecast *out)
 {
-    double f, s;
-    if (!auto_combine(b, y, k, base_full, base_sd, &f, &s)) {
+    double f, s, step;
+    if (!auto_combine(b, y, k, base_full, base_sd, &f, &s, &step)) {
         /* none of the members applies (e.g. trend alone): the first method that does */
         for (int i = 0; i < KKR_BACKTEST_MEMBERS; i++)
             if (isfinite(base_full[i])) {
@@ -995,6 +999,7 @@ void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
             }
         out->method = NULL;
         out->full = NAN;
+        out->budget_step = NAN;
         return;
     }
     /* calibration: the combination's errors in the replayed years before y against its sd */
@@ -1014,6 +1019,7 @@ void kkr_forecast_auto_choose(const struct kkr_backtest_series *b, int y, int k,
     }
     double scale = CAL_SCALE * sqrt((CAL_PSEUDO + z2) / (CAL_PSEUDO + n));
     finish(out, f, s * scale, opt->level, "kombination");
+    out->budget_step = step;
     double level = opt->level > 0.0 && opt->level < 1.0 ? opt->level : 0.8;
     double half = gsl_cdf_tdist_Pinv(0.5 + level / 2.0, CAL_DF) * out->sd;
     out->low = f - half;

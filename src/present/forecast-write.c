@@ -19,6 +19,45 @@ static const char *row_kind(const struct kkr_workbook *wb, const struct kkr_fore
     return r->kind < 0 ? "netto" : wb->slag[r->kind].code;
 }
 
+/* The planned step of a unit-kind row (NAN for none, and for the rolled-up rows). */
+static double row_step(const struct kkr_workbook *wb, const struct kkr_forecast_table *t,
+                       const struct kkr_forecast_row *r)
+{
+    if (r->kind < 0 || r->unit < 0 || !t->set->budget_step)
+        return NAN;
+    return t->set->budget_step[kkr_workbook_slot(wb, r->unit, r->kind)];
+}
+
+/* A percentage with a decimal comma and its sign: +14,1 */
+static void fmt_step(char *buf, size_t size, double step)
+{
+    snprintf(buf, size, "%+.1f", 100.0 * step);
+    for (char *c = buf; *c; c++)
+        if (*c == '.')
+            *c = ',';
+}
+
+/* Under the text table: the rows where auto follows a step the budget plans (README, auto), so
+ * that the reader knows why the forecast leans on the budget this early. */
+static void write_steps(FILE *out, const struct kkr_workbook *wb,
+                        const struct kkr_forecast_table *t)
+{
+    int k = t->set->period, shown = 0;
+    for (size_t i = 0; i < t->count; i++) {
+        const struct kkr_forecast_row *r = &t->rows[i];
+        double step = row_step(wb, t, r);
+        if (!isfinite(step))
+            continue;
+        if (shown++ == 0)
+            fprintf(out, "\nBudgeten planerar ett steg som historiken inte visar; prognosen "
+                         "följer budgeten till %d/12:\n", 12 - k);
+        char pct[32];
+        fmt_step(pct, sizeof pct, step);
+        fprintf(out, "  %s %s: budgeten %s %% mot utfallet %d\n", row_code(wb, r),
+                row_kind(wb, r), pct, wb->year - 1);
+    }
+}
+
 #define FIGURES 6
 
 /* How the figures are shown (DESIGN §5.1): unit, sign convention and decimals (-1: the
@@ -100,6 +139,9 @@ static void write_json(FILE *out, const struct kkr_workbook *wb,
         }
         fputs(", \"metod\": ", out);
         kkr_json_write_string(out, r->method);
+        double step = row_step(wb, t, r);
+        if (isfinite(step))   /* only where auto follows a step the budget plans */
+            fprintf(out, ", \"budgetsteg\": %.4f", step);
         fputs(", \"öre\": {", out);
         for (size_t j = 0; j < FIGURES; j++)
             fprintf(out, "%s\"%s\": %" PRId64, j ? ", " : "", names[j], v[j]);
@@ -151,6 +193,8 @@ static enum kkr_status write_text(FILE *out, const struct kkr_workbook *wb,
     }
     enum kkr_status st = kkr_table_write(tab, out, diag);
     kkr_table_free(tab);
+    if (st == KKR_OK)
+        write_steps(out, wb, t);
     return st;
 }
 

@@ -77,6 +77,7 @@ static void test_table(void)
     double sd[8] = {0};
     uint8_t has[8] = {0};
     const char *used[8] = {0};
+    double step[8] = {NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN};
     int b = kkr_workbook_find_unit(wb, "B", 1), c = kkr_workbook_find_unit(wb, "C", 1);
     int a = kkr_workbook_find_unit(wb, "A", 1);
     size_t bk = kkr_workbook_slot(wb, b, cost), ck = kkr_workbook_slot(wb, c, cost);
@@ -85,7 +86,7 @@ static void test_table(void)
     full[ck] = 250000000; sd[ck] = 4000; has[ck] = 1; used[ck] = "ets";
     full[ci] = -11000000; sd[ci] = 0; has[ci] = 1; used[ci] = "runrate";
     struct kkr_forecast_set set = {2024, 3, &kkr_forecast_auto, n, full, low, high, sd, has,
-                                   used, 0.8};
+                                   used, step, 0.8};
     struct kkr_forecast_table t;
     struct kkr_diag d;
     CHECK_INT(kkr_forecast_table_build(wb, &set, &t, &d), KKR_OK);
