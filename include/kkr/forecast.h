@@ -135,8 +135,10 @@ bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out);
 void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, double *sum,
                         double *sd);
 
-/* The damped trend (ETS AAdN) on the seasonally adjusted series, reseasonalised (the M4
- * competition's "Damped" benchmark). h <= 64. False when it does not apply. */
+/* The damped trend (ETS AAdN) on the logs of the seasonally adjusted series (of -x when every
+ * value is negative; on x itself when the signs differ), forecasts exponentiated and
+ * reseasonalised: the M4 competition's "Damped" benchmark, on the log scale as R's
+ * stlf(lambda = 0). h <= 64. False when it does not apply. */
 bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
                          double *sd);
 

@@ -691,6 +691,14 @@ bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, do
         return false;
     double figure[MAX_M];
     season_adjust(y, n, m, x, figure);
+    /* on the logs of the adjusted series (of -x for revenues) where it has one sign: a trend
+     * in per cent, as the series grow; with both signs on x itself */
+    double sign = n > 0 && x[0] < 0 ? -1.0 : 1.0;
+    bool logs = n > 0;
+    for (int t = 0; t < n && logs; t++)
+        logs = sign * x[t] > 0;
+    for (int t = 0; t < n && logs; t++)
+        x[t] = log(sign * x[t]);
     struct kkr_ets_model md;
     bool ok = kkr_ets_fit_model(x, n, 1, 'A', 'A', 'N', true, &md);
     if (ok) {
@@ -698,15 +706,16 @@ bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, do
         kkr_ets_forecast(&md, x, n, 1, h, mu, &s, &d);
         for (int i = 1; i <= h; i++) {
             double f = figure[(n + i - 1) % m];
-            mu[i - 1] *= f;
+            mu[i - 1] = logs ? sign * exp(mu[i - 1]) * f : mu[i - 1] * f;
             total += mu[i - 1];
             fig += f;
             if (means)
                 means[i - 1] = mu[i - 1];
         }
         *sum = total;
-        *sd = h > 0 ? d * fig / h : 0.0;
-        ok = isfinite(total);
+        /* on the logs d / h is the sd of the mean log forecast: a relative error of the total */
+        *sd = h > 0 ? (logs ? fabs(total) * d / h : d * fig / h) : 0.0;
+        ok = isfinite(total) && isfinite(*sd);
     }
     if (x != xs)
         free(x);

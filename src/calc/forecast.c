@@ -416,7 +416,7 @@ static const struct kkr_forecast_method member_ratio = {
 static const struct kkr_forecast_method member_theta = {
     "theta", 3, run_theta, "SES with drift on the seasonally adjusted series (thetaf)"};
 static const struct kkr_forecast_method member_damped = {
-    "damped", 10, run_damped, "damped trend on the seasonally adjusted series"};
+    "damped", 10, run_damped, "damped trend on the logs of the seasonally adjusted series"};
 
 /* ---- auto: per series, the method that did best in earlier years at the same k ---- */
 
