@@ -59,4 +59,10 @@ size_t kkr_table_indent(int depth);
  * space); ends with a newline. Errors show in ferror(out). */
 void kkr_text_write_wrapped(FILE *out, const char *text, size_t width);
 
+/* The same for text[0..len) continuing a line already at column col: the following lines
+ * start with indent spaces. A word longer than the line stays whole. Writes no newline at the
+ * end; returns the column it ends at. */
+size_t kkr_text_write_wrapped_from(FILE *out, const char *text, size_t len, size_t width,
+                                   size_t col, size_t indent);
+
 #endif

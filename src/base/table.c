@@ -260,17 +260,21 @@ enum kkr_status kkr_table_write(const struct kkr_table *t, FILE *out, struct kkr
     return KKR_OK;
 }
 
-void kkr_text_write_wrapped(FILE *out, const char *p, size_t width)
+size_t kkr_text_write_wrapped_from(FILE *out, const char *p, size_t n, size_t width,
+                                   size_t col, size_t indent)
 {
-    size_t col = 0;
-    while (*p) {
-        const char *end = strchr(p, ' ');
-        size_t len = end ? (size_t)(end - p) : strlen(p);
+    const char *stop = p + n;
+    size_t start = col;   /* a line's first word needs no space before it */
+    while (p < stop && *p == ' ')
+        p++;
+    while (p < stop) {
+        const char *end = memchr(p, ' ', (size_t)(stop - p));
+        size_t len = end ? (size_t)(end - p) : (size_t)(stop - p);
         size_t w = kkr_utf8_width(p, len);
-        if (col > 0 && col + 1 + w > width) {
-            fputc('\n', out);
-            col = 0;
-        } else if (col > 0) {
+        if (col > start && col + 1 + w > width) {
+            fprintf(out, "\n%*s", (int)indent, "");
+            col = start = indent;
+        } else if (col > start) {
             fputc(' ', out);
             col++;
         }
@@ -284,9 +288,15 @@ void kkr_text_write_wrapped(FILE *out, const char *p, size_t width)
         }
         col += w;
         p += len;
-        while (*p == ' ')
+        while (p < stop && *p == ' ')
             p++;
     }
+    return col;
+}
+
+void kkr_text_write_wrapped(FILE *out, const char *p, size_t width)
+{
+    kkr_text_write_wrapped_from(out, p, strlen(p), width, 0, 0);
     fputc('\n', out);
 }
 
