@@ -10,6 +10,6 @@ build/kkr check budgets/smedjebacken-2020 >/dev/null
 build/kkr report budgets/smedjebacken-2020
 if build/kkr chart --help >/dev/null 2>&1 && build/kkr chart budgets/smedjebacken-2020 --all -o build/charts/ \
         --measures budgets/smedjebacken-2020/atgarder-maj.csv --baseline 202004 2>/dev/null; then
-    echo
-    echo "Diagram i build/charts/: $(ls build/charts/ | tr '\n' ' ')" | fold -s -w 100
+    # (the report ends with a blank line; fmt folds at 100 columns without trailing spaces)
+    echo "Diagram i build/charts/: $(ls build/charts/ | paste -sd ' ')" | fmt -w 100
 fi

@@ -28,13 +28,13 @@ static double row_step(const struct kkr_workbook *wb, const struct kkr_forecast_
     return t->set->budget_step[kkr_workbook_slot(wb, r->unit, r->kind)];
 }
 
-/* A percentage with a decimal comma and its sign: +14,1 */
+/* A change in per cent with its sign and a decimal comma, tenths rounded half away from zero
+ * as every shown figure: +14,1 */
 static void fmt_step(char *buf, size_t size, double step)
 {
-    snprintf(buf, size, "%+.1f", 100.0 * step);
-    for (char *c = buf; *c; c++)
-        if (*c == '.')
-            *c = ',';
+    long long tenths = llround(1000.0 * step), mag = tenths < 0 ? -tenths : tenths;
+    snprintf(buf, size, "%s%lld%s%lld", tenths < 0 ? KKR_STYLE_TEXT.minus : "+", mag / 10,
+             KKR_STYLE_TEXT.decimal, mag % 10);
 }
 
 /* Under the text table: the rows where auto follows a step the budget plans (README, auto), so
