@@ -142,6 +142,15 @@ void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, 
 bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
                          double *sd);
 
+/* The `damped` member of auto: the non-seasonal ETS model (ANN, AAN, AAdN, MNN, MAdN) with the
+ * smallest AICc on the same adjusted logs of y[0..n), chosen once at the year's start
+ * (kkr_damped_choose), then refitted as the months arrive (kkr_damped_forecast_model; chosen
+ * NULL, or a model that no longer applies, is the damped trend). */
+void kkr_damped_choose(const double *y, int n, int m, struct kkr_ets_model *chosen);
+bool kkr_damped_forecast_model(const double *y, int n, int m, int h,
+                               const struct kkr_ets_model *chosen, double *means, double *sum,
+                               double *sd);
+
 /* The airline model ARIMA(0,1,1)(0,1,1)_m on the logs (of -y when every value is negative; y
  * itself when the signs differ), the MA parameters by conditional sum of squares as R's
  * arima(method = "CSS"). n >= 3m. */

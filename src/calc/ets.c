@@ -681,26 +681,58 @@ void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, 
     *sd = sqrt(var);
 }
 
-bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
-                         double *sd)
+/* The seasonally adjusted series of y[0..n) in x and its figure, on the logs (of -x for
+ * revenues) where it has one sign: a trend in per cent, as the series grow; with both signs x
+ * itself (*logs false). *sign is -1 for an all-negative series. */
+static void adjusted_logs(const double *y, int n, int m, double *x, double *figure, double *sign,
+                          bool *logs)
+{
+    season_adjust(y, n, m, x, figure);
+    *sign = n > 0 && x[0] < 0 ? -1.0 : 1.0;
+    *logs = n > 0;
+    for (int t = 0; t < n && *logs; t++)
+        *logs = *sign * x[t] > 0;
+    for (int t = 0; t < n && *logs; t++)
+        x[t] = log(*sign * x[t]);
+}
+
+void kkr_damped_choose(const double *y, int n, int m, struct kkr_ets_model *chosen)
+{
+    /* where nothing can be chosen, the damped trend */
+    fit_mean(y, 0, chosen);
+    chosen->trend = 'A';
+    chosen->damped = true;
+    if (m < 1 || m > MAX_M)
+        return;
+    double xs[1024], *x = n <= 1024 ? xs : malloc((size_t)n * sizeof *x);
+    if (!x)
+        return;
+    double figure[MAX_M], sign;
+    bool logs;
+    adjusted_logs(y, n, m, x, figure, &sign, &logs);
+    kkr_ets_fit(x, n, 1, chosen);
+    if (x != xs)
+        free(x);
+}
+
+bool kkr_damped_forecast_model(const double *y, int n, int m, int h,
+                               const struct kkr_ets_model *chosen, double *means, double *sum,
+                               double *sd)
 {
     if (m < 1 || m > MAX_M || h > 64)
         return false;
     double xs[1024], *x = n <= 1024 ? xs : malloc((size_t)n * sizeof *x);
     if (!x)
         return false;
-    double figure[MAX_M];
-    season_adjust(y, n, m, x, figure);
-    /* on the logs of the adjusted series (of -x for revenues) where it has one sign: a trend
-     * in per cent, as the series grow; with both signs on x itself */
-    double sign = n > 0 && x[0] < 0 ? -1.0 : 1.0;
-    bool logs = n > 0;
-    for (int t = 0; t < n && logs; t++)
-        logs = sign * x[t] > 0;
-    for (int t = 0; t < n && logs; t++)
-        x[t] = log(sign * x[t]);
+    double figure[MAX_M], sign;
+    bool logs;
+    adjusted_logs(y, n, m, x, figure, &sign, &logs);
     struct kkr_ets_model md;
-    bool ok = kkr_ets_fit_model(x, n, 1, 'A', 'A', 'N', true, &md);
+    /* the chosen model refitted; where it no longer applies (an M model once the adjusted
+     * series changes sign) the damped trend */
+    bool ok = (chosen && kkr_ets_fit_model(x, n, 1, chosen->error, chosen->trend, 'N',
+                                           chosen->damped, &md)) ||
+              kkr_ets_fit_model(x, n, 1, 'A', 'A', 'N', true, &md);
     if (ok) {
         double mu[64], s, d, fig = 0.0, total = 0.0;
         kkr_ets_forecast(&md, x, n, 1, h, mu, &s, &d);
@@ -720,4 +752,10 @@ bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, do
     if (x != xs)
         free(x);
     return ok;
+}
+
+bool kkr_damped_forecast(const double *y, int n, int m, int h, double *means, double *sum,
+                         double *sd)
+{
+    return kkr_damped_forecast_model(y, n, m, h, NULL, means, sum, sd);
 }

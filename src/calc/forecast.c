@@ -304,7 +304,14 @@ static enum kkr_status run_damped(const struct kkr_series *s,
     int n = known_months(s);
     double sk = sum_range(s->values, cur, cur + k);
     double sum, sd;
-    if (n < 10 || !kkr_damped_forecast(s->values + s->start, n, 12, 12 - k, NULL, &sum, &sd))
+    if (n < 10)
+        return too_short(diag, "damped");
+    /* the model chosen on the years before this one (as the backtest chooses it at each
+     * year's start), refitted on the months up to now */
+    int n0 = cur - s->start;
+    struct kkr_ets_model chosen;
+    kkr_damped_choose(s->values + s->start, n0 >= 10 ? n0 : n, 12, &chosen);
+    if (!kkr_damped_forecast_model(s->values + s->start, n, 12, 12 - k, &chosen, NULL, &sum, &sd))
         return too_short(diag, "damped");
     finish(out, sk + sum, sd, opt->level, "damped");
     return KKR_OK;
@@ -416,7 +423,8 @@ static const struct kkr_forecast_method member_ratio = {
 static const struct kkr_forecast_method member_theta = {
     "theta", 3, run_theta, "SES with drift on the seasonally adjusted series (thetaf)"};
 static const struct kkr_forecast_method member_damped = {
-    "damped", 10, run_damped, "damped trend on the logs of the seasonally adjusted series"};
+    "damped", 10, run_damped,
+    "non-seasonal ETS (damped trend or another, by AICc) on the logs of the adjusted series"};
 
 /* ---- auto: per series, the method that did best in earlier years at the same k ---- */
 
@@ -603,6 +611,9 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
         bool has_level = n0 >= 24 && level_fit(s->values + s->start, n0, &ml);
         struct kkr_airline_model ma;
         bool has_arima = n0 >= ARIMA_MIN && kkr_airline_fit(s->values + s->start, n0, 12, &ma);
+        /* damped: its model chosen at the year's start, refitted every month */
+        struct kkr_ets_model mdd;
+        kkr_damped_choose(s->values + s->start, n0, 12, &mdd);
         for (int k = 1; k <= 11; k++) {
             sub.k = k;
             struct kkr_diag d;
@@ -622,8 +633,18 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                     sum_range(s->values, 12 * y, 12 * y + k) + asum;
                 out->sd[bt_index(y, k, M_ARIMA)] = asd;
             }
+            double dsum, dsd;
+            if (n0 + k >= member_damped.min_history &&
+                kkr_damped_forecast_model(s->values + s->start, n0 + k, 12, 12 - k, &mdd, NULL,
+                                          &dsum, &dsd)) {
+                double full = sum_range(s->values, 12 * y, 12 * y + k) + dsum;
+                if (isfinite(full)) {
+                    out->full[bt_index(y, k, M_DAMPED)] = full;
+                    out->sd[bt_index(y, k, M_DAMPED)] = dsd;
+                }
+            }
             for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
-                if (m == M_ETS || m == M_LEVEL || m == M_ARIMA)
+                if (m == M_ETS || m == M_LEVEL || m == M_ARIMA || m == M_DAMPED)
                     continue;
                 struct kkr_forecast f;
                 if (known_months(&sub) >= base_methods[m]->min_history &&

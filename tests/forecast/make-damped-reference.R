@@ -1,7 +1,8 @@
 # make-damped-reference.R — reference values for kkr's `damped` member (auto): R's ets() with a
 # damped trend (A,Ad,N) on the logs of the seasonally adjusted series, adjusted as thetaf does
 # (the same seasonality test and multiplicative decompose), forecasts exponentiated and
-# reseasonalised. Writes the C fixture included by tests/unit/test-forecast.c:
+# reseasonalised; and the model among kkr's five non-seasonal ones (ANN, AAN, AAdN, MNN, MAdN)
+# with the smallest AICc there, with its forecasts. Writes the C fixture included by tests/unit/test-forecast.c:
 #   Rscript tests/forecast/make-damped-reference.R > tests/forecast/damped-reference.h
 # Needs R with the forecast package (Debian: apt-get install r-cran-forecast). The suite does
 # not need R: the output is committed.
@@ -24,6 +25,9 @@ cat(sprintf(" * forecast package %s (%s); do not edit. */\n", packageVersion("fo
             R.version.string))
 cat("struct damped_ref_case {\n    const char *name;\n    int n, m, h;\n    double y[256];\n")
 cat("    double mean[12];     /* the forecasts, on the scale of y */\n")
+cat("    const char *chosen;  /* the non-seasonal model with the smallest AICc */\n")
+cat("    double chosen_mean[12];\n")
+cat("    double margin;       /* its AICc below the next model's */\n")
 cat("};\n\nstatic const struct damped_ref_case damped_ref[] = {\n")
 for (c in cases) {
   yts <- ts(c$y, frequency = c$m)
@@ -39,8 +43,19 @@ for (c in cases) {
   mu <- as.numeric(forecast(fit, h = c$h)$mean)
   future <- ((n + seq_len(c$h) - 1) %% c$m) + 1
   mean <- sign * exp(mu) * fig[future]
+  models <- list(c("ANN", FALSE), c("AAN", FALSE), c("AAN", TRUE), c("MNN", FALSE),
+                 c("MAN", TRUE))
+  fits <- Filter(Negate(is.null), lapply(models, function(md)
+    tryCatch(ets(z, model = md[1], damped = as.logical(md[2])), error = function(e) NULL)))
+  aicc <- sapply(fits, function(f) f$aicc)
+  best <- fits[[which.min(aicc)]]
+  margin <- sort(aicc)[2] - min(aicc)
+  chosen <- sub("^ETS", "", gsub("[(),]", "", best$method))
+  cmu <- as.numeric(forecast(best, h = c$h)$mean)
+  cmean <- sign * exp(cmu) * fig[future]
   cat(sprintf("    {\"%s\", %d, %d, %d,\n", c$name, n, c$m, c$h))
   cat(sprintf("     {%s},\n", num(c$y)))
-  cat(sprintf("     {%s}},\n", num(mean)))
+  cat(sprintf("     {%s},\n", num(mean)))
+  cat(sprintf("     \"%s\", {%s}, %.4f},\n", chosen, num(cmean), margin))
 }
 cat("};\n")
