@@ -42,40 +42,54 @@ static bool filter(const struct kkr_ets_model *md, const double *y, int n, int m
     bool mult_err = md->error == 'M';
     for (int j = 0; j < m; j++)
         s[j] = md->season0[j];
-    double sse = 0.0, sumlog = 0.0;
+    /* the sum of log(mu) for multiplicative errors, kept as a running product that is only
+     * taken to its log when it grows large or small (log was a fifth of the backtest's time) */
+    double sse = 0.0, sumlog = 0.0, prod = 1.0;
+    /* locals: a store to s[] could otherwise alias the model's doubles and force reloads */
+    const char season = md->season;
+    const double alpha = md->alpha, beta = md->beta, gamma = md->gamma, sign = md->sign;
+    const bool positive = mult_err || season == 'M';
     int j = 0;
     for (int t = 0; t < n; t++) {
         double base = l + phi * b;
-        double sj = md->season == 'N' ? (md->season == 'A' ? 0.0 : 1.0) : s[j];
+        double sj = season == 'N' ? 1.0 : s[j];
         double mu;
-        if (md->season == 'A')
+        if (season == 'A')
             mu = base + sj;
-        else if (md->season == 'M')
+        else if (season == 'M')
             mu = base * sj;
         else
             mu = base;
-        if ((mult_err || md->season == 'M') && (!(mu > 0.0) || !(base > 0.0)))
+        if (positive && (!(mu > 0.0) || !(base > 0.0)))
             return false;
-        double yt = y[t] * md->sign;
+        double yt = y[t] * sign;
         double e = yt - mu;
         if (mult_err) {
             double r = e / mu;
             sse += r * r;
-            sumlog += log(mu);
+            if (mu > 1e-100 && mu < 1e100) {
+                prod *= mu;
+                if (prod > 1e150 || prod < 1e-150) {
+                    sumlog += log(prod);
+                    prod = 1.0;
+                }
+            } else {
+                sumlog += log(mu);
+            }
         } else {
             sse += e * e;
         }
         /* State updates in the error-correction form; written with the absolute error they
          * are the same for additive and multiplicative errors. */
-        if (md->season == 'M') {
-            l = base + md->alpha * e / sj;
-            b = phi * b + md->beta * e / sj;
-            s[j] = sj + md->gamma * e / base;
+        if (season == 'M') {
+            l = base + alpha * e / sj;
+            b = phi * b + beta * e / sj;
+            s[j] = sj + gamma * e / base;
         } else {
-            l = base + md->alpha * e;
-            b = phi * b + md->beta * e;
-            if (md->season == 'A')
-                s[j] = sj + md->gamma * e;
+            l = base + alpha * e;
+            b = phi * b + beta * e;
+            if (season == 'A')
+                s[j] = sj + gamma * e;
         }
         if (!isfinite(l))
             return false;
@@ -85,7 +99,7 @@ static bool filter(const struct kkr_ets_model *md, const double *y, int n, int m
     *l_out = l;
     *b_out = b;
     *sse_out = sse;
-    *sumlog_out = sumlog;
+    *sumlog_out = sumlog + log(prod);
     return true;
 }
 
