@@ -128,10 +128,15 @@ struct kkr_theta_model {
     bool seasonal;
     double season[12];      /* the seasonal figure (all 1 when not seasonal) */
     double alpha, level0, level, drift, sigma2;
+    double sign;            /* 0: fitted on the adjusted series; +-1: on the logs of sign x it */
     int n, m;
 };
 
 bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out);
+/* The same on the logs of the adjusted series (of -x when every value is negative; on x
+ * itself when the signs differ): a drift in per cent, forecasts exponentiated and
+ * reseasonalised. The `theta` member of auto. */
+bool kkr_theta_fit_logs(const double *y, int n, int m, struct kkr_theta_model *out);
 void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, double *sum,
                         double *sd);
 

@@ -639,7 +639,7 @@ static bool season_adjust(const double *y, int n, int m, double *x, double *figu
     return seasonal;
 }
 
-bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out)
+static bool theta_fit(const double *y, int n, int m, bool on_logs, struct kkr_theta_model *out)
 {
     memset(out, 0, sizeof *out);
     if (n < 3 || m < 1 || m > MAX_M)
@@ -650,6 +650,15 @@ bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out)
     out->m = m;
     out->n = n;
     out->seasonal = season_adjust(y, n, m, x, out->season);
+    if (on_logs) {
+        double sign = x[0] < 0 ? -1.0 : 1.0;
+        bool logs = true;
+        for (int t = 0; t < n && logs; t++)
+            logs = sign * x[t] > 0;
+        for (int t = 0; t < n && logs; t++)
+            x[t] = log(sign * x[t]);
+        out->sign = logs ? sign : 0.0;
+    }
     double sse;
     ses_fit(x, n, &out->alpha, &out->level0, &out->level, &sse);
     out->sigma2 = sse / (n - 2);
@@ -668,6 +677,16 @@ bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out)
     return isfinite(out->level) && isfinite(out->drift) && isfinite(out->sigma2);
 }
 
+bool kkr_theta_fit(const double *y, int n, int m, struct kkr_theta_model *out)
+{
+    return theta_fit(y, n, m, false, out);
+}
+
+bool kkr_theta_fit_logs(const double *y, int n, int m, struct kkr_theta_model *out)
+{
+    return theta_fit(y, n, m, true, out);
+}
+
 void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, double *sum,
                         double *sd)
 {
@@ -676,7 +695,8 @@ void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, 
     double total = 0.0, fig = 0.0;
     for (int i = 1; i <= h; i++) {
         double s = md->season[(md->n + i - 1) % md->m];
-        double v = (md->level + md->drift * ((i - 1) + lift)) * s;
+        double v = md->level + md->drift * ((i - 1) + lift);
+        v = (md->sign != 0.0 ? md->sign * exp(v) : v) * s;
         if (means)
             means[i - 1] = v;
         total += v;
@@ -689,8 +709,9 @@ void kkr_theta_forecast(const struct kkr_theta_model *md, int h, double *means, 
         var += c * c;
     }
     var *= md->sigma2;
+    /* on the logs sqrt(var) / h is the sd of the mean log forecast: a relative error */
     if (h > 0)
-        var *= (fig / h) * (fig / h);
+        var *= md->sign != 0.0 ? (total / h) * (total / h) : (fig / h) * (fig / h);
     *sum = total;
     *sd = sqrt(var);
 }

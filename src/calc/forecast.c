@@ -288,7 +288,7 @@ static enum kkr_status run_theta(const struct kkr_series *s, const struct kkr_fo
         return too_short(diag, "theta");
     double sk = sum_range(s->values, cur, cur + k);
     struct kkr_theta_model md;
-    if (!kkr_theta_fit(s->values + s->start, n, 12, &md))
+    if (!kkr_theta_fit_logs(s->values + s->start, n, 12, &md))
         return kkr_fail(diag, KKR_ERR_NUMERIC, NULL, 0, 0, "theta: the fit failed");
     double sum, sd;
     kkr_theta_forecast(&md, 12 - k, NULL, &sum, &sd);
@@ -421,7 +421,7 @@ static const struct kkr_forecast_method member_level = {
 static const struct kkr_forecast_method member_ratio = {
     "ratio", 13, run_ratio, "the rest of the year from the last three months, as in earlier years"};
 static const struct kkr_forecast_method member_theta = {
-    "theta", 3, run_theta, "SES with drift on the seasonally adjusted series (thetaf)"};
+    "theta", 3, run_theta, "SES with drift on the logs of the seasonally adjusted series"};
 static const struct kkr_forecast_method member_damped = {
     "damped", 10, run_damped,
     "non-seasonal ETS (damped trend or another, by AICc) on the logs of the adjusted series"};

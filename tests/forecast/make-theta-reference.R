@@ -1,4 +1,6 @@
-# make-theta-reference.R — reference values for kkr's theta method from R's forecast::thetaf.
+# make-theta-reference.R — reference values for kkr's theta method from R's forecast::thetaf,
+# and for the `theta` member of auto: thetaf on the logs of the series adjusted as thetaf
+# adjusts it (of -x when negative), forecasts exponentiated and reseasonalised.
 # Writes the C fixture included by tests/unit/test-forecast.c:
 #   Rscript tests/forecast/make-theta-reference.R > tests/forecast/theta-reference.h
 # Needs R with the forecast package (Debian: apt-get install r-cran-forecast). The suite does
@@ -8,6 +10,7 @@ suppressMessages(library(forecast))
 cases <- list(
   list(name = "AirPassengers", y = as.numeric(AirPassengers), m = 12, h = 12),
   list(name = "USAccDeaths", y = as.numeric(USAccDeaths), m = 12, h = 7),
+  list(name = "-USAccDeaths", y = -as.numeric(USAccDeaths), m = 12, h = 10),
   list(name = "ldeaths", y = as.numeric(ldeaths), m = 12, h = 10),
   list(name = "nottem", y = as.numeric(nottem)[1:100], m = 12, h = 12),
   list(name = "Nile", y = as.numeric(Nile), m = 12, h = 6),
@@ -23,6 +26,8 @@ cat("    double mean[12];     /* thetaf()$mean */\n")
 cat("    int seasonal;        /* whether thetaf found the series seasonal */\n")
 cat("    double figure[12];   /* decompose(type = \"multiplicative\")$figure, or all 1 */\n")
 cat("    double alpha, drift; /* thetaf()$model */\n")
+cat("    double log_mean[12]; /* on the logs of the adjusted series */\n")
+cat("    double log_alpha, log_drift;\n")
 cat("};\n\nstatic const struct theta_ref_case theta_ref[] = {\n")
 for (c in cases) {
   yts <- ts(c$y, frequency = c$m)
@@ -31,11 +36,17 @@ for (c in cases) {
   r <- as.numeric(acf(yts, lag.max = c$m, plot = FALSE)$acf)[-1]
   stat <- sqrt((1 + 2 * sum(r[-c$m]^2)) / n)
   seasonal <- abs(r[c$m]) / stat > qnorm(0.95)
-  fig <- if (seasonal) decompose(yts, type = "multiplicative")$figure else rep(1, 12)
+  fig <- if (seasonal) decompose(yts, type = "multiplicative")$figure else rep(1, c$m)
   cat(sprintf("    {\"%s\", %d, %d, %d,\n", c$name, n, c$m, c$h))
   cat(sprintf("     {%s},\n", num(c$y)))
   cat(sprintf("     {%s},\n", num(as.numeric(fc$mean))))
   cat(sprintf("     %d, {%s},\n", as.integer(seasonal), num(fig)))
-  cat(sprintf("     %.10g, %.10g},\n", fc$model$alpha, fc$model$drift))
+  cat(sprintf("     %.10g, %.10g,\n", fc$model$alpha, fc$model$drift))
+  sa <- c$y / fig[cycle(yts)]
+  sign <- if (sa[1] > 0) 1 else -1
+  fz <- thetaf(ts(log(sign * sa)), h = c$h)
+  future <- ((n + seq_len(c$h) - 1) %% c$m) + 1
+  cat(sprintf("     {%s},\n", num(sign * exp(as.numeric(fz$mean)) * fig[future])))
+  cat(sprintf("     %.10g, %.10g},\n", fz$model$alpha, fz$model$drift))
 }
 cat("};\n")

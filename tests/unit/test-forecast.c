@@ -224,7 +224,35 @@ static void test_theta_reference(void)
             CHECK_NEAR(means[h], c->mean[h], 5e-4 * fabs(c->mean[h]));
         }
         CHECK(sd > 0);
+        /* the member: the same on the logs of the adjusted series (R: thetaf on them, as a
+         * series without a season) */
+        CHECK(kkr_theta_fit_logs(c->y, c->n, c->m, &md));
+        CHECK_NEAR(md.sign, c->y[0] < 0 ? -1.0 : 1.0, 0);
+        CHECK_NEAR(md.alpha, c->log_alpha, 0.01);
+        CHECK_NEAR(md.drift, c->log_drift, 1e-6 * fabs(c->log_drift) + 1e-9);
+        double rsum = 0;
+        kkr_theta_forecast(&md, c->h, means, &sum, &sd);
+        for (int h = 0; h < c->h; h++) {
+            if (fabs(means[h] - c->log_mean[h]) > 5e-4 * fabs(c->log_mean[h]))
+                fprintf(stderr, "theta on logs %s h=%d: %.6f, R %.6f\n", c->name, h + 1,
+                        means[h], c->log_mean[h]);
+            CHECK_NEAR(means[h], c->log_mean[h], 5e-4 * fabs(c->log_mean[h]));
+            rsum += c->log_mean[h];
+        }
+        CHECK_NEAR(sum, rsum, 5e-4 * fabs(rsum));
+        CHECK(sd > 0 && sd < 0.5 * fabs(sum));
     }
+    /* both signs in the adjusted series: the member takes it as it is, as kkr_theta_fit */
+    double y[48], a[6], b[6], sa, sb, da, db;
+    for (int t = 0; t < 48; t++)
+        y[t] = -100.0 + 5.0 * t + (t % 3 == 0 ? 1.5 : -0.75);
+    struct kkr_theta_model ml, mp;
+    CHECK(kkr_theta_fit_logs(y, 48, 12, &ml) && kkr_theta_fit(y, 48, 12, &mp));
+    CHECK_NEAR(ml.sign, 0.0, 0);
+    kkr_theta_forecast(&ml, 6, a, &sa, &da);
+    kkr_theta_forecast(&mp, 6, b, &sb, &db);
+    CHECK_NEAR(sa, sb, 0);
+    CHECK_NEAR(da, db, 0);
 }
 
 #include "../forecast/airline-reference.h"
@@ -525,7 +553,7 @@ static void test_auto(void)
     struct kkr_forecast fr = run(&kkr_forecast_runrate, v + 48, b + 48, 1, 4);
     struct kkr_forecast fe = run(&kkr_forecast_ets, v + 48, b + 48, 1, 4);
     struct kkr_theta_model tm;
-    CHECK(kkr_theta_fit(v + 48, 4, 12, &tm));
+    CHECK(kkr_theta_fit_logs(v + 48, 4, 12, &tm));
     double tsum, tsd;
     kkr_theta_forecast(&tm, 8, NULL, &tsum, &tsd);
     double ft = v[48] + v[49] + v[50] + v[51] + tsum;
