@@ -430,6 +430,8 @@ static const struct kkr_forecast_method member_damped = {
 
 static void base_forecasts(const struct kkr_series *s, const struct kkr_forecast_options *opt,
                            double *full, double *sd);
+static void replay_current(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                           struct kkr_backtest_series *b);
 
 static enum kkr_status run_auto(const struct kkr_series *s, const struct kkr_forecast_options *opt,
                                 struct kkr_forecast *out, struct kkr_diag *diag)
@@ -440,6 +442,7 @@ static enum kkr_status run_auto(const struct kkr_series *s, const struct kkr_for
     enum kkr_status st = kkr_backtest_series_compute(s, opt, &b, diag);
     if (st != KKR_OK)
         return st;
+    replay_current(s, opt, &b);
     double full[KKR_BACKTEST_MEMBERS], sd[KKR_BACKTEST_MEMBERS];
     base_forecasts(s, opt, full, sd);
     kkr_forecast_auto_choose(&b, s->years - 1, s->k, full, sd, opt, out);
@@ -543,6 +546,95 @@ static size_t bt_index(int y, int k, int m)
 static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, const double *full,
                          const double *sd, double *f, double *s, double *step);
 
+/* The members' forecasts of year y at k = k_from..k_to from the data before (the year's data
+ * up to k), as the backtest makes them: ets, level, arima and damped chosen or fitted at the
+ * year's start and refitted or filtered on. */
+static void replay_year(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                        struct kkr_backtest_series *out, int y, int k_from, int k_to)
+{
+    struct kkr_series sub = *s;
+    sub.years = y + 1;
+    /* ets: the model chosen by AICc on the data before the year; its parameters are
+     * refitted every month (choosing among all models every month costs 11x and changes
+     * little). */
+    struct kkr_ets_model md;
+    int n0 = 12 * y - s->start;
+    kkr_ets_fit(s->values + s->start, n0, 12, &md);
+    /* level: fitted at the year's start, its filter run on as the months arrive */
+    struct kkr_ets_model ml;
+    bool has_level = n0 >= 24 && level_fit(s->values + s->start, n0, &ml);
+    struct kkr_airline_model ma;
+    bool has_arima = n0 >= ARIMA_MIN && kkr_airline_fit(s->values + s->start, n0, 12, &ma);
+    /* damped: its model chosen at the year's start, refitted every month */
+    struct kkr_ets_model mdd;
+    kkr_damped_choose(s->values + s->start, n0, 12, &mdd);
+    for (int k = k_from; k <= k_to; k++) {
+        sub.k = k;
+        struct kkr_diag d;
+        if (has_level) {
+            double sum, sd;
+            kkr_ets_forecast(&ml, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
+            double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
+            if (isfinite(full)) {
+                out->full[bt_index(y, k, M_LEVEL)] = full;
+                out->sd[bt_index(y, k, M_LEVEL)] = sd;
+            }
+        }
+        double asum, asd;
+        if (has_arima && kkr_airline_forecast(&ma, s->values + s->start, n0 + k, 12 - k,
+                                              NULL, &asum, &asd)) {
+            out->full[bt_index(y, k, M_ARIMA)] =
+                sum_range(s->values, 12 * y, 12 * y + k) + asum;
+            out->sd[bt_index(y, k, M_ARIMA)] = asd;
+        }
+        double dsum, dsd;
+        if (n0 + k >= member_damped.min_history &&
+            kkr_damped_forecast_model(s->values + s->start, n0 + k, 12, 12 - k, &mdd, NULL,
+                                      &dsum, &dsd)) {
+            double full = sum_range(s->values, 12 * y, 12 * y + k) + dsum;
+            if (isfinite(full)) {
+                out->full[bt_index(y, k, M_DAMPED)] = full;
+                out->sd[bt_index(y, k, M_DAMPED)] = dsd;
+            }
+        }
+        for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
+            if (m == M_ETS || m == M_LEVEL || m == M_ARIMA || m == M_DAMPED)
+                continue;
+            struct kkr_forecast f;
+            if (known_months(&sub) >= base_methods[m]->min_history &&
+                base_methods[m]->run(&sub, opt, &f, &d) == KKR_OK && isfinite(f.full)) {
+                out->full[bt_index(y, k, m)] = f.full;
+                out->sd[bt_index(y, k, m)] = f.sd;
+            }
+        }
+        double sum, sd;
+        /* the chosen model's parameters refitted as the months arrive (as the live
+         * forecast refits); the model itself stays the one chosen at the year's start */
+        struct kkr_ets_model mk;
+        if (md.aicc != HUGE_VAL &&
+            kkr_ets_fit_model(s->values + s->start, n0 + k, 12, md.error, md.trend,
+                              md.season, md.damped, &mk))
+            md = mk;
+        kkr_ets_forecast(&md, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
+        double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
+        if (isfinite(full)) {
+            out->full[bt_index(y, k, M_ETS)] = full;
+            out->sd[bt_index(y, k, M_ETS)] = sd;
+        }
+    }
+}
+
+/* The current year at k - 1 and k as the backtest replays a year, for the members' latest
+ * revision in auto (auto_combine); nothing before February or without a year before. */
+static void replay_current(const struct kkr_series *s, const struct kkr_forecast_options *opt,
+                           struct kkr_backtest_series *b)
+{
+    int y = s->years - 1, k = s->k;
+    if (k < 2 || k > 11 || y < 1 || 12 * (y - 1) < s->start)
+        return;
+    replay_year(s, opt, b, y, k - 1, k);
+}
+
 enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
                                             const struct kkr_forecast_options *opt,
                                             struct kkr_backtest_series *out,
@@ -600,74 +692,7 @@ enum kkr_status kkr_backtest_series_compute(const struct kkr_series *s,
             }
             continue;
         }
-        /* ets: the model chosen by AICc on the data before the year; its parameters are
-         * refitted every month (choosing among all models every month costs 11x and changes
-         * little). */
-        struct kkr_ets_model md;
-        int n0 = 12 * y - s->start;
-        kkr_ets_fit(s->values + s->start, n0, 12, &md);
-        /* level: fitted at the year's start, its filter run on as the months arrive */
-        struct kkr_ets_model ml;
-        bool has_level = n0 >= 24 && level_fit(s->values + s->start, n0, &ml);
-        struct kkr_airline_model ma;
-        bool has_arima = n0 >= ARIMA_MIN && kkr_airline_fit(s->values + s->start, n0, 12, &ma);
-        /* damped: its model chosen at the year's start, refitted every month */
-        struct kkr_ets_model mdd;
-        kkr_damped_choose(s->values + s->start, n0, 12, &mdd);
-        for (int k = 1; k <= 11; k++) {
-            sub.k = k;
-            struct kkr_diag d;
-            if (has_level) {
-                double sum, sd;
-                kkr_ets_forecast(&ml, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
-                double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
-                if (isfinite(full)) {
-                    out->full[bt_index(y, k, M_LEVEL)] = full;
-                    out->sd[bt_index(y, k, M_LEVEL)] = sd;
-                }
-            }
-            double asum, asd;
-            if (has_arima && kkr_airline_forecast(&ma, s->values + s->start, n0 + k, 12 - k,
-                                                  NULL, &asum, &asd)) {
-                out->full[bt_index(y, k, M_ARIMA)] =
-                    sum_range(s->values, 12 * y, 12 * y + k) + asum;
-                out->sd[bt_index(y, k, M_ARIMA)] = asd;
-            }
-            double dsum, dsd;
-            if (n0 + k >= member_damped.min_history &&
-                kkr_damped_forecast_model(s->values + s->start, n0 + k, 12, 12 - k, &mdd, NULL,
-                                          &dsum, &dsd)) {
-                double full = sum_range(s->values, 12 * y, 12 * y + k) + dsum;
-                if (isfinite(full)) {
-                    out->full[bt_index(y, k, M_DAMPED)] = full;
-                    out->sd[bt_index(y, k, M_DAMPED)] = dsd;
-                }
-            }
-            for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
-                if (m == M_ETS || m == M_LEVEL || m == M_ARIMA || m == M_DAMPED)
-                    continue;
-                struct kkr_forecast f;
-                if (known_months(&sub) >= base_methods[m]->min_history &&
-                    base_methods[m]->run(&sub, opt, &f, &d) == KKR_OK && isfinite(f.full)) {
-                    out->full[bt_index(y, k, m)] = f.full;
-                    out->sd[bt_index(y, k, m)] = f.sd;
-                }
-            }
-            double sum, sd;
-            /* the chosen model's parameters refitted as the months arrive (as the live
-             * forecast refits); the model itself stays the one chosen at the year's start */
-            struct kkr_ets_model mk;
-            if (md.aicc != HUGE_VAL &&
-                kkr_ets_fit_model(s->values + s->start, n0 + k, 12, md.error, md.trend,
-                                  md.season, md.damped, &mk))
-                md = mk;
-            kkr_ets_forecast(&md, s->values + s->start, n0 + k, 12, 12 - k, NULL, &sum, &sd);
-            double full = sum_range(s->values, 12 * y, 12 * y + k) + sum;
-            if (isfinite(full)) {
-                out->full[bt_index(y, k, M_ETS)] = full;
-                out->sd[bt_index(y, k, M_ETS)] = sd;
-            }
-        }
+        replay_year(s, opt, out, y, 1, 11);
     }
     /* auto's own forecasts of the replayed years (each from the years before it), for the
      * calibration of its interval */
@@ -977,6 +1002,47 @@ static double members_median(const double *full)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
 }
 
+/* The members' latest revision: how far each moved its forecast of year y from k - 1 to k
+ * (as the backtest makes them), squared, relative to the members' median forecast. A member
+ * that had to move far on the month just come in is trusted less for the rest of the year:
+ * its weights are multiplied by mean / (its + mean), the mean over the members (all 1 before
+ * February, or with fewer than three members to compare). */
+static void revision_factors(const struct kkr_backtest_series *b, int y, int k, double *fac)
+{
+    for (int i = 0; i < COMB_PARTS; i++)
+        fac[i] = 1.0;
+    if (k < 2 || k > 11 || y < 0 || y >= b->years)
+        return;
+    const double *now = b->full + bt_index(y, k, 0), *before = b->full + bt_index(y, k - 1, 0);
+    double r[COMB_PARTS], mean = 0;
+    int n = 0;
+    for (int i = 0; i < COMB_PARTS; i++)
+        if (isfinite(now[comb_parts[i]]))
+            n++;
+    if (n < 3)
+        return;
+    double ref = fabs(members_median(now));
+    if (!(ref > 0) || !isfinite(ref))
+        return;
+    n = 0;
+    for (int i = 0; i < COMB_PARTS; i++) {
+        int m = comb_parts[i];
+        r[i] = NAN;
+        if (!isfinite(now[m]) || !isfinite(before[m]))
+            continue;
+        double d = (now[m] - before[m]) / ref;
+        r[i] = d * d;
+        mean += r[i];
+        n++;
+    }
+    if (n < 3 || !(mean > 0))
+        return;
+    mean /= n;
+    for (int i = 0; i < COMB_PARTS; i++)
+        if (isfinite(r[i]))
+            fac[i] = mean / (r[i] + mean);
+}
+
 /* auto's forecast of year y at k from the members' forecasts full/sd (before calibration);
  * *step the budget's planned step when the forecast follows one, else NAN. */
 static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, const double *full,
@@ -984,11 +1050,16 @@ static bool auto_combine(const struct kkr_backtest_series *b, int y, int k, cons
 {
     *step = NAN;
     double w[COMB_PARTS], f1, s1, f2, s2;
-    double bfac = budget_informative(b, y);
+    double bfac = budget_informative(b, y), fac[COMB_PARTS];
+    revision_factors(b, y, k, fac);
     if (!weights_at_k(b, y, k, full, bfac, w))
         return false;
+    for (int i = 0; i < COMB_PARTS; i++)
+        w[i] *= fac[i];
     weighted(w, full, sd, &f1, &s1);
     weights_relative(b, y, k, full, bfac, w);
+    for (int i = 0; i < COMB_PARTS; i++)
+        w[i] *= fac[i];
     weighted(w, full, sd, &f2, &s2);
     *f = (f1 + f2) / 2.0;
     *s = (s1 + s2) / 2.0;

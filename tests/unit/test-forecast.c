@@ -618,6 +618,52 @@ static void test_auto_median_by_hand(void)
     CHECK_NEAR(f.full, weighted, 1e-9);
 }
 
+/* The members' latest revision: a member that moved its forecast far from k - 1 to k is
+ * trusted less, its weights times mean / (its squared move + mean), the moves relative to the
+ * members' median forecast. Every member missed the same in years 0 and 1, so the weights are
+ * otherwise the priors (as above). */
+static void test_auto_revision_by_hand(void)
+{
+    enum { YEARS = 3, CELLS = YEARS * 12 * KKR_BACKTEST_MEMBERS };
+    static double full[CELLS], sd[CELLS], comb_full[YEARS * 12], comb_sd[YEARS * 12];
+    double outcome[YEARS] = {80.0, 100.0, NAN}, budget_total[YEARS] = {NAN, 100.0, NAN};
+    for (int i = 0; i < CELLS; i++) {
+        full[i] = 110.0;
+        sd[i] = 1.0;
+    }
+    for (int i = 0; i < YEARS * 12; i++)
+        comb_full[i] = comb_sd[i] = NAN;
+    struct kkr_backtest_series b = {YEARS, full, sd, outcome, 0, budget_total, comb_full,
+                                    comb_sd};
+    /* year 2 at k = 6 (median 110), and at k = 5: runrate 22 lower (0.2 of the median), ets
+     * 11 lower (0.1), the others where they are now */
+    const double f2[KKR_BACKTEST_MEMBERS] = {100, 130, NAN, 110, 120, 90, 105, 115, 95, 125};
+    const double s2[KKR_BACKTEST_MEMBERS] = {1, 1, NAN, 1, 1, 1, 1, 1, 1, 1};
+    for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
+        full[(2 * 12 + 6) * KKR_BACKTEST_MEMBERS + m] = f2[m];
+        full[(2 * 12 + 5) * KKR_BACKTEST_MEMBERS + m] = f2[m];
+    }
+    full[(2 * 12 + 5) * KKR_BACKTEST_MEMBERS + 1] = 130 - 22;
+    full[(2 * 12 + 5) * KKR_BACKTEST_MEMBERS + 4] = 120 - 11;
+    /* squared moves 0.04 and 0.01, their mean over nine members 0.05 / 9: runrate's factor
+     * (0.05 / 9) / (0.04 + 0.05 / 9) = 5 / 41, ets' 5 / 14, the others' 1 */
+    const double rr = 0.3 * 5.0 / 41.0, ets = 2.0 * 5.0 / 14.0;
+    const double want = (100 + rr * 130 + 110 + ets * 120 + 90 + 105 + 115 + 95 + 125) /
+                        (1 + rr + 1 + ets + 5);
+    struct kkr_forecast f;
+    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, want, 1e-9);
+    /* the same moves for every member: the factors are all equal and change nothing */
+    for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++)
+        full[(2 * 12 + 5) * KKR_BACKTEST_MEMBERS + m] = f2[m] - 5.0;
+    const double priors = (100 + 0.3 * 130 + 110 + 2 * 120 + 90 + 105 + 115 + 95 + 125) / 9.3;
+    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, priors, 1e-9);
+    /* in January there is no month before to have moved from */
+    kkr_forecast_auto_choose(&b, 2, 1, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, priors, 1e-9);
+}
+
 /* A budget that plans a step: its change from last year far from the series' yearly changes
  * and from the budget's earlier plans; then (12 - k) / 12 of the forecast is the budget's. */
 static void test_auto_budget_step_by_hand(void)
@@ -696,5 +742,6 @@ int main(void)
     test_auto();
     test_auto_median_by_hand();
     test_auto_budget_step_by_hand();
+    test_auto_revision_by_hand();
     TEST_MAIN_END();
 }
