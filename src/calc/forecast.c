@@ -464,7 +464,7 @@ const struct kkr_forecast_method kkr_forecast_ets = {
     "ets", 1, run_ets, "exponential smoothing (Holt-Winters, chosen by AICc)"};
 const struct kkr_forecast_method kkr_forecast_auto = {
     "auto", 0, run_auto,
-    "budget, runrate, seasonal and ets weighted by their backtest errors per series"};
+    "nine members weighted per series by their backtest errors and latest revisions"};
 
 const struct kkr_forecast_method *const kkr_forecast_methods[] = {
     &kkr_forecast_budget, &kkr_forecast_runrate, &kkr_forecast_trend, &kkr_forecast_seasonal,
@@ -747,6 +747,10 @@ const double *kkr_backtest_series_sd(const struct kkr_backtest_series *b, int y,
  * pseudo-cases towards the mean and divided by the member's prior (runrate 0.3, ets 2, the
  * others 1). An informative budget (DESIGN §7): the budget's weight is multiplied by how much
  * smaller its squared errors were than the run rate's, over all k of the earlier years.
+ *
+ * From February both are multiplied by the members' latest revision factors: a member that
+ * moved its forecast of the year far from k - 1 to k (relative to the members' median) has
+ * just been surprised by the month that came in, and is trusted less for the rest of it.
  *
  * When the series' record shows that its budget is no better than last year's total (the
  * squared errors of the budget's year totals at least half those of the previous year's
