@@ -65,4 +65,10 @@ void kkr_text_write_wrapped(FILE *out, const char *text, size_t width);
 size_t kkr_text_write_wrapped_from(FILE *out, const char *text, size_t len, size_t width,
                                    size_t col, size_t indent);
 
+/* One comment under a table, after head (e.g. "  Enhet (slag): "): a line longer than width
+ * columns wrapped at spaces, the following lines indented four; its own line breaks (Alt+Enter
+ * in Excel) start new indented lines of the same note, and control characters show as spaces.
+ * Ends with a newline. */
+void kkr_text_write_comment(FILE *out, size_t width, const char *head, const char *comment);
+
 #endif

@@ -305,3 +305,33 @@ size_t kkr_table_indent(int depth)
     enum { MAX_INDENT = 12 };
     return 2 * (size_t)(depth < 0 ? 0 : depth < MAX_INDENT ? depth : MAX_INDENT);
 }
+
+void kkr_text_write_comment(FILE *out, size_t width, const char *head, const char *comment)
+{
+    fputs(head, out);
+    size_t col = kkr_utf8_width(head, strlen(head)), n = strlen(comment);
+    char *text = malloc(n + 1);
+    if (!text) {   /* out of memory: the comment as it is, unwrapped */
+        fprintf(out, "%s\n", comment);
+        return;
+    }
+    memcpy(text, comment, n + 1);
+    for (char *p = text; *p; p++)
+        if (((unsigned char)*p < 0x20 && *p != '\r' && *p != '\n') || *p == 0x7f)
+            *p = ' ';
+    for (const char *p = text;;) {
+        size_t len = strcspn(p, "\r\n");
+        if (col + kkr_utf8_width(p, len) <= width)
+            fwrite(p, 1, len, out);   /* as written, its spaces too */
+        else
+            kkr_text_write_wrapped_from(out, p, len, width, col, 4);
+        p += len;
+        if (!*p)
+            break;
+        p += p[0] == '\r' && p[1] == '\n' ? 2 : 1;
+        fputs("\n    ", out);
+        col = 4;
+    }
+    fputc('\n', out);
+    free(text);
+}

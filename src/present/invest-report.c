@@ -5,6 +5,7 @@
 
 #include "kkr/invest.h"
 #include "kkr/report.h"
+#include "kkr/table.h"
 #include "kkr/text.h"
 
 /* the columns: the year, then (when a project runs over several years) the whole project */
@@ -166,7 +167,10 @@ static void write_text(FILE *out, const struct kkr_workbook *wb, const struct kk
         if (!any)
             fputs("Kommentarer\n", out);
         any = true;
-        fprintf(out, "  %s: %s\n", it->name, it->comment);
+        /* a long comment wraps at 100 columns, as the report's */
+        char head[512];
+        snprintf(head, sizeof head, "  %s: ", it->name);
+        kkr_text_write_comment(out, 100, head, it->comment);
     }
 }
 

@@ -107,38 +107,6 @@ void report_footnotes(FILE *out, const struct kkr_report_table *t)
         fputs("Tecken: intäkter positiva, kostnader negativa; avvikelse positiv = bättre\n", out);
 }
 
-/* One comment under the table, after head ("  Enhet (slag): "): a line longer than 100
- * columns wrapped at spaces, the following lines indented four; its own line breaks (Alt+Enter)
- * start new indented lines of the same note, and control characters show as spaces. */
-static void write_comment(FILE *out, const char *head, const char *c)
-{
-    fputs(head, out);
-    size_t col = kkr_utf8_width(head, strlen(head));
-    char *text = strdup(c);
-    if (!text) {   /* out of memory: the comment as it is, unwrapped */
-        fprintf(out, "%s\n", c);
-        return;
-    }
-    for (char *p = text; *p; p++)
-        if (((unsigned char)*p < 0x20 && *p != '\r' && *p != '\n') || *p == 0x7f)
-            *p = ' ';
-    for (const char *p = text;;) {
-        size_t len = strcspn(p, "\r\n");
-        if (col + kkr_utf8_width(p, len) <= REPORT_TEXT_WIDTH)
-            fwrite(p, 1, len, out);   /* as written, its spaces too */
-        else
-            kkr_text_write_wrapped_from(out, p, len, REPORT_TEXT_WIDTH, col, 4);
-        p += len;
-        if (!*p)
-            break;
-        p += p[0] == '\r' && p[1] == '\n' ? 2 : 1;
-        fputs("\n    ", out);
-        col = 4;
-    }
-    fputc('\n', out);
-    free(text);
-}
-
 static enum kkr_status write_text(FILE *out, const struct kkr_report_table *t,
                                   struct kkr_diag *diag)
 {
@@ -192,7 +160,7 @@ static enum kkr_status write_text(FILE *out, const struct kkr_report_table *t,
             any = true;
             char head[512];
             snprintf(head, sizeof head, "  %s (%s): ", wb->units[u].name, wb->slag[k].code);
-            write_comment(out, head, c);
+            kkr_text_write_comment(out, REPORT_TEXT_WIDTH, head, c);
         }
     }
     return KKR_OK;
