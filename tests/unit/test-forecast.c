@@ -572,6 +572,41 @@ static void test_auto(void)
     CHECK_NEAR(a.full, truth, 1e-3 * truth);
 }
 
+/* Three years of backtest in which every member missed years 0 (80) and 1 (100) by the same
+ * 110 at every k, so that both weightings are the priors; year 2 is the one combined. */
+enum { REC_YEARS = 3, REC_CELLS = REC_YEARS * 12 * KKR_BACKTEST_MEMBERS };
+struct equal_record {
+    double full[REC_CELLS], sd[REC_CELLS], comb_full[REC_YEARS * 12], comb_sd[REC_YEARS * 12];
+    double outcome[REC_YEARS], budget_total[REC_YEARS];
+    struct kkr_backtest_series b;
+};
+
+static void equal_record_init(struct equal_record *r)
+{
+    for (int i = 0; i < REC_CELLS; i++) {
+        r->full[i] = 110.0;
+        r->sd[i] = 1.0;
+    }
+    for (int i = 0; i < REC_YEARS * 12; i++)
+        r->comb_full[i] = r->comb_sd[i] = NAN;
+    r->outcome[0] = 80.0;
+    r->outcome[1] = 100.0;
+    r->outcome[2] = NAN;
+    r->budget_total[0] = NAN;
+    r->budget_total[1] = 100.0;
+    r->budget_total[2] = NAN;
+    r->b = (struct kkr_backtest_series){REC_YEARS,       r->full,      r->sd,     r->outcome, 0,
+                                        r->budget_total, r->comb_full, r->comb_sd};
+}
+
+/* Year 2's members at k = 6: budget, runrate, trend (not a member), seasonal, ets, theta,
+ * damped, ratio, level, arima; and their prior-weighted mean. */
+static const double rec_f2[KKR_BACKTEST_MEMBERS] = {100, 130, NAN, 110, 120, 90,
+                                                    105, 115, 95,  125};
+static const double rec_s2[KKR_BACKTEST_MEMBERS] = {1, 1, NAN, 1, 1, 1, 1, 1, 1, 1};
+static const double rec_priors = (1 * 100 + 0.3 * 130 + 1 * 110 + 2 * 120 + 1 * 90 + 1 * 105 +
+                                  1 * 115 + 1 * 95 + 1 * 125) / 9.3; /* 1019 / 9.3 = 109.5698... */
+
 /* auto's median share by hand. Two past years in which every member missed by the same
  * amount give every member the same record, so both weightings are the priors (budget 1,
  * runrate 0.3, seasonal 1, ets 2, theta 1, damped 1, ratio 1, level 1, arima 1) and the budget's
@@ -580,41 +615,29 @@ static void test_auto(void)
  * year's (squared errors at least half), half of it is the members' median instead. */
 static void test_auto_median_by_hand(void)
 {
-    enum { YEARS = 3, CELLS = YEARS * 12 * KKR_BACKTEST_MEMBERS };
-    static double full[CELLS], sd[CELLS], comb_full[YEARS * 12], comb_sd[YEARS * 12];
-    double outcome[YEARS] = {80.0, 100.0, NAN}, budget_total[YEARS] = {NAN, 100.0, NAN};
-    for (int i = 0; i < CELLS; i++) {
-        full[i] = 110.0;   /* every member, every k of years 0 and 1: the same miss */
-        sd[i] = 1.0;
-    }
-    for (int i = 0; i < YEARS * 12; i++)
-        comb_full[i] = comb_sd[i] = NAN;
-    struct kkr_backtest_series b = {YEARS, full, sd, outcome, 0, budget_total, comb_full,
-                                    comb_sd};
-    /* year 2 at k = 6: budget, runrate, trend (not a member), seasonal, ets, theta, damped,
-     * ratio, level, arima */
-    const double f2[KKR_BACKTEST_MEMBERS] = {100, 130, NAN, 110, 120, 90, 105, 115, 95, 125};
-    const double s2[KKR_BACKTEST_MEMBERS] = {1, 1, NAN, 1, 1, 1, 1, 1, 1, 1};
-    const double weighted = (1 * 100 + 0.3 * 130 + 1 * 110 + 2 * 120 + 1 * 90 + 1 * 105 +
-                             1 * 115 + 1 * 95 + 1 * 125) / 9.3; /* 1019 / 9.3 = 109.5698... */
+    static struct equal_record rec;
+    equal_record_init(&rec);
+    struct kkr_backtest_series *b = &rec.b;
+    double *budget_total = rec.budget_total;
+    const double *f2 = rec_f2, *s2 = rec_s2, weighted = rec_priors;
     const double median = 110.0;                  /* 90 95 100 105 [110] 115 120 125 130 */
     struct kkr_forecast f;
 
     /* the budget of year 1 was right (last year's total 80 missed by 20 %): no median */
-    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    kkr_forecast_auto_choose(b, 2, 6, f2, s2, &opt, &f);
     CHECK_NEAR(f.full, weighted, 1e-9);
     CHECK_STR(f.method, "kombination");
     /* a budget 10 % off: squared errors a quarter of last year's (< 1/2): still no median */
     budget_total[1] = 90.0;
-    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    kkr_forecast_auto_choose(b, 2, 6, f2, s2, &opt, &f);
     CHECK_NEAR(f.full, weighted, 1e-9);
     /* a budget as far off as last year's total: half the forecast is the median */
     budget_total[1] = 80.0;
-    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    kkr_forecast_auto_choose(b, 2, 6, f2, s2, &opt, &f);
     CHECK_NEAR(f.full, 0.5 * weighted + 0.5 * median, 1e-9);
     /* no year with a budget and a complete year before it: the record says nothing */
     budget_total[1] = NAN;
-    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    kkr_forecast_auto_choose(b, 2, 6, f2, s2, &opt, &f);
     CHECK_NEAR(f.full, weighted, 1e-9);
 }
 
@@ -624,21 +647,13 @@ static void test_auto_median_by_hand(void)
  * otherwise the priors (as above). */
 static void test_auto_revision_by_hand(void)
 {
-    enum { YEARS = 3, CELLS = YEARS * 12 * KKR_BACKTEST_MEMBERS };
-    static double full[CELLS], sd[CELLS], comb_full[YEARS * 12], comb_sd[YEARS * 12];
-    double outcome[YEARS] = {80.0, 100.0, NAN}, budget_total[YEARS] = {NAN, 100.0, NAN};
-    for (int i = 0; i < CELLS; i++) {
-        full[i] = 110.0;
-        sd[i] = 1.0;
-    }
-    for (int i = 0; i < YEARS * 12; i++)
-        comb_full[i] = comb_sd[i] = NAN;
-    struct kkr_backtest_series b = {YEARS, full, sd, outcome, 0, budget_total, comb_full,
-                                    comb_sd};
+    static struct equal_record rec;
+    equal_record_init(&rec);
+    struct kkr_backtest_series *b = &rec.b;
+    double *full = rec.full;
+    const double *f2 = rec_f2, *s2 = rec_s2;
     /* year 2 at k = 6 (median 110), and at k = 5: runrate 22 lower (0.2 of the median), ets
      * 11 lower (0.1), the others where they are now */
-    const double f2[KKR_BACKTEST_MEMBERS] = {100, 130, NAN, 110, 120, 90, 105, 115, 95, 125};
-    const double s2[KKR_BACKTEST_MEMBERS] = {1, 1, NAN, 1, 1, 1, 1, 1, 1, 1};
     for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++) {
         full[(2 * 12 + 6) * KKR_BACKTEST_MEMBERS + m] = f2[m];
         full[(2 * 12 + 5) * KKR_BACKTEST_MEMBERS + m] = f2[m];
@@ -651,17 +666,16 @@ static void test_auto_revision_by_hand(void)
     const double want = (100 + rr * 130 + 110 + ets * 120 + 90 + 105 + 115 + 95 + 125) /
                         (1 + rr + 1 + ets + 5);
     struct kkr_forecast f;
-    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
+    kkr_forecast_auto_choose(b, 2, 6, f2, s2, &opt, &f);
     CHECK_NEAR(f.full, want, 1e-9);
     /* the same moves for every member: the factors are all equal and change nothing */
     for (int m = 0; m < KKR_BACKTEST_MEMBERS; m++)
         full[(2 * 12 + 5) * KKR_BACKTEST_MEMBERS + m] = f2[m] - 5.0;
-    const double priors = (100 + 0.3 * 130 + 110 + 2 * 120 + 90 + 105 + 115 + 95 + 125) / 9.3;
-    kkr_forecast_auto_choose(&b, 2, 6, f2, s2, &opt, &f);
-    CHECK_NEAR(f.full, priors, 1e-9);
+    kkr_forecast_auto_choose(b, 2, 6, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, rec_priors, 1e-9);
     /* in January there is no month before to have moved from */
-    kkr_forecast_auto_choose(&b, 2, 1, f2, s2, &opt, &f);
-    CHECK_NEAR(f.full, priors, 1e-9);
+    kkr_forecast_auto_choose(b, 2, 1, f2, s2, &opt, &f);
+    CHECK_NEAR(f.full, rec_priors, 1e-9);
 }
 
 /* A budget that plans a step: its change from last year far from the series' yearly changes
